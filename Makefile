@@ -1,0 +1,40 @@
+# The two commands of the README: `make site` and `make test`. Both start from nothing but Python 3.11.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+export GOVERIFY_TOOLCHAINS ?= $(CURDIR)/.cache/toolchains
+# The two releases whose escape analysis differs on the article: enough to prove the version logic in tests.
+TEST_GO_VERSIONS := 1.24.11 1.27.3
+
+.PHONY: site serve test bench lint clean toolchains
+
+$(BIN)/activate:
+	$(PYTHON) -m venv $(VENV)
+
+$(VENV)/.installed: pyproject.toml | $(BIN)/activate
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e '.[site,test]'
+	touch $@
+
+toolchains: $(VENV)/.installed
+	$(BIN)/goverify toolchains install --config mkdocs.yml
+
+site: toolchains
+	$(BIN)/mkdocs build --strict
+
+serve: $(VENV)/.installed
+	$(BIN)/mkdocs serve
+
+test: $(VENV)/.installed
+	$(BIN)/goverify toolchains install $(TEST_GO_VERSIONS)
+	bash .ci/debian-deps
+	$(BIN)/pytest -n 2 -p no:cacheprovider
+
+bench: toolchains
+	$(BIN)/python bench/run.py
+
+lint: $(VENV)/.installed
+	$(BIN)/ruff check plugins tests bench
+
+clean:
+	rm -rf site dist .cache

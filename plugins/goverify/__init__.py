@@ -1,0 +1,1 @@
+"""goverify: prove the Go examples of a Markdown site with the real Go compiler."""

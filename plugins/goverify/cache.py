@@ -1,0 +1,62 @@
+"""A content-addressed store of compiler runs: one JSON file per key, written atomically, misses on damage."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+
+# Bump when the meaning of a stored run changes, so old entries become misses.
+FORMAT = 1
+
+
+def key_of(*parts: str) -> str:
+    digest = hashlib.sha256()
+    for part in (f"goverify-cache-{FORMAT}", *parts):
+        digest.update(part.encode("utf-8"))
+        digest.update(b"\0")
+    return digest.hexdigest()
+
+
+@dataclass
+class Cache:
+    """Entries under `root/<2 hex>/<64 hex>.json`. `root=None` disables the cache."""
+
+    root: Path | None
+    read_only_warned: bool = False
+
+    def get(self, key: str) -> dict | None:
+        if self.root is None:
+            return None
+        try:
+            data = json.loads((self.root / key[:2] / f"{key}.json").read_text(encoding="utf-8"))
+        except (OSError, ValueError, UnicodeDecodeError):
+            return None  # missing, truncated or garbage: a miss
+        if not isinstance(data, dict) or data.get("key") != key:
+            return None
+        return data
+
+    def put(self, key: str, value: dict) -> str | None:
+        """Store an entry; return a warning instead of failing when the cache cannot be written."""
+        if self.root is None:
+            return None
+        folder = self.root / key[:2]
+        try:
+            folder.mkdir(parents=True, exist_ok=True)
+            fd, tmp = tempfile.mkstemp(dir=folder, prefix=".tmp-", suffix=".json")
+            try:
+                with os.fdopen(fd, "w", encoding="utf-8") as handle:
+                    json.dump({**value, "key": key}, handle, ensure_ascii=False, sort_keys=True)
+                os.replace(tmp, folder / f"{key}.json")
+            except BaseException:
+                os.unlink(tmp)
+                raise
+        except OSError as exc:
+            if self.read_only_warned:
+                return None
+            self.read_only_warned = True
+            return f"cache {self.root} is not writable ({exc.strerror}); results are not kept"
+        return None

@@ -1,0 +1,263 @@
+"""Compare what an article claims with what each Go release reports: verdicts and located disagreements."""
+
+from __future__ import annotations
+
+import difflib
+from dataclasses import dataclass, field
+
+from .claims import Claim
+from .diagnostics import Diagnostic, function_spans, normalize_file, parse_output, span_of
+from .examples import Example, Location
+from .runner import RunResult
+from .toolchains import Toolchain
+from .versions import Version, parse_version, range_label
+
+
+@dataclass
+class Disagreement:
+    """One place where the article and the compiler disagree, with everything needed to act on it."""
+
+    location: Location
+    summary: str
+    detail: list[str] = field(default_factory=list)
+    fix: str | None = None
+
+    def render(self) -> str:
+        lines = [f"{self.location}: {self.summary}", *("    " + d for d in self.detail)]
+        if self.fix:
+            lines.append(f"    fix: {self.fix}")
+        return "\n".join(lines)
+
+
+@dataclass
+class ClaimVerdict:
+    claim: Claim
+    location: Location
+    versions: list[str]  # in scope
+    holds: dict[str, str]  # version -> "exact" | "nearby"
+    fails: dict[str, str]  # version -> what the compiler said instead
+
+
+@dataclass
+class OutputVerdict:
+    location: Location
+    version: str  # the reference release
+    missing: list[str]
+    corrected: int
+    extra: list[str]
+    diff: list[str]
+
+
+@dataclass
+class ExampleVerdict:
+    example: Example
+    claims: list[ClaimVerdict]
+    output: OutputVerdict | None
+    disagreements: list[Disagreement]
+    ran_on: list[str]
+
+    @property
+    def ok(self) -> bool:
+        return not self.disagreements
+
+
+def _ours(diagnostics: list[Diagnostic], example: Example) -> list[Diagnostic]:
+    name = normalize_file(example.command.source_file) if example.command else "main.go"
+    return [d for d in diagnostics if d.file == name]
+
+
+def _kind(message: str) -> str:
+    for tail in ("escapes to heap", "does not escape", "moved to heap", "leaking param", "inline"):
+        if tail in message:
+            return tail
+    return message
+
+
+def _nearest(diagnostics: list[Diagnostic], claim: Claim, span: tuple[int, int]) -> str:
+    """What the compiler said nearest the claim: same kind of message first, then closest line."""
+    inside = [d for d in diagnostics if span[0] <= d.line <= span[1]]
+    if not inside:
+        return "nothing in this function"
+    kind = _kind(claim.message)
+    best = min(inside, key=lambda d: (abs(d.line - claim.line) > 1, _kind(d.message) != kind,
+                                      abs(d.line - claim.line), d.column))
+    return best.text
+
+
+def claim_verdict(
+    claim: Claim, example: Example, matrix: list[Toolchain], results: dict[str, RunResult]
+) -> ClaimVerdict:
+    spans = function_spans(example.source)
+    span = span_of(spans, claim.line)
+    versions = [t for t in matrix if claim.scope is None or claim.scope.contains(t.version)]
+    holds: dict[str, str] = {}
+    fails: dict[str, str] = {}
+    for toolchain in versions:
+        result = results.get(str(toolchain.version))
+        if result is None:
+            continue
+        diagnostics = _ours(parse_output(result.output)[0], example)
+        if any(d.line == claim.line and d.message == claim.message for d in diagnostics):
+            holds[str(toolchain.version)] = "exact"
+        elif any(span[0] <= d.line <= span[1] and d.message == claim.message for d in diagnostics):
+            holds[str(toolchain.version)] = "nearby"
+        else:
+            fails[str(toolchain.version)] = _nearest(diagnostics, claim, span)
+    return ClaimVerdict(claim, example.claim_location(claim), [str(t.version) for t in versions], holds, fails)
+
+
+def _scope_problem(claim: Claim, matrix: list[Toolchain]) -> str | None:
+    if claim.scope is None:
+        return None
+    newest = max(t.version.minor_key for t in matrix)
+    for bound in (claim.scope.low, claim.scope.high):
+        if bound is not None and bound.minor_key > newest:
+            return (f"scope {claim.scope} names Go {bound.minor_name}, newer than the newest release verified "
+                    f"({range_label([t.version for t in matrix])})")
+    if not any(claim.scope.contains(t.version) for t in matrix):
+        return f"scope {claim.scope} names no release of the matrix ({range_label([t.version for t in matrix])})"
+    return None
+
+
+def _group(versions: list[str]) -> str:
+    return ", ".join(f"Go {v}" for v in versions)
+
+
+def reference_toolchain(example: Example, matrix: list[Toolchain]) -> Toolchain | None:
+    """The release a hand-written output block speaks for: its `go=` option, else the newest."""
+    wanted = example.output.version if example.output else None
+    if not wanted:
+        return max(matrix, key=lambda t: t.version.sort_key())
+    try:
+        version = parse_version(wanted)
+    except ValueError:
+        return None
+    matches = [t for t in matrix if t.version.minor_key == version.minor_key
+               and (version.patch is None or t.version.patch == version.patch)]
+    return max(matches, key=lambda t: t.version.sort_key()) if matches else None
+
+
+def output_verdict(example: Example, toolchain: Toolchain, result: RunResult) -> OutputVerdict:
+    """Every line the author wrote must still be printed: messages compared, columns and order forgiven."""
+    assert example.output is not None
+    written_pos, written_other = parse_output(example.output.text)
+    actual_pos, actual_other = parse_output(result.output)
+    available = list(actual_pos)
+    missing: list[str] = []
+    corrected = 0
+    for want in written_pos:
+        same_line = [d for d in available if d.message == want.message and d.line == want.line]
+        exact = [d for d in same_line if d.column == want.column]
+        anywhere = [d for d in available if d.message == want.message and normalize_file(d.file) == want.file]
+        match = (exact or same_line or anywhere or [None])[0]
+        if match is None:
+            missing.append(want.text)
+            continue
+        if match not in exact:
+            corrected += 1
+        available.remove(match)
+    for want in written_other:
+        if want not in actual_other:
+            missing.append(want)
+    written_lines = [line.strip() for line in example.output.text.splitlines() if line.strip()]
+    actual_lines = [line.strip() for line in result.output.splitlines() if line.strip()]
+    if not missing and written_lines != actual_lines and corrected == 0:
+        corrected = 1  # only the order differs
+    extra = [d.text for d in available]
+    diff = list(difflib.unified_diff(written_lines, actual_lines, "written", f"Go {toolchain.version}", lineterm="", n=1))
+    return OutputVerdict(example.output.location, str(toolchain.version), missing, corrected, extra, diff)
+
+
+def check_example(
+    example: Example,
+    matrix: list[Toolchain],
+    results: dict[str, RunResult],
+    fix_command: str,
+) -> ExampleVerdict:
+    """All verdicts of one example across the matrix. `results` maps exact versions to runs."""
+    disagreements: list[Disagreement] = []
+    ran_on = [str(t.version) for t in matrix if str(t.version) in results]
+    command = str(example.command)
+
+    for toolchain in matrix:
+        result = results.get(str(toolchain.version))
+        if result is None:
+            continue
+        if result.timed_out:
+            disagreements.append(Disagreement(
+                example.location, f"`{command}` did not finish within the timeout on Go {toolchain.version}; "
+                "the process group was killed (raise `timeout` if the example is just slow)"))
+            continue
+        if result.returncode != 0:
+            written = example.output.text if example.output else ""
+            errors = [d for d in parse_output(result.output)[0] if not d.is_escape_report and d.message not in written]
+            unpositioned = [line for line in parse_output(result.output)[1]
+                            if not line.startswith("#") and line not in written]
+            if errors or (not example.output and unpositioned and not _only_missing_main(unpositioned)):
+                shown = (errors and [e.text for e in errors]) or unpositioned
+                disagreements.append(Disagreement(
+                    example.location,
+                    f"example does not compile on Go {toolchain.version} (`{command}` exits {result.returncode})"
+                    + ("" if example.output is None else ", and the output block does not show it"),
+                    [*shown[:20], *([f"... and {len(shown) - 20} more"] if len(shown) > 20 else [])]))
+
+    verdicts: list[ClaimVerdict] = []
+    for claim in example.claims:
+        location = example.claim_location(claim)
+        problem = _scope_problem(claim, matrix)
+        if problem:
+            disagreements.append(Disagreement(location, f"claim \"{claim.message}\": {problem}"))
+            continue
+        verdict = claim_verdict(claim, example, matrix, results)
+        verdicts.append(verdict)
+        if verdict.fails:
+            by_answer: dict[str, list[str]] = {}
+            for version, said in verdict.fails.items():
+                by_answer.setdefault(said, []).append(version)
+            scope = f" {claim.scope}" if claim.scope else ""
+            where = ("holds on no release in its scope" if not verdict.holds
+                     else f"does not hold on {_group(list(verdict.fails))}")
+            disagreements.append(Disagreement(
+                location,
+                f"claim \"{claim.message}\"{scope} {where}",
+                [f"{range_label([parse_version(v) for v in vs])} ({', '.join(vs)}) says: {said}"
+                 for said, vs in by_answer.items()]
+                + ([f"holds on {_group(list(verdict.holds))}: scope the claim, e.g. "
+                    f"\"{claim.message} ({_scope_text(list(verdict.holds), ran_on)})\""] if verdict.holds else []),
+                f"{fix_command} --dry-run  (shows the claim the compiler supports)",
+            ))
+
+    output: OutputVerdict | None = None
+    if example.output is not None:
+        reference = reference_toolchain(example, matrix)
+        if reference is None:
+            disagreements.append(Disagreement(
+                example.output.location,
+                f"output block names go=\"{example.output.version}\", which is not in go_versions "
+                f"({range_label([t.version for t in matrix])})"))
+        elif str(reference.version) in results:
+            output = output_verdict(example, reference, results[str(reference.version)])
+            if output.missing:
+                disagreements.append(Disagreement(
+                    example.output.location,
+                    f"output block disagrees with Go {reference.version} (`{command}`): "
+                    f"{len(output.missing)} line(s) the compiler no longer prints",
+                    [*(f"missing: {m}" for m in output.missing), *output.diff],
+                    fix_command,
+                ))
+    return ExampleVerdict(example, verdicts, output, disagreements, ran_on)
+
+
+def _only_missing_main(lines: list[str]) -> bool:
+    return all("function main is undeclared" in line for line in lines)
+
+
+def _scope_text(holds: list[str], ran_on: list[str]) -> str:
+    versions = sorted((parse_version(v) for v in holds), key=Version.sort_key)
+    everything = sorted((parse_version(v) for v in ran_on), key=Version.sort_key)
+    low, high = versions[0], versions[-1]
+    if high.minor_key == everything[-1].minor_key:
+        return f"go{low.minor_name}+"
+    if low.minor_key == high.minor_key:
+        return f"go{low.minor_name}"
+    return f"go{low.minor_name}–{high.minor_name}"

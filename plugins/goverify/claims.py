@@ -1,0 +1,232 @@
+"""The claim grammar: which `//` comments assert a compiler diagnostic, and on which Go releases.
+
+A comment claim is a `//` comment whose text starts with a diagnostic of `go build -gcflags=-m`:
+
+    num := 0 // moved to heap: num
+    d["key"] = "value" // "key" escapes to heap; "value" escapes to heap
+    i := 1 // moved to heap: i，局部变量被下面的闭包引用     (the text after the claim explains it)
+    s := make([]int, l) // make([]int, l) escapes to heap (go1.21–1.24)
+    s := make([]int, l) // make([]int, 1) does not escape (go1.25+)
+
+Several claims share a comment when separated by `;` (or `；`). A claim may be followed by a version scope in
+parentheses (ASCII or full-width): `(go1.25+)`, `(go1.21–1.24)` (also `-` or `~`), `(go1.24)`; `Go 1.25` reads
+the same as `go1.25`. Anything else after a claim is explanation; a comment that does not start with a
+diagnostic (`// p 逃逸到堆上`) is no claim.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from .versions import Version, parse_version
+
+# What `-m` prints, one pattern per kind of message. EXPR is any text with balanced brackets and quotes.
+_NAME = r"[A-Za-z0-9_.$·~]+"
+_DIAGNOSTIC_HEADS = [
+    re.compile(r"moved to heap: " + _NAME),
+    re.compile(r"leaking param content: " + _NAME),
+    re.compile(r"leaking param: " + _NAME + r"(?: to result " + _NAME + r" level=\d+)?"),
+    re.compile(r"leaking closure reference " + _NAME),
+    re.compile(r"can inline " + _NAME + r"(?: with cost \d+ as: .*)?"),
+    re.compile(r"cannot inline " + _NAME + r": [^;；]*"),
+    re.compile(r"inlining call to " + _NAME),
+    re.compile(r"devirtualizing " + _NAME + r" to " + r"[\w.*\[\]]+"),
+    re.compile(r"(?P<expr>.+?) (?:escapes to heap|does not escape)(?: in \S+)?"),
+]
+_SCOPE = re.compile(
+    r"""^\s*[(（]\s*
+    (?P<lt>[<≤]\s*)?
+    (?P<lo>[Gg]o\s*1\.\d+(?:\.\d+)?)
+    (?:\s*(?P<plus>\+)|\s*[-–—~～]\s*(?P<hi>(?:[Gg]o\s*)?1\.\d+(?:\.\d+)?))?
+    \s*[)）]""",
+    re.X,
+)
+_OPENERS = {"(": ")", "[": "]", "{": "}"}
+
+
+@dataclass(frozen=True)
+class Scope:
+    """The Go releases a claim speaks for: minors from `low` to `high` (None: unbounded)."""
+
+    low: Version | None
+    high: Version | None
+    text: str
+
+    def contains(self, version: Version) -> bool:
+        minor = version.minor_key
+        if self.low is not None and minor < self.low.minor_key:
+            return False
+        return self.high is None or minor <= self.high.minor_key
+
+    def __str__(self) -> str:
+        return self.text
+
+
+@dataclass(frozen=True)
+class Claim:
+    """A diagnostic the author says the compiler reports at a line of the example."""
+
+    message: str
+    line: int  # 1-based line in the Go file
+    column: int  # 0-based column of the claim within the Go line (for --fix)
+    scope: Scope | None = None
+    kind: str = "comment"  # comment | output | prose
+
+
+def _balanced(expr: str) -> bool:
+    stack: list[str] = []
+    quote = ""
+    for ch in expr:
+        if quote:
+            if ch == quote:
+                quote = ""
+        elif ch in "\"'`":
+            quote = ch
+        elif ch in _OPENERS:
+            stack.append(_OPENERS[ch])
+        elif ch in ")]}":
+            if not stack or stack.pop() != ch:
+                return False
+    return not stack and not quote
+
+
+def match_diagnostic(text: str) -> str | None:
+    """The compiler message that `text` starts with, or None."""
+    for pattern in _DIAGNOSTIC_HEADS:
+        m = pattern.match(text)
+        if not m:
+            continue
+        if "expr" in pattern.groupindex:
+            # The shortest balanced expression before "escapes to heap"/"does not escape".
+            for m2 in re.finditer(r" (?:escapes to heap|does not escape)", text):
+                expr = text[: m2.start()]
+                if expr and _balanced(expr) and not _has_cjk(expr):
+                    return text[: m2.end()]
+            return None
+        return m.group(0).rstrip()
+    return None
+
+
+def is_diagnostic(message: str) -> bool:
+    return match_diagnostic(message) == message
+
+
+def _has_cjk(text: str) -> bool:
+    return any("\u3000" <= ch <= "\u9fff" or "\uff00" <= ch <= "\uffef" for ch in text)
+
+
+def parse_scope(text: str) -> tuple[Scope | None, int]:
+    """A version scope at the start of `text` and how many characters it took; (None, 0) if none."""
+    m = _SCOPE.match(text)
+    if not m:
+        return None, 0
+    low = parse_version(m.group("lo"))
+    high: Version | None
+    if m.group("lt"):
+        low, high = None, low
+        if m.group("lt").strip() == "<":
+            high = Version(high.major, high.minor - 1, None)
+    elif m.group("plus"):
+        high = None
+    elif m.group("hi"):
+        high = parse_version(m.group("hi"))
+    else:
+        high = low
+    return Scope(low, high, m.group(0).strip()), m.end()
+
+
+def _split_top_level(text: str) -> list[tuple[int, str]]:
+    """Split on `;`/`；` outside brackets and quotes, keeping each part's offset."""
+    parts: list[tuple[int, str]] = []
+    depth = 0
+    quote = ""
+    start = 0
+    for i, ch in enumerate(text):
+        if quote:
+            if ch == quote:
+                quote = ""
+        elif ch in "\"'`":
+            quote = ch
+        elif ch in "([{":
+            depth += 1
+        elif ch in ")]}":
+            depth = max(0, depth - 1)
+        elif ch in ";；" and depth == 0:
+            parts.append((start, text[start:i]))
+            start = i + 1
+    parts.append((start, text[start:]))
+    return parts
+
+
+def parse_comment(comment: str, line: int, column: int) -> list[Claim]:
+    """The claims of one `//` comment's text (without the slashes); `column` is where that text starts."""
+    claims: list[Claim] = []
+    for offset, part in _split_top_level(comment):
+        stripped = part.lstrip()
+        lead = len(part) - len(stripped)
+        message = match_diagnostic(stripped)
+        if message is None:
+            if claims:
+                break  # explanation after the claims
+            continue
+        scope, _ = parse_scope(stripped[len(message) :])
+        claims.append(Claim(message, line, column + offset + lead, scope))
+    return claims
+
+
+def comment_of(line: str) -> tuple[int, str] | None:
+    """(column, text) of the `//` comment on a Go source line, skipping strings and runes."""
+    quote = ""
+    i = 0
+    while i < len(line):
+        ch = line[i]
+        if quote:
+            if ch == "\\" and quote != "`":
+                i += 2
+                continue
+            if ch == quote:
+                quote = ""
+        elif ch in "\"'`":
+            quote = ch
+        elif line.startswith("//", i):
+            return i + 2, line[i + 2 :]
+        elif line.startswith("/*", i):
+            end = line.find("*/", i + 2)
+            if end < 0:
+                return None
+            i = end + 2
+            continue
+        i += 1
+    return None
+
+
+def comment_claims(source: str) -> list[Claim]:
+    """Every comment claim of a Go file, in line order."""
+    claims: list[Claim] = []
+    in_raw = False
+    for number, line in enumerate(source.splitlines(), start=1):
+        if in_raw:  # a raw string spanning lines: skip to its end
+            if line.count("`") % 2 == 1:
+                in_raw = False
+            continue
+        found = comment_of(line)
+        code = line if found is None else line[: found[0] - 2]
+        if code.count("`") % 2 == 1:
+            in_raw = True
+            continue
+        if found is not None:
+            column, text = found
+            claims.extend(parse_comment(text, number, column))
+    return claims
+
+
+def strip_comments(source: str) -> str:
+    """The code of a Go file without its `//` comments and trailing spaces (for comparing translations)."""
+    out = []
+    for line in source.splitlines():
+        found = comment_of(line)
+        code = line if found is None else line[: found[0] - 2]
+        if code.strip():
+            out.append(code.rstrip())
+    return "\n".join(out)

@@ -1,0 +1,201 @@
+"""Run `go build`/`go vet` on examples: hermetic, bounded in time, in parallel, and remembered."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from collections.abc import Callable, Iterable
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+from pathlib import Path
+
+from .cache import Cache, key_of
+from .command import Command
+from .toolchains import Toolchain
+
+
+@dataclass(frozen=True)
+class Job:
+    """One example's source, compiled by one command on one toolchain."""
+
+    source: str
+    command: Command
+    toolchain: Toolchain
+
+    @property
+    def key(self) -> str:
+        return key_of("run", self.source, "\0".join(self.command.argv), self.command.source_file,
+                      self.toolchain.identity)
+
+
+@dataclass(frozen=True)
+class RunResult:
+    """What a reader typing the command would see: combined output and exit status."""
+
+    output: str
+    returncode: int
+    timed_out: bool = False
+    seconds: float = 0.0
+
+    def to_json(self) -> dict:
+        return {"output": self.output, "returncode": self.returncode, "timed_out": self.timed_out,
+                "seconds": round(self.seconds, 3)}
+
+    @classmethod
+    def from_json(cls, data: dict) -> RunResult | None:
+        try:
+            return cls(str(data["output"]), int(data["returncode"]), bool(data.get("timed_out", False)),
+                       float(data.get("seconds", 0.0)))
+        except (KeyError, TypeError, ValueError):
+            return None
+
+
+def hermetic_env(toolchain: Toolchain, gocache: Path, home: Path) -> dict[str, str]:
+    """An environment built from nothing: no network, no cgo, no user settings, this toolchain only."""
+    return {
+        "PATH": str(toolchain.goroot / "bin"),
+        "GOROOT": str(toolchain.goroot),
+        "HOME": str(home),
+        "GOPATH": str(home / "go"),
+        "GOMODCACHE": str(home / "go" / "pkg" / "mod"),
+        "GOCACHE": str(gocache),
+        "GOTMPDIR": "",
+        "TMPDIR": str(home),
+        "GOTOOLCHAIN": "local",
+        "GOPROXY": "off",
+        "GOSUMDB": "off",
+        "GONOSUMDB": "",
+        "GOPRIVATE": "",
+        "GOFLAGS": "",
+        "GOENV": "off",
+        "GOWORK": "off",
+        "GOTELEMETRY": "off",
+        "GO111MODULE": "",
+        "CGO_ENABLED": "0",
+        "LANG": "C",
+        "LC_ALL": "C",
+    }
+
+
+def _kill_group(process: subprocess.Popen) -> None:
+    try:
+        os.killpg(process.pid, signal.SIGKILL)
+    except (ProcessLookupError, PermissionError):
+        pass
+
+
+def run_job(job: Job, gocache: Path, timeout: float) -> RunResult:
+    """Write the example to the file its command names in a fresh directory and run the command there."""
+    started = time.monotonic()
+    with tempfile.TemporaryDirectory(prefix="goverify-") as tmp:
+        work = Path(tmp) / "src"
+        home = Path(tmp) / "home"
+        work.mkdir()
+        home.mkdir()
+        target = work / job.command.source_file
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_text(job.source, encoding="utf-8")
+        if job.command.needs_module:
+            (work / "go.mod").write_text("module example\n\ngo 1.21\n", encoding="utf-8")
+        gocache.mkdir(parents=True, exist_ok=True)
+        try:
+            process = subprocess.Popen(
+                [str(job.toolchain.go), *job.command.argv[1:]],
+                cwd=work,
+                env=hermetic_env(job.toolchain, gocache, home),
+                stdin=subprocess.DEVNULL,
+                stdout=subprocess.PIPE,
+                stderr=subprocess.STDOUT,
+                start_new_session=True,
+            )
+        except OSError as exc:
+            return RunResult(f"goverify: cannot run {job.toolchain.go}: {exc.strerror}\n", 127, False,
+                             time.monotonic() - started)
+        try:
+            raw, _ = process.communicate(timeout=timeout)
+            timed_out = False
+        except subprocess.TimeoutExpired:
+            _kill_group(process)
+            raw, _ = process.communicate()
+            timed_out = True
+        finally:
+            _kill_group(process)  # nothing the command started outlives it
+        output = raw.decode("utf-8", errors="replace")
+        output = output.replace(str(work) + os.sep, "./").replace(str(work), ".")
+        output = output.replace(str(job.toolchain.goroot), "$GOROOT")
+    return RunResult(output, process.returncode if not timed_out else -9, timed_out, time.monotonic() - started)
+
+
+class Progress:
+    """`goverify: 12/42 compiles, 3.1s` on one terminal line; silent when stderr is not a terminal."""
+
+    def __init__(self, total: int, enabled: bool | None = None) -> None:
+        self.total = total
+        self.done = 0
+        self.started = time.monotonic()
+        self.enabled = sys.stderr.isatty() if enabled is None else enabled
+        self.lock = threading.Lock()
+
+    def step(self) -> None:
+        with self.lock:
+            self.done += 1
+            if self.enabled:
+                elapsed = time.monotonic() - self.started
+                end = "\n" if self.done == self.total else ""
+                print(f"\rgoverify: {self.done}/{self.total} compiles, {elapsed:.1f}s", end=end,
+                      file=sys.stderr, flush=True)
+
+
+@dataclass
+class Runner:
+    """Runs jobs not already known (from the cache or from shard results), in parallel across cores."""
+
+    cache: Cache
+    gocache_root: Path
+    timeout: float = 60.0
+    workers: int = max(1, os.cpu_count() or 1)
+    known: dict[str, RunResult] | None = None  # results given from outside (shards): never run
+    ran: int = 0
+    warnings: list[str] | None = None
+
+    def run_all(self, jobs: Iterable[Job], on_progress: Callable[[int], None] | None = None) -> dict[str, RunResult]:
+        results: dict[str, RunResult] = {}
+        todo: dict[str, Job] = {}
+        for job in jobs:
+            key = job.key
+            if key in results or key in todo:
+                continue
+            if self.known is not None and key in self.known:
+                results[key] = self.known[key]
+                continue
+            cached = self.cache.get(key)
+            hit = RunResult.from_json(cached) if cached else None
+            if hit is not None:
+                results[key] = hit
+            elif job.toolchain.go is not None:
+                todo[key] = job
+        if not todo:
+            return results
+        progress = Progress(len(todo))
+
+        def work(item: tuple[str, Job]) -> tuple[str, RunResult]:
+            key, job = item
+            gocache = self.gocache_root / f"{job.toolchain.version}-{key_of(job.toolchain.identity)[:8]}"
+            result = run_job(job, gocache, self.timeout)
+            progress.step()
+            return key, result
+
+        with ThreadPoolExecutor(max_workers=min(self.workers, len(todo))) as pool:
+            for key, result in pool.map(work, todo.items()):
+                results[key] = result
+                self.ran += 1
+                if not result.timed_out:
+                    warning = self.cache.put(key, result.to_json())
+                    if warning and self.warnings is not None:
+                        self.warnings.append(warning)
+        return results

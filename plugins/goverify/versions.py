@@ -1,0 +1,50 @@
+"""Go release numbers: parsing `1.25`, `go1.25.5`, `Go 1.25`, and naming ranges of them for readers."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+_VERSION = re.compile(r"^\s*(?:[Gg]o\s*)?(\d+)\.(\d+)(?:\.(\d+))?\s*$")
+
+
+class VersionError(ValueError):
+    """A string that names no Go release."""
+
+
+@dataclass(frozen=True, order=True)
+class Version:
+    major: int
+    minor: int
+    patch: int | None = None  # None: "the newest patch of this minor"
+
+    @property
+    def minor_key(self) -> tuple[int, int]:
+        return (self.major, self.minor)
+
+    @property
+    def minor_name(self) -> str:
+        return f"{self.major}.{self.minor}"
+
+    def sort_key(self) -> tuple[int, int, int]:
+        return (self.major, self.minor, -1 if self.patch is None else self.patch)
+
+    def __str__(self) -> str:
+        return self.minor_name if self.patch is None else f"{self.minor_name}.{self.patch}"
+
+
+def parse_version(text: str) -> Version:
+    m = _VERSION.match(str(text))
+    if not m:
+        raise VersionError(f"not a Go version: {text!r} (write 1.25 or 1.25.5)")
+    major, minor, patch = m.groups()
+    return Version(int(major), int(minor), None if patch is None else int(patch))
+
+
+def range_label(versions: list[Version]) -> str:
+    """`Go 1.21 – 1.24` for a run of releases, `Go 1.27` for one (minors: patches are in the caption)."""
+    minors = sorted({v.minor_key for v in versions})
+    first, last = minors[0], minors[-1]
+    if first == last:
+        return f"Go {first[0]}.{first[1]}"
+    return f"Go {first[0]}.{first[1]} – {last[0]}.{last[1]}"
