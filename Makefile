@@ -31,10 +31,10 @@ test: $(VENV)/.installed
 	$(BIN)/pytest -n 2 -p no:cacheprovider
 
 bench: toolchains
-	$(BIN)/python bench/run.py
+	$(BIN)/python tests/bench/run.py
 
 lint: $(VENV)/.installed
-	$(BIN)/ruff check plugins tests bench
+	$(BIN)/ruff check plugins tests
 
 clean:
 	rm -rf site dist .cache
