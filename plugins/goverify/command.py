@@ -46,9 +46,9 @@ class Command:
         return self.text
 
 
-def _check_value_path(flag: str, value: str) -> None:
-    if value.startswith("/") and value != "/dev/null" or ".." in value.split("/"):
-        raise CommandError(f"{flag} {value!r} points outside the temporary directory")
+def _check_value_path(text: str, flag: str, value: str) -> None:
+    if value.startswith(("/", "~")) and value != "/dev/null" or ".." in value.split("/"):
+        raise CommandError(f"refusing {text!r}: {flag} {value!r} points outside the temporary directory")
 
 
 def _check_gcflags(value: str) -> None:
@@ -102,14 +102,14 @@ def parse_command(text: str) -> Command:
                     except CommandError as exc:
                         raise CommandError(f"refusing {text!r}: {exc}") from None
                 elif name in {"-o", "-pgo"}:
-                    _check_value_path(name, value)
+                    _check_value_path(text, name, value)
             elif name not in _BUILD_FLAGS_BOOL:
                 raise CommandError(f"refusing {text!r}: flag {name} is not allowed")
         elif arg.endswith(".go"):
-            _check_value_path("file", arg)
+            _check_value_path(text, "file", arg)
             files.append(arg)
         else:
-            _check_value_path("package", arg)
+            _check_value_path(text, "package", arg)
             packages.append(arg)
         i += 1
     if files and packages:

@@ -1,0 +1,94 @@
+"""The claim grammar, on the article's own comments and on the edges of the scope syntax."""
+
+from __future__ import annotations
+
+import pytest
+
+from goverify.claims import comment_claims, comment_of, match_diagnostic, parse_comment, parse_scope
+from goverify.versions import parse_version
+
+ARTICLE_COMMENTS = [
+    (" moved to heap: num", ["moved to heap: num"]),
+    (" []int{...} escapes to heap", ["[]int{...} escapes to heap"]),
+    ("  make(map[string]string) escapes to heap", ["make(map[string]string) escapes to heap"]),
+    (" 0 escapes to heap", ["0 escapes to heap"]),
+    ("  func literal escapes to heap", ["func literal escapes to heap"]),
+    (" moved to heap: i，局部变量被下面的闭包引用", ["moved to heap: i"]),
+    (' "key" escapes to heap; "value" escapes to heap', ['"key" escapes to heap', '"value" escapes to heap']),
+    (" make([]int, 10240) escapes to heap", ["make([]int, 10240) escapes to heap"]),
+    (" s escapes to heap", ["s escapes to heap"]),
+    (" myType{} escapes to heap", ["myType{} escapes to heap"]),
+    (" p 逃逸到堆上", []),
+    ("", []),
+    (" leaking param: p to result ~r0 level=0", ["leaking param: p to result ~r0 level=0"]),
+    (" a does not escape", ["a does not escape"]),
+    (" &struct { name *string; age *int }{} does not escape", ["&struct { name *string; age *int }{} does not escape"]),
+    (" can inline f; inlining call to f", ["can inline f", "inlining call to f"]),
+    (" devirtualizing iFoo.func1 to myType", ["devirtualizing iFoo.func1 to myType"]),
+    (" 这里 escapes to heap", []),
+    (" TODO: this is not a claim", []),
+]
+
+
+@pytest.mark.parametrize(("comment", "messages"), ARTICLE_COMMENTS)
+def test_comment_claims_of_the_article(comment: str, messages: list[str]) -> None:
+    assert [c.message for c in parse_comment(comment, 1, 0)] == messages
+
+
+@pytest.mark.parametrize(
+    ("text", "low", "high"),
+    [
+        ("(go1.25+)", "1.25", None),
+        ("（go1.25+）", "1.25", None),
+        ("(go1.21–1.24)", "1.21", "1.24"),
+        ("(go1.21-go1.24)", "1.21", "1.24"),
+        ("(Go 1.21 ~ 1.24)", "1.21", "1.24"),
+        ("(go1.24)", "1.24", "1.24"),
+        ("(<go1.25)", None, "1.24"),
+        ("(≤go1.24)", None, "1.24"),
+    ],
+)
+def test_scopes(text: str, low: str | None, high: str | None) -> None:
+    scope, used = parse_scope(text + " explanation")
+    assert scope is not None and used == len(text)
+    assert (str(scope.low) if scope.low else None) == low
+    assert (str(scope.high) if scope.high else None) == high
+
+
+def test_scope_contains_by_minor() -> None:
+    scope, _ = parse_scope("(go1.21–1.24)")
+    assert scope is not None
+    assert scope.contains(parse_version("1.24.11"))
+    assert not scope.contains(parse_version("1.25.0"))
+    assert not scope.contains(parse_version("1.20.5"))
+
+
+@pytest.mark.parametrize("text", ["(1.25)", "(go)", "go1.25+", "(see go1.25)"])
+def test_not_scopes(text: str) -> None:
+    assert parse_scope(text) == (None, 0)
+
+
+def test_claims_with_scopes_and_explanations() -> None:
+    claims = parse_comment(
+        " make([]int, l) escapes to heap (go1.21–1.24)；make([]int, 1) does not escape (go1.25+)，常量传播", 5, 30)
+    assert [(c.message, str(c.scope)) for c in claims] == [
+        ("make([]int, l) escapes to heap", "(go1.21–1.24)"),
+        ("make([]int, 1) does not escape", "(go1.25+)"),
+    ]
+    assert all(c.line == 5 for c in claims)
+
+
+def test_comment_of_skips_strings_and_runes() -> None:
+    assert comment_of('s := "http://x" // moved to heap: s') == (18, " moved to heap: s")
+    assert comment_of("r := '/' // x") == (11, " x")
+    assert comment_of("u := `//raw`") is None
+
+
+def test_comment_claims_line_numbers() -> None:
+    source = "package main\n\nfunc f() *int {\n\tn := 0 // moved to heap: n\n\treturn &n\n}\n"
+    [claim] = comment_claims(source)
+    assert (claim.message, claim.line) == ("moved to heap: n", 4)
+
+
+def test_unbalanced_expression_is_no_claim() -> None:
+    assert match_diagnostic("x) escapes to heap") is None
