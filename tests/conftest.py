@@ -13,6 +13,9 @@ import pytest
 
 REPO = Path(__file__).resolve().parent.parent
 os.environ.setdefault("GOVERIFY_TOOLCHAINS", str(REPO / ".cache" / "toolchains"))
+# Go's own build cache is shared by the tests (goverify's result cache is not): compiling the runtime once
+# per toolchain instead of once per test keeps the suite within CI's budget.
+os.environ.setdefault("GOVERIFY_GOCACHE", str(REPO / ".cache" / "test-gocache"))
 os.environ.pop("GOVERIFY_GO_VERSIONS", None)
 os.environ.pop("GOVERIFY_ENABLED", None)
 

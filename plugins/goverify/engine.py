@@ -62,7 +62,7 @@ class Engine:
         self.warnings: list[str] = []
         self.runner = Runner(
             Cache(cache_dir / "runs" if settings.cache else None),
-            cache_dir / "gocache",
+            Path(os.environ["GOVERIFY_GOCACHE"]) if os.environ.get("GOVERIFY_GOCACHE") else cache_dir / "gocache",
             timeout=settings.timeout,
             workers=settings.jobs or max(1, os.cpu_count() or 1),
             known=known,
