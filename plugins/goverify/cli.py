@@ -67,12 +67,21 @@ def check_files(engine: Engine, files: list[Path]) -> list[PageVerdict]:
 def cmd_check(args: argparse.Namespace) -> int:
     settings, docs_dir = _settings(args)
     files = _markdown_files(args.paths, docs_dir)
-    engine = Engine(settings)
+    if args.results:
+        from .shards import load_shards
+
+        try:
+            toolchains, known = load_shards(Path(args.results))
+        except ValueError as exc:
+            raise ConfigError(str(exc)) from exc
+        engine = Engine(settings, toolchains=toolchains, known=known)
+    else:
+        engine = Engine(settings)
     verdicts = check_files(engine, files)
     if args.fix:
         from .fix import fix_pages
 
-        return fix_pages(engine, verdicts, files, dry_run=args.dry_run, out=sys.stdout)
+        return fix_pages(engine, verdicts, dry_run=args.dry_run, assume_yes=args.yes, out=sys.stdout)
     for warning in engine.warnings:
         print(f"goverify: warning: {warning}", file=sys.stderr)
     return report.emit(verdicts, engine, args.format, sys.stdout)
@@ -81,9 +90,9 @@ def cmd_check(args: argparse.Namespace) -> int:
 def cmd_toolchains(args: argparse.Namespace) -> int:
     if args.action == "install":
         specs = list(args.versions)
-        if not specs or args.config != "mkdocs.yml" or Path(args.config).is_file() and not specs:
+        if not specs:
             settings, _ = _settings(argparse.Namespace(config=args.config, go=None))
-            specs = specs or settings.go_versions
+            specs = settings.go_versions
         for go in install(specs, progress=sys.stderr.isatty()):
             print(go)
         return 0
@@ -141,6 +150,8 @@ def parser() -> argparse.ArgumentParser:
     check.add_argument("paths", nargs="*")
     check.add_argument("--fix", action="store_true", help="rewrite stale output blocks and claims")
     check.add_argument("--dry-run", action="store_true", help="with --fix: print the diff, change nothing")
+    check.add_argument("--yes", "-y", action="store_true",
+                       help="with --fix: also rewrite comment claims without asking")
     check.add_argument("--format", choices=["text", "json", "github"], default="text")
     check.add_argument("--results", metavar="DIR", help="use shard results from DIR instead of compiling")
     check.add_argument("--no-cache", action="store_true")

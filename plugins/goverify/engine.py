@@ -122,5 +122,12 @@ class Engine:
                 if (job := Job(example.source, example.command, t)).key in self.results
             }
             results[example.index] = runs
-            verdicts.append(check_example(example, self.matrix, runs, f"{self.settings.fix_hint} {page.path}"))
+            verdict = check_example(example, self.matrix, runs, f"{self.settings.fix_hint} {page.path}")
+            unrun = [str(t.version) for t in self.matrix if str(t.version) not in runs]
+            if unrun:  # only shard toolchains (never run here) can lack a result
+                verdict.disagreements.insert(0, Disagreement(
+                    example.location,
+                    f"no result for this example on Go {', '.join(unrun)} in the shard results: its source or "
+                    "command changed since they were made; re-run `goverify verify --go VERSION --results DIR`"))
+            verdicts.append(verdict)
         return PageVerdict(page, verdicts, results)
