@@ -21,6 +21,8 @@ from .check import Disagreement
 from .command import DEFAULT_COMMAND
 from .engine import Engine, PageVerdict, Settings
 from .examples import OPTIONS
+from .matrix import matrix_markdown
+from .parity import check_parity, pairs
 from .render import render_output
 from .scan import Fence
 from .toolchains import ToolchainError
@@ -51,6 +53,9 @@ class GoVerifyConfig(Config):
     """A folder of shard results (`goverify verify --results DIR`) to use instead of local toolchains."""
     report = c.Optional(c.Type(str))
     """File name of the JSON report written next to the site (e.g. `goverify-report.json`)."""
+    matrix_page = c.Optional(c.Type(str))
+    """Generate this page (e.g. `go-releases.md`): every example × every release, in each language of the
+    site (mkdocs-static-i18n's suffix layout gets `go-releases.<lang>.md` for the other languages)."""
 
 
 class GoVerifyPlugin(BasePlugin[GoVerifyConfig]):
@@ -61,6 +66,7 @@ class GoVerifyPlugin(BasePlugin[GoVerifyConfig]):
         self.engine: Engine | None = None
         self.fragments: dict[str, str] = {}
         self.verdicts: dict[str, PageVerdict] = {}
+        self.parity: list[Disagreement] = []
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         self.serving = command == "serve"
@@ -119,7 +125,39 @@ class GoVerifyPlugin(BasePlugin[GoVerifyConfig]):
             pages.append(self.engine.scan(text, self._display(file.abs_src_path)))
         ran = self.engine.run(pages)
         log.debug("compiled %d example × release pairs (%d from cache)", ran, len(self.engine.results) - ran)
+        # Every page of every language is checked here, before anything is written: mkdocs-static-i18n builds
+        # the other languages after the first one's pages are on disk, too late to fail cleanly.
+        verdicts = [self.engine.check(page) for page in pages]
+        disagreements = _unique(
+            [d for v in verdicts for d in v.disagreements]
+            + [d for original, translation in pairs(pages) for d in check_parity(original, translation)])
+        self.parity = [d for original, translation in pairs(pages) for d in check_parity(original, translation)]
+        if disagreements and not self.serving:
+            text = "\n".join(d.render() for d in disagreements)
+            raise PluginError(f"goverify: the compiler disagrees with the article:\n{text}\n"
+                              f"goverify: {report.summary(verdicts)}")
+        if self.config.matrix_page:
+            self._add_matrix_pages(files, config, verdicts)
         return files
+
+    def _add_matrix_pages(self, files: Files, config: Any, verdicts: list[PageVerdict]) -> None:
+        """One generated page per language: the default language at `matrix_page`, others with a suffix."""
+        assert self.engine
+        docs = self._display(config.docs_dir) + "/"
+        name = self.config.matrix_page
+        stem, _, ext = name.rpartition(".")
+        languages = _i18n_languages(config)
+        suffixes = {lang for lang, default in languages if not default}
+        for language, default in languages or [(config.theme.get("language") or "en", True)]:
+            def mine(path: str, language=language, default=default) -> bool:
+                parts = path.rsplit(".", 2)
+                suffix = parts[1] if len(parts) == 3 else None
+                return suffix == language if not default else suffix not in suffixes
+
+            content = matrix_markdown(self.engine, verdicts, language, docs, mine)
+            uri = name if default else f"{stem}.{language}.{ext}"
+            if files.get_file_from_path(uri) is None:
+                files.append(File.generated(config, uri, content=content))
 
     def _display(self, path: str) -> str:
         assert self.engine
@@ -171,7 +209,7 @@ class GoVerifyPlugin(BasePlugin[GoVerifyConfig]):
             return env
         for warning in self.engine.warnings:
             log.warning(warning)
-        disagreements = _unique(d for v in self.verdicts.values() for d in v.disagreements)
+        disagreements = _unique([d for v in self.verdicts.values() for d in v.disagreements] + self.parity)
         counts = report.summary(list(self.verdicts.values()))
         if disagreements and not self.serving:
             text = "\n".join(d.render() for d in disagreements)
@@ -187,6 +225,20 @@ class GoVerifyPlugin(BasePlugin[GoVerifyConfig]):
         data = report.as_json(list(self.verdicts.values()), self.engine)
         target = Path(config.site_dir) / self.config.report
         target.write_text(json.dumps(data, ensure_ascii=False, indent=1), encoding="utf-8")
+
+
+def _i18n_languages(config: Any) -> list[tuple[str, bool]]:
+    """(locale, is default) of mkdocs-static-i18n's languages, if that plugin is used."""
+    plugin = config.plugins.get("i18n")
+    if plugin is None:
+        return []
+    languages = []
+    for entry in getattr(plugin.config, "languages", []) or []:
+        locale = entry.get("locale") if isinstance(entry, dict) else getattr(entry, "locale", None)
+        default = entry.get("default") if isinstance(entry, dict) else getattr(entry, "default", False)
+        if locale:
+            languages.append((str(locale), bool(default)))
+    return languages
 
 
 def _read(path: str) -> str:
