@@ -91,11 +91,12 @@ class GoVerifyPlugin(BasePlugin[GoVerifyConfig]):
             log.warning("pymdownx.superfences is not enabled: fences inside lists and admonitions may not render")
         known = None
         toolchains = None
-        if self.config.results:
+        results = os.environ.get("GOVERIFY_RESULTS") or self.config.results
+        if results:
             from .shards import load_shards
 
             try:
-                toolchains, known = load_shards(root / self.config.results)
+                toolchains, known = load_shards(root / results)
             except ValueError as exc:
                 raise PluginError(f"goverify: {exc}") from exc
         try:
