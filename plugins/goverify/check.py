@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import difflib
+import functools
 from dataclasses import dataclass, field
 
 from .claims import Claim
@@ -66,6 +67,17 @@ def _ours(diagnostics: list[Diagnostic], example: Example) -> list[Diagnostic]:
     return [d for d in diagnostics if d.file == name]
 
 
+@functools.lru_cache(maxsize=64)
+def _reported(output: str, name: str) -> tuple[tuple[Diagnostic, ...], dict[str, frozenset[int]]]:
+    """The diagnostics of one file in one output, and the lines each message is reported on (computed once
+    per output, not once per claim: an example may carry thousands of claims)."""
+    ours = tuple(d for d in parse_output(output)[0] if d.file == normalize_file(name))
+    lines: dict[str, set[int]] = {}
+    for d in ours:
+        lines.setdefault(d.message, set()).add(d.line)
+    return ours, {message: frozenset(found) for message, found in lines.items()}
+
+
 def _kind(message: str) -> str:
     for tail in ("escapes to heap", "does not escape", "moved to heap", "leaking param", "inline"):
         if tail in message:
@@ -96,13 +108,14 @@ def claim_verdict(
         result = results.get(str(toolchain.version))
         if result is None:
             continue
-        diagnostics = _ours(parse_output(result.output)[0], example)
-        if any(d.line == claim.line and d.message == claim.message for d in diagnostics):
+        diagnostics, lines_of = _reported(result.output, example.command.source_file if example.command else "main.go")
+        lines = lines_of.get(claim.message, frozenset())
+        if claim.line in lines:
             holds[str(toolchain.version)] = "exact"
-        elif any(span[0] <= d.line <= span[1] and d.message == claim.message for d in diagnostics):
+        elif any(span[0] <= line <= span[1] for line in lines):
             holds[str(toolchain.version)] = "nearby"
         else:
-            fails[str(toolchain.version)] = _nearest(diagnostics, claim, span)
+            fails[str(toolchain.version)] = _nearest(list(diagnostics), claim, span)
     return ClaimVerdict(claim, example.claim_location(claim), [str(t.version) for t in versions], holds, fails)
 
 
@@ -143,19 +156,28 @@ def output_verdict(example: Example, toolchain: Toolchain, result: RunResult) ->
     written_pos, written_other = parse_output(example.output.text)
     actual_pos, actual_other = parse_output(result.output)
     available = list(actual_pos)
+    # Indexed by message and line, so that thousands of lines are not each searched for in thousands.
+    by_line: dict[tuple[str, int], list[Diagnostic]] = {}
+    by_message: dict[str, list[Diagnostic]] = {}
+    for d in available:
+        by_line.setdefault((d.message, d.line), []).append(d)
+        by_message.setdefault(d.message, []).append(d)
+    used: set[int] = set()
     missing: list[str] = []
     corrected = 0
     for want in written_pos:
-        same_line = [d for d in available if d.message == want.message and d.line == want.line]
+        same_line = [d for d in by_line.get((want.message, want.line), []) if id(d) not in used]
         exact = [d for d in same_line if d.column == want.column]
-        anywhere = [d for d in available if d.message == want.message and normalize_file(d.file) == want.file]
+        anywhere = [] if same_line else [d for d in by_message.get(want.message, [])
+                                         if id(d) not in used and normalize_file(d.file) == want.file]
         match = (exact or same_line or anywhere or [None])[0]
         if match is None:
             missing.append(want.text)
             continue
         if match not in exact:
             corrected += 1
-        available.remove(match)
+        used.add(id(match))
+    available = [d for d in available if id(d) not in used]
     for want in written_other:
         if want not in actual_other:
             missing.append(want)

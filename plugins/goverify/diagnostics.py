@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass
 
@@ -32,6 +33,12 @@ def normalize_file(name: str) -> str:
 
 def parse_output(output: str) -> tuple[list[Diagnostic], list[str]]:
     """Positioned lines, and every other non-empty line (`# command-line-arguments`, linker errors)."""
+    positioned, other = _parse_output(output)  # parsed once per output: checking claims asks per claim
+    return list(positioned), list(other)
+
+
+@functools.lru_cache(maxsize=256)
+def _parse_output(output: str) -> tuple[tuple[Diagnostic, ...], tuple[str, ...]]:
     positioned: list[Diagnostic] = []
     other: list[str] = []
     for raw in output.splitlines():
@@ -46,12 +53,17 @@ def parse_output(output: str) -> tuple[list[Diagnostic], list[str]]:
             )
         else:
             other.append(line.strip())
-    return positioned, other
+    return tuple(positioned), tuple(other)
 
 
 def function_spans(source: str) -> list[tuple[int, int]]:
     """(first, last) 1-based lines of each top-level declaration, found by matching braces outside strings
     and comments; a claim that is not on the compiler's line may still be in the same function."""
+    return list(_function_spans(source))  # scanned once per example, not once per claim
+
+
+@functools.lru_cache(maxsize=256)
+def _function_spans(source: str) -> tuple[tuple[int, int], ...]:
     spans: list[tuple[int, int]] = []
     depth = 0
     start = 0
@@ -89,7 +101,7 @@ def function_spans(source: str) -> list[tuple[int, int]]:
         if depth == 0 and start:
             spans.append((start, number))
             start = 0
-    return spans
+    return tuple(spans)
 
 
 def span_of(spans: list[tuple[int, int]], line: int) -> tuple[int, int]:
