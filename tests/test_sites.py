@@ -36,7 +36,7 @@ def test_a_true_article_builds_and_shows_the_real_output(site) -> None:
     assert "./main.go:4:2: moved to heap: n" in page
     assert 'class="goverify"' in page
     assert "Output of <code>go build -gcflags=&quot;-m -l&quot; main.go</code> on Go 1.27.3" in page
-    assert "goverify: 1 examples, 1 comment claims, 1 output blocks checked" in build.log
+    assert "goverify: 1 examples, 1 comment claims, 0 prose claims, 1 output blocks checked" in build.log
 
 
 def test_a_false_comment_claim_fails_at_its_line(site) -> None:

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import difflib
+import re
 import functools
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from .claims import Claim
 from .diagnostics import Diagnostic, function_spans, normalize_file, parse_output, span_of
-from .examples import Example, Location
+from .examples import BoundProse, Example, Location
 from .runner import RunResult
 from .toolchains import Toolchain
 from .versions import Version, parse_version, range_label
@@ -56,6 +58,8 @@ class ExampleVerdict:
     output: OutputVerdict | None
     disagreements: list[Disagreement]
     ran_on: list[str]
+    prose: list[ProseVerdict] = field(default_factory=list)
+    reasons: dict[tuple[int, int], list[str]] = field(default_factory=dict)  # newest release, for the page
 
     @property
     def ok(self) -> bool:
@@ -195,8 +199,10 @@ def check_example(
     matrix: list[Toolchain],
     results: dict[str, RunResult],
     fix_command: str,
+    reasons: Callable[[str], dict[tuple[int, int], list[str]]] | None = None,
 ) -> ExampleVerdict:
-    """All verdicts of one example across the matrix. `results` maps exact versions to runs."""
+    """All verdicts of one example across the matrix. `results` maps exact versions to runs; `reasons(version)`
+    gives the compiler's `-m=2` data flow by position, for failure messages."""
     disagreements: list[Disagreement] = []
     ran_on = [str(t.version) for t in matrix if str(t.version) in results]
     command = str(example.command)
@@ -242,8 +248,9 @@ def check_example(
             disagreements.append(Disagreement(
                 location,
                 f"claim \"{claim.message}\"{scope} {where}",
-                [f"{range_label([parse_version(v) for v in vs])} ({', '.join(vs)}) says: {said}"
-                 for said, vs in by_answer.items()]
+                [line for said, vs in by_answer.items()
+                 for line in [f"{range_label([parse_version(v) for v in vs])} ({', '.join(vs)}) says: {said}",
+                              *why(said, vs[0], reasons)]]
                 + ([f"holds on {_group(list(verdict.holds))}: scope the claim, e.g. "
                     f"\"{claim.message} ({_scope_text(list(verdict.holds), ran_on)})\""] if verdict.holds else []),
                 f"{fix_command} --dry-run  (shows the claim the compiler supports)",
@@ -268,6 +275,79 @@ def check_example(
                     fix_command,
                 ))
     return ExampleVerdict(example, verdicts, output, disagreements, ran_on)
+
+
+def why(said: str, version: str, reasons: Callable[[str], dict[tuple[int, int], list[str]]] | None) -> list[str]:
+    """The `-m=2` flow lines for the position of a diagnostic's text, indented under it."""
+    m = re.match(r"^\.?/?[^\s:]+\.go:(\d+):(\d+): ", said)
+    if not m or reasons is None:
+        return []
+    flow = reasons(version).get((int(m.group(1)), int(m.group(2))), [])
+    return [f"  why (-m=2): {line.strip()}" if i == 0 else f"               {line.strip()}"
+            for i, line in enumerate(flow[:12])]
+
+
+@dataclass
+class ProseVerdict:
+    bound: BoundProse
+    versions: list[str]
+    holds: list[str]
+    fails: dict[str, str]  # version -> what the compiler said about the subject
+
+
+def prose_verdict(bound: BoundProse, example: Example, matrix: list[Toolchain],
+                  results: dict[str, RunResult]) -> ProseVerdict:
+    claim = bound.claim
+    versions = [str(t.version) for t in matrix if claim.scope is None or claim.scope.contains(t.version)]
+    holds, fails = [], {}
+    for version in versions:
+        run = results.get(version)
+        if run is None:
+            continue
+        diagnostics = _ours(parse_output(run.output)[0], example)
+        present = any(d.message in claim.expected() for d in diagnostics)
+        if present != claim.negative:
+            holds.append(version)
+            continue
+        subject = re.compile(r"(?<![\w\"])" + re.escape(claim.subject) + r"(?![\w\"])")
+        about = [d.text for d in diagnostics if subject.search(d.message)]
+        if claim.negative:
+            about = [d.text for d in diagnostics if d.message in claim.expected()]
+        if not about:
+            reported = [d.text for d in diagnostics if "heap" in d.message][:3]
+            about = [f"nothing about {claim.subject}" + (f"; it reports {', '.join(reported)}" if reported else "")]
+        fails[version] = "; ".join(about)
+    return ProseVerdict(bound, versions, holds, fails)
+
+
+def prose_disagreement(verdict: ProseVerdict, matrix: list[Toolchain],
+                       reasons: Callable[[str], dict[tuple[int, int], list[str]]] | None) -> Disagreement | None:
+    claim = verdict.bound.claim
+    if claim.scope is not None:
+        newest = max(t.version.minor_key for t in matrix)
+        for bound in (claim.scope.low, claim.scope.high):
+            if bound is not None and bound.minor_key > newest:
+                return Disagreement(verdict.bound.location, f"prose claim {claim.describe()}: scope names Go "
+                                    f"{bound.minor_name}, newer than the newest release verified")
+        if not verdict.versions:
+            return Disagreement(verdict.bound.location, f"prose claim {claim.describe()}: its scope names no "
+                                f"release of the matrix ({range_label([t.version for t in matrix])})")
+    if not verdict.fails:
+        return None
+    by_answer: dict[str, list[str]] = {}
+    for version, said in verdict.fails.items():
+        by_answer.setdefault(said, []).append(version)
+    where = ("holds on no release in its scope" if not verdict.holds
+             else f"does not hold on {_group(list(verdict.fails))}")
+    return Disagreement(
+        verdict.bound.location,
+        f"prose claim {claim.describe()} (about example {verdict.bound.example}) {where}",
+        [line for said, vs in by_answer.items()
+         for line in [f"{range_label([parse_version(v) for v in vs])} ({', '.join(vs)}) says: {said}",
+                      *why(said.split("; it reports ")[-1].split("; ")[0], vs[0], reasons)]]
+        + ([f"holds on {_group(verdict.holds)}: add a scope, e.g. go=\"{_scope_text(verdict.holds, verdict.versions)[2:]}\""]
+           if verdict.holds else []),
+    )
 
 
 def _only_missing_main(lines: list[str]) -> bool:

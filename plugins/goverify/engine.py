@@ -3,14 +3,15 @@
 from __future__ import annotations
 
 import os
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from .cache import Cache
-from .check import Disagreement, ExampleVerdict, check_example
+from .check import Disagreement, ExampleVerdict, check_example, prose_disagreement, prose_verdict
 from .command import DEFAULT_COMMAND
-from .examples import Page, Problem, scan_page
+from .examples import Example, Page, Problem, scan_page
+from .reasons import parse_reasons, reasons_job_parts
 from .runner import Job, Runner, RunResult
 from .toolchains import Toolchain, ToolchainError, resolve
 
@@ -28,6 +29,7 @@ class Settings:
     snippet_dirs: list[Path] = field(default_factory=list)
     jobs: int = 0  # parallel compiles; 0: one per core
     fix_hint: str = "goverify check --fix"
+    reasons: bool = True  # compile with -m=2 to explain escapes (failure messages, expandable lines on the page)
 
 
 @dataclass
@@ -69,6 +71,9 @@ class Engine:
             warnings=self.warnings,
         )
         self.results: dict[str, RunResult] = {}
+        # One build scans and checks each page twice (on_files, then to render it): the second time is free.
+        self._scanned: dict[tuple[str, str, int], Page] = {}
+        self._checked: dict[int, tuple[Page, PageVerdict]] = {}
 
     def resolve_toolchains(self) -> list[Toolchain]:
         found: dict[str, Toolchain] = {}
@@ -87,19 +92,47 @@ class Engine:
         return list(found.values())
 
     def scan(self, text: str, path: str, line_offset: int = 0) -> Page:
-        return scan_page(
-            text, path, line_offset=line_offset, default_command=self.settings.command,
-            snippet_dirs=self.settings.snippet_dirs, root=self.settings.root,
-        )
+        page = self._scanned.get((text, path, line_offset))
+        if page is None:
+            page = self._scanned[text, path, line_offset] = scan_page(
+                text, path, line_offset=line_offset, default_command=self.settings.command,
+                snippet_dirs=self.settings.snippet_dirs, root=self.settings.root,
+            )
+        return page
 
     def jobs(self, pages: Iterable[Page]) -> list[Job]:
-        return [
-            Job(example.source, example.command, toolchain)
-            for page in pages
-            for example in page.examples
-            if example.command is not None
-            for toolchain in self.matrix
-        ]
+        """Every example on every release, and (for the page's expandable reasons) its `-m=2` run on the newest."""
+        jobs = []
+        for page in pages:
+            for example in page.examples:
+                if example.command is None:
+                    continue
+                jobs.extend(Job(example.source, example.command, toolchain) for toolchain in self.matrix)
+                if self.settings.reasons:
+                    job = self.reasons_job(example, self.matrix[-1])
+                    if job is not None:
+                        jobs.append(job)
+        return jobs
+
+    @staticmethod
+    def reasons_job(example: Example, toolchain: Toolchain) -> Job | None:
+        parts = reasons_job_parts(example.source, example.command) if example.command else None
+        return Job(parts[0], parts[1], toolchain) if parts else None
+
+    def reasons(self, example: Example) -> Callable[[str], dict[tuple[int, int], list[str]]]:
+        """reasons(version): the `-m=2` data flow by position, compiled (and cached) on first use."""
+
+        def get(version: str) -> dict[tuple[int, int], list[str]]:
+            toolchain = next((t for t in self.matrix if str(t.version) == version), None)
+            job = self.reasons_job(example, toolchain) if toolchain else None
+            if job is None or not self.settings.reasons:
+                return {}
+            if job.key not in self.results:
+                self.results.update(self.runner.run_all([job]))
+            run = self.results.get(job.key)
+            return parse_reasons(run.output, job.command.source_file) if run else {}
+
+        return get
 
     def run(self, pages: Iterable[Page]) -> int:
         """Compile every example of these pages on every release, in parallel; return how many ran."""
@@ -108,6 +141,9 @@ class Engine:
         return self.runner.ran - before
 
     def check(self, page: Page) -> PageVerdict:
+        seen = self._checked.get(id(page))
+        if seen is not None and seen[0] is page:
+            return seen[1]
         missing = [job for job in self.jobs([page]) if job.key not in self.results]
         if missing:
             self.results.update(self.runner.run_all(missing))
@@ -122,7 +158,17 @@ class Engine:
                 if (job := Job(example.source, example.command, t)).key in self.results
             }
             results[example.index] = runs
-            verdict = check_example(example, self.matrix, runs, f"{self.settings.fix_hint} {page.path}")
+            reasons = self.reasons(example)
+            verdict = check_example(example, self.matrix, runs, f"{self.settings.fix_hint} {page.path}", reasons)
+            for bound in page.prose:
+                if bound.example == example.index:
+                    prose = prose_verdict(bound, example, self.matrix, runs)
+                    verdict.prose.append(prose)
+                    problem = prose_disagreement(prose, self.matrix, reasons)
+                    if problem:
+                        verdict.disagreements.append(problem)
+            if self.settings.reasons and runs:
+                verdict.reasons = reasons(str(self.matrix[-1].version))
             unrun = [str(t.version) for t in self.matrix if str(t.version) not in runs]
             if unrun:  # only shard toolchains (never run here) can lack a result
                 verdict.disagreements.insert(0, Disagreement(
@@ -130,4 +176,5 @@ class Engine:
                     f"no result for this example on Go {', '.join(unrun)} in the shard results: its source or "
                     "command changed since they were made; re-run `goverify verify --go VERSION --results DIR`"))
             verdicts.append(verdict)
-        return PageVerdict(page, verdicts, results)
+        self._checked[id(page)] = (page, PageVerdict(page, verdicts, results))
+        return self._checked[id(page)][1]

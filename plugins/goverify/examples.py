@@ -8,6 +8,7 @@ from pathlib import Path
 
 from .claims import Claim, comment_claims
 from .command import DEFAULT_COMMAND, Command, CommandError, parse_command
+from .prose import HINT_WORDS, ProseClaim, ProseError, find_prose_claims
 from .scan import Fence, find_fences, inline_code_spans, line_of, line_starts
 
 _SNIPPET = re.compile(r"""^\s*-{1,}8<-{1,}\s+(["'])(?P<path>[^"']+)\1\s*$""")
@@ -72,6 +73,15 @@ class Problem:
         return f"{self.location}: {self.message}"
 
 
+@dataclass(frozen=True)
+class BoundProse:
+    """A prose claim, where it is, and the example it speaks about."""
+
+    claim: ProseClaim
+    location: Location
+    example: int  # 1-based index among the page's examples
+
+
 @dataclass
 class Page:
     """What goverify found on one page."""
@@ -82,6 +92,8 @@ class Page:
     not_compiled: list[tuple[Location, str]]
     problems: list[Problem]
     fences: list[Fence]
+    prose: list[BoundProse] = field(default_factory=list)
+    hints: list[Location] = field(default_factory=list)  # escape talk beside code, but no claim
 
 
 def looks_like_output(body: str) -> bool:
@@ -114,7 +126,7 @@ def _resolve_snippets(
     """The code of a fence with `--8<-- "file"` lines replaced by the files, and each line's origin."""
     out: list[str] = []
     where: list[Location] = []
-    for i, line in enumerate(fence.body.splitlines()):
+    for i, line in enumerate(fence.body[:-1].split("\n") if fence.body else []):  # the fence's own lines
         m = _SNIPPET.match(line)
         if not m:
             out.append(line)
@@ -225,7 +237,37 @@ def scan_page(
                 claims=comment_claims(source),
             )
         )
-    return Page(path, text, examples, not_compiled, problems, fences)
+    prose, hints = _prose_claims(text, starts, fences, examples, here, problems)
+    return Page(path, text, examples, not_compiled, problems, fences, prose, hints)
+
+
+def _prose_claims(text, starts, fences, examples, here, problems) -> tuple[list[BoundProse], list[Location]]:
+    prose_text = _blank_fences(text, 0, len(text), fences)
+    bound: list[BoundProse] = []
+    claimed_lines = set()
+    for item in find_prose_claims(prose_text):
+        line0 = line_of(starts, getattr(item, "offset", 0))
+        claimed_lines.add(line0)
+        if isinstance(item, ProseError):
+            problems.append(Problem(here(line0), str(item)))
+            continue
+        before = [e for e in examples if e.fence.start < item.offset]
+        index = item.example if item.example is not None else (before[-1].index if before else None)
+        if index is None or not 1 <= index <= len(examples):
+            problems.append(Problem(here(line0), f"prose claim {item.describe()} has no example to speak about "
+                                    + ("before it" if item.example is None else f"(example={item.example})")))
+            continue
+        bound.append(BoundProse(item, here(line0), index))
+    hints = []
+    for offset, code in inline_code_spans(prose_text):
+        line0 = line_of(starts, offset)
+        if line0 in claimed_lines or not examples:
+            continue
+        line = prose_text[starts[line0]: starts[line0 + 1] if line0 + 1 < len(starts) else len(prose_text)]
+        if HINT_WORDS.search(line) and not code.startswith("go "):
+            claimed_lines.add(line0)
+            hints.append(here(line0))
+    return bound, hints
 
 
 def _blank_fences(text: str, start: int, end: int, fences: list[Fence]) -> str:

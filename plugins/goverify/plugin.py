@@ -189,6 +189,10 @@ class GoVerifyPlugin(BasePlugin[GoVerifyConfig]):
                 edits.append((fence.start, fence.end, f"{fence.indent}{token}\n"))
             else:
                 edits.append((example.fence.end, example.fence.end, f"\n{example.fence.indent}{token}\n\n"))
+        for bound in scanned.prose:  # the reader sees the ordinary sentence
+            edits.append((bound.claim.attrs_start, bound.claim.attrs_end, ""))
+        for hint in scanned.hints:
+            log.info("%s: hint: this sentence speaks of escaping beside inline code but carries no claim", hint)
         text = scanned.text
         for start, end, new in sorted(edits, reverse=True):
             text = text[:start] + new + text[end:]
@@ -217,6 +221,8 @@ class GoVerifyPlugin(BasePlugin[GoVerifyConfig]):
             raise PluginError(f"goverify: the compiler disagrees with the article:\n{text}\ngoverify: {counts}")
         for d in disagreements:
             log.warning(d.render())
+        for verdict in self.verdicts.values():
+            log.info("goverify: %s", report.coverage(verdict))
         log.info("goverify: %s", counts)
         return env
 

@@ -19,6 +19,7 @@ TEXT = {
         "exit": "exit status {status}",
         "added": "new",
         "removed": "gone",
+        "why": "Why? The compiler's data flow (<code>-m=2</code>) for each escaping value",
     },
     "zh": {
         "caption": "<code>{command}</code> 在 {versions} 上的实际输出",
@@ -28,6 +29,7 @@ TEXT = {
         "exit": "退出状态 {status}",
         "added": "新增",
         "removed": "消失",
+        "why": "为什么？编译器对每个逃逸值给出的数据流（<code>-m=2</code>）",
     },
 }
 
@@ -121,7 +123,8 @@ def render_output(verdict: ExampleVerdict, runs: dict[str, RunResult], language:
             parts.append(f'<label for="__goverify_{tabs_id}_{i}">{escape(group.label)}</label>')
         parts.append('</div><div class="tabbed-content">')
         for group in groups:
-            parts.append(f'<div class="tabbed-block">{_pre(group.run)}'
+            why = _reasons(group.run, verdict.reasons, t) if group is groups[-1] else ""
+            parts.append(f'<div class="tabbed-block">{_pre(group.run)}{why}'
                          f'<p class="goverify-caption">{t["caption"].format(command=command, versions=escape(_versions_text(group.versions)))}'
                          f'{_status(group.run, t)}</p></div>')
         parts.append("</div></div>")
@@ -133,10 +136,24 @@ def render_output(verdict: ExampleVerdict, runs: dict[str, RunResult], language:
             parts.append(f'<div class="goverify-changes"><p>{t["changed"]}</p><ul>{"".join(change_lines)}</ul></div>')
         parts.append("</div>")
         return "".join(parts)
+    parts.append(_reasons(groups[0].run, verdict.reasons, t))
     parts.append(f'<p class="goverify-caption">{t["caption"].format(command=command, versions=escape(_versions_text(all_versions)))}'
                  f'{_status(groups[0].run, t)}</p>')
     parts.append("</div>")
     return "".join(parts)
+
+
+def _reasons(run: RunResult, reasons: dict[tuple[int, int], list[str]], t: dict[str, str]) -> str:
+    """One expandable line per escaping value of the output, showing the flow that makes it escape."""
+    items = []
+    for d in parse_output(run.output)[0]:
+        flow = reasons.get((d.line, d.column))
+        if flow and ("escapes to heap" in d.message or "moved to heap" in d.message):
+            items.append(f'<details class="goverify-reason"><summary><code>{escape(d.text)}</code></summary>'
+                         f'<pre><code>{escape(chr(10).join(line.rstrip() for line in flow))}</code></pre></details>')
+    if not items:
+        return ""
+    return f'<details class="goverify-reasons"><summary>{t["why"]}</summary>{"".join(items)}</details>'
 
 
 def _status(run: RunResult, t: dict[str, str]) -> str:
