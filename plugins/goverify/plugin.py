@@ -15,6 +15,7 @@ from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin, get_plugin_logger
 from mkdocs.structure.files import File, Files
 from mkdocs.structure.pages import Page as MkPage
+from mkdocs.utils.meta import get_data
 
 from . import report
 from .check import Disagreement
@@ -53,6 +54,9 @@ class GoVerifyConfig(Config):
     """A folder of shard results (`goverify verify --results DIR`) to use instead of local toolchains."""
     report = c.Optional(c.Type(str))
     """File name of the JSON report written next to the site (e.g. `goverify-report.json`)."""
+    reasons = c.Type(bool, default=True)
+    """Compile each example once more with `-m=2` (newest release, package not linked) to show why values
+    escape, on the page and in failure messages."""
     matrix_page = c.Optional(c.Type(str))
     """Generate this page (e.g. `go-releases.md`): every example × every release, in each language of the
     site (mkdocs-static-i18n's suffix layout gets `go-releases.<lang>.md` for the other languages)."""
@@ -84,6 +88,7 @@ class GoVerifyPlugin(BasePlugin[GoVerifyConfig]):
             cache_dir=root / self.config.cache_dir,
             jobs=self.config.jobs,
             snippet_dirs=self._snippet_dirs(config, root),
+            reasons=self.config.reasons,
         )
         if os.environ.get("GOVERIFY_GO_VERSIONS"):
             settings.go_versions = [v.strip() for v in os.environ["GOVERIFY_GO_VERSIONS"].split(",") if v.strip()]
@@ -123,7 +128,11 @@ class GoVerifyPlugin(BasePlugin[GoVerifyConfig]):
             if not file.abs_src_path:
                 continue
             text = _read(file.abs_src_path)
-            pages.append(self.engine.scan(text, self._display(file.abs_src_path)))
+            # What on_page_markdown will get (front matter removed, its lines counted back): the engine then
+            # scans and checks each page once, not again to render it.
+            markdown = get_data(text)[0]
+            offset = _line_offset(text, markdown)
+            pages.append(self.engine.scan(markdown, self._display(file.abs_src_path), offset))
         ran = self.engine.run(pages)
         log.debug("compiled %d example × release pairs (%d from cache)", ran, len(self.engine.results) - ran)
         # Every page of every language is checked here, before anything is written: mkdocs-static-i18n builds

@@ -89,6 +89,8 @@ def settings_from_options(options: dict, root: Path) -> Settings:
         settings.cache = bool(options["cache"])
     if options.get("cache_dir"):
         settings.cache_dir = root / str(options["cache_dir"])
+    if options.get("reasons") is not None:
+        settings.reasons = bool(options["reasons"])
     if options.get("jobs"):
         settings.jobs = int(options["jobs"])
     return settings
