@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import pytest
-
 from goverify.claims import comment_claims, comment_of, match_diagnostic, parse_comment, parse_scope
 from goverify.versions import parse_version
 

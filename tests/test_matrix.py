@@ -6,7 +6,6 @@ import re
 from pathlib import Path
 
 from conftest import REPO, goverify, mkdocs_build, write_site
-
 from goverify.render import changes, group_runs
 from goverify.runner import RunResult
 from goverify.scan import find_fences

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from conftest import mkdocs_build, write_site
-
 from goverify.examples import scan_page
 from goverify.parity import check_parity, pairs
 

@@ -6,7 +6,6 @@ import json
 
 import pytest
 from conftest import goverify, mkdocs_build, write_site
-
 from goverify.prose import ProseError, find_prose_claims
 
 PAGE = """

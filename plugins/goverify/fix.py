@@ -12,7 +12,6 @@ from __future__ import annotations
 import difflib
 import re
 import sys
-from pathlib import Path
 from typing import TYPE_CHECKING, TextIO
 
 from .check import ClaimVerdict, reference_toolchain

@@ -46,15 +46,16 @@ def check_parity(original: Page, translation: Page) -> list[Disagreement]:
                 mine.location,
                 f"example {mine.index} differs from the original's at {theirs.location} (code line {at + 1}, "
                 "comments aside)",
-                [f"original:    {b[at] if at < len(b) else '(end)'}", f"translation: {a[at] if at < len(a) else '(end)'}"]))
+                [f"original:    {b[at] if at < len(b) else '(end)'}",
+                 f"translation: {a[at] if at < len(a) else '(end)'}"]))
         elif _claims(mine) != _claims(theirs):
             only_mine = sorted(set(_claims(mine)) - set(_claims(theirs)))
             only_theirs = sorted(set(_claims(theirs)) - set(_claims(mine)))
             problems.append(Disagreement(
                 mine.location,
                 f"example {mine.index} claims differ from the original's at {theirs.location}",
-                [*(f"only in the original (line {line}): {msg} {scope}".rstrip() for line, msg, scope in only_theirs),
-                 *(f"only in the translation (line {line}): {msg} {scope}".rstrip() for line, msg, scope in only_mine)]))
+                [*(f"only in the original (line {n}): {msg} {scope}".rstrip() for n, msg, scope in only_theirs),
+                 *(f"only in the translation (line {n}): {msg} {scope}".rstrip() for n, msg, scope in only_mine)]))
     return problems
 
 

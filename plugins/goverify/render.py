@@ -107,7 +107,8 @@ def render_output(verdict: ExampleVerdict, runs: dict[str, RunResult], language:
         parts.append(f'<div class="admonition failure goverify-failure"><p class="admonition-title">'
                      f'{t["failed"]}</p><pre><code>{escape(messages)}</code></pre></div>')
     if not with_output:
-        parts.append(f'<p class="goverify-caption">{t["verified"].format(command=command, versions=escape(_versions_text(all_versions)))}</p>')
+        versions = escape(_versions_text(all_versions))
+        parts.append(f'<p class="goverify-caption">{t["verified"].format(command=command, versions=versions)}</p>')
         parts.append("</div>")
         return "".join(parts)
     if len(groups) == 1:
@@ -125,7 +126,8 @@ def render_output(verdict: ExampleVerdict, runs: dict[str, RunResult], language:
         for group in groups:
             why = _reasons(group.run, verdict.reasons, t) if group is groups[-1] else ""
             parts.append(f'<div class="tabbed-block">{_pre(group.run)}{why}'
-                         f'<p class="goverify-caption">{t["caption"].format(command=command, versions=escape(_versions_text(group.versions)))}'
+                         f'<p class="goverify-caption">'
+                         f'{t["caption"].format(command=command, versions=escape(_versions_text(group.versions)))}'
                          f'{_status(group.run, t)}</p></div>')
         parts.append("</div></div>")
         change_lines = []
@@ -137,7 +139,8 @@ def render_output(verdict: ExampleVerdict, runs: dict[str, RunResult], language:
         parts.append("</div>")
         return "".join(parts)
     parts.append(_reasons(groups[0].run, verdict.reasons, t))
-    parts.append(f'<p class="goverify-caption">{t["caption"].format(command=command, versions=escape(_versions_text(all_versions)))}'
+    versions = escape(_versions_text(all_versions))
+    parts.append(f'<p class="goverify-caption">{t["caption"].format(command=command, versions=versions)}'
                  f'{_status(groups[0].run, t)}</p>')
     parts.append("</div>")
     return "".join(parts)
