@@ -36,9 +36,9 @@ _DIAGNOSTIC_HEADS = [
 ]
 _SCOPE = re.compile(
     r"""^\s*[(（]\s*
-    (?P<lt>[<≤]\s*)?
+    (?P<lt>[<≤＜]\s*)?
     (?P<lo>[Gg]o\s*1\.\d+(?:\.\d+)?)
-    (?:\s*(?P<plus>\+)|\s*[-–—~～]\s*(?P<hi>(?:[Gg]o\s*)?1\.\d+(?:\.\d+)?))?
+    (?:\s*(?P<plus>[+＋])|\s*[-–—~～]\s*(?P<hi>(?:[Gg]o\s*)?1\.\d+(?:\.\d+)?))?
     \s*[)）]""",
     re.X,
 )
@@ -125,7 +125,7 @@ def parse_scope(text: str) -> tuple[Scope | None, int]:
     high: Version | None
     if m.group("lt"):
         low, high = None, low
-        if m.group("lt").strip() == "<":
+        if m.group("lt").strip() in {"<", "＜"}:  # full-width too: typed with a Chinese input method
             high = Version(high.major, high.minor - 1, None)
     elif m.group("plus"):
         high = None
@@ -205,7 +205,7 @@ def comment_claims(source: str) -> list[Claim]:
     """Every comment claim of a Go file, in line order."""
     claims: list[Claim] = []
     in_raw = False
-    for number, line in enumerate(source.splitlines(), start=1):
+    for number, line in enumerate(source.split("\n"), start=1):  # Go counts lines by "\n" only
         if in_raw:  # a raw string spanning lines: skip to its end
             if line.count("`") % 2 == 1:
                 in_raw = False

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 
 _OPEN = re.compile(r"^(?P<indent>[ \t]*)(?P<marker>`{3,}|~{3,})(?P<info>.*)$")
 _OPTION = re.compile(r"""([\w.-]+)=(?:"([^"]*)"|'([^']*)'|(\S+))""")
+_LINE_END = re.compile(r"\r\n|\r|\n")
 _INLINE_CODE = re.compile(r"(?<!`)(`+)(?!`)(.+?)(?<!`)\1(?!`)", re.S)
 
 
@@ -61,8 +62,10 @@ def parse_info(info: str) -> tuple[str, dict[str, str]]:
 
 
 def line_starts(text: str) -> list[int]:
+    """Offsets of each line's start. Lines end as in CommonMark: "\n", "\r\n" or a lone "\r" (not at the
+    other characters `str.splitlines` breaks on, such as U+2028 or form feed, which Markdown keeps in a line)."""
     starts = [0]
-    for m in re.finditer("\n", text):
+    for m in _LINE_END.finditer(text):
         starts.append(m.end())
     return starts
 
@@ -85,7 +88,7 @@ def find_fences(text: str) -> list[Fence]:
     A fence closes on a line of the same character, at least as long, with nothing after it; an unclosed
     fence runs to the end of the text, as in CommonMark.
     """
-    lines = text.splitlines(keepends=True)
+    lines = [line for line in re.split(r"(?<=\n)|(?<=\r)(?!\n)", text) if line]  # CommonMark's line ends
     fences: list[Fence] = []
     offset = 0
     i = 0
