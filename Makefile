@@ -19,8 +19,16 @@ $(VENV)/.installed: pyproject.toml | $(BIN)/activate
 toolchains: $(VENV)/.installed
 	$(BIN)/goverify toolchains install --config mkdocs.yml
 
+# The verified site in site/, plus the whole site zipped for offline reading (dist/NAME, NAME being mkdocs.yml's
+# extra.offline_zip; entries under one folder). A copy sits at the site's root, where its footer links to it.
 site: toolchains
 	$(BIN)/mkdocs build --strict
+	@zip=$$(sed -n 's/^ *offline_zip: *//p' mkdocs.yml); rm -rf dist && mkdir -p dist && \
+	$(BIN)/python -c 'import os, sys, zipfile; out, top = sys.argv[1], sys.argv[2]; \
+	files = sorted(os.path.join(d, f) for d, _, fs in os.walk("site") for f in fs); \
+	z = zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED); \
+	[z.write(f, os.path.join(top, os.path.relpath(f, "site"))) for f in files]; z.close()' \
+	"dist/$$zip" "$${zip%-offline.zip}" && cp "dist/$$zip" site/ && echo "offline copy: dist/$$zip"
 
 serve: $(VENV)/.installed
 	$(BIN)/mkdocs serve
