@@ -1,0 +1,445 @@
+"""`make bench`: what goverify costs a MkDocs build, measured side by side (A/B/A/B), as medians and ratios.
+
+Figures (issue 5):
+- the repo's site: warm verified build vs the same build with GOVERIFY_ENABLED=false (target ≤ 1.10×);
+- synthetic sites of PAGES × EXAMPLES distinct programs on one release: cold verified build (empty goverify
+  cache and empty GOCACHE) vs the same `go build` commands run by hand one after another with a cold GOCACHE
+  (target ≤ 0.75×), warm verified vs disabled (target ≤ 1.15×);
+- a `mkdocs serve`-like rebuild after editing one example: how many compiles it ran (target: one per release);
+- peak RSS of cold, warm and disabled builds.
+
+Every build is a child process (`python -m mkdocs build -q`); its wall time and peak RSS come from `os.wait4`.
+Outputs (sites, logs, results.md, results.json) go to tests/bench/out/. Timings are never
+asserted: the machine is noisy; the ratios are the result.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import resource
+import shutil
+import statistics
+import subprocess
+import sys
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+REPO = HERE.parent.parent
+sys.path.insert(0, str(HERE))
+
+import sites  # noqa: E402  (a sibling module; this file is run as a script)
+
+PYTHON = sys.executable
+GO_VERSION = "1.27.3"  # the release the synthetic sites are verified on
+ARTICLE = Path("/work/shared/article/escape-analysis.zh.md")
+# The uncorrected article holds on these releases; the fallback site uses them so that its build succeeds.
+ARTICLE_VERSIONS = ["1.21", "1.22", "1.23", "1.24"]
+
+
+@dataclass
+class Run:
+    seconds: float  # wall clock
+    rss_kb: int
+    returncode: int
+    log: Path
+    cpu: float = 0.0  # user + system seconds of the whole process tree
+
+
+@dataclass
+class Figure:
+    """One line of the table: the medians of two alternating series and their ratio."""
+
+    site: str
+    what: str
+    a_name: str
+    b_name: str
+    target: float | None
+    a: list[Run] = field(default_factory=list)
+    b: list[Run] = field(default_factory=list)
+
+    @property
+    def a_median(self) -> float:
+        return statistics.median(r.seconds for r in self.a)
+
+    @property
+    def b_median(self) -> float:
+        return statistics.median(r.seconds for r in self.b)
+
+    @property
+    def a_cpu(self) -> float:
+        return statistics.median(r.cpu for r in self.a)
+
+    @property
+    def b_cpu(self) -> float:
+        return statistics.median(r.cpu for r in self.b)
+
+    @property
+    def ratio(self) -> float:
+        return self.a_median / self.b_median
+
+    @property
+    def failed(self) -> bool:
+        return any(r.returncode != 0 for r in self.a + self.b)
+
+    @property
+    def verdict(self) -> str:
+        if self.failed:
+            return "FAILED (see logs)"
+        if self.target is None:
+            return ""
+        return "holds" if self.ratio <= self.target else "MISSED"
+
+
+def environment(**extra: str) -> dict[str, str]:
+    """The caller's environment without goverify settings (and with bytecode caching, as on a user's machine)."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith("GOVERIFY_") and k != "PYTHONDONTWRITEBYTECODE"}
+    env.update(
+        GOVERIFY_TOOLCHAINS=os.environ.get("GOVERIFY_TOOLCHAINS", str(REPO / ".cache" / "toolchains")),
+        NO_MKDOCS_2_WARNING="1",
+    )
+    env.update(extra)
+    return env
+
+
+def spawn(argv: list[str], log: Path, env: dict[str, str], cwd: Path | None = None) -> Run:
+    """Run a child to completion: wall time, its peak RSS (largest process of its tree) and exit status."""
+    log.parent.mkdir(parents=True, exist_ok=True)
+    with open(log, "wb") as out:
+        started = time.perf_counter()
+        child = subprocess.Popen(argv, stdin=subprocess.DEVNULL, stdout=out, stderr=subprocess.STDOUT,
+                                 env=env, cwd=cwd)
+        _, status, usage = os.wait4(child.pid, 0)
+        seconds = time.perf_counter() - started
+    child.returncode = os.waitstatus_to_exitcode(status)
+    return Run(seconds, usage.ru_maxrss, child.returncode, log, usage.ru_utime + usage.ru_stime)
+
+
+class Bench:
+    def __init__(self, out: Path, rounds: int, cold_rounds: int) -> None:
+        self.out = out
+        self.rounds = rounds
+        self.cold_rounds = cold_rounds
+        self.figures: list[Figure] = []
+        self.notes: list[str] = []
+        self.rss: list[tuple[str, str, list[Run]]] = []
+        self.edits: list[dict] = []
+        self.counter = 0
+
+    def log(self, name: str) -> Path:
+        self.counter += 1
+        return self.out / "logs" / f"{self.counter:03d}-{name}.log"
+
+    def build(self, config: Path, enabled: bool, name: str) -> Run:
+        site_dir = self.out / "site" / config.parent.name
+        run = spawn([PYTHON, "-m", "mkdocs", "build", "-q", "-f", str(config), "-d", str(site_dir)],
+                    self.log(name), environment(GOVERIFY_ENABLED="true" if enabled else "false"))
+        status = "" if run.returncode == 0 else f"  exit {run.returncode}: {run.log}"
+        print(f"  {name:<40} {run.seconds:7.2f} s  CPU {run.cpu:6.1f} s  {run.rss_kb / 1024:6.0f} MiB{status}",
+              flush=True)
+        return run
+
+    def alternate(self, figure: Figure, a, b, rounds: int) -> Figure:
+        for _ in range(rounds):
+            figure.a.append(a())
+            figure.b.append(b())
+        self.figures.append(figure)
+        return figure
+
+    # --- the repo's site ------------------------------------------------------------------------------------
+
+    def repo_site(self) -> None:
+        config = REPO / "mkdocs.yml"
+        if config.is_file() and (REPO / "docs" / "index.md").is_file():
+            label = "repo site"
+            root = self.copy_repo()
+            config = root / "mkdocs.yml"
+        else:
+            label = "article (fallback)"
+            root = self.out / "article"
+            shutil.rmtree(root, ignore_errors=True)
+            (root / "docs").mkdir(parents=True)
+            shutil.copy(ARTICLE, root / "docs" / "index.md")
+            config = root / "mkdocs.yml"
+            config.write_text(sites.mkdocs_yml("escape analysis", ARTICLE_VERSIONS), encoding="utf-8")
+            self.notes.append(f"no repo site (mkdocs.yml, docs/index.md) yet: the first rows build "
+                              f"{ARTICLE.name} alone on Go {', '.join(ARTICLE_VERSIONS)} (where it holds)")
+        print(f"{label}: {config}", flush=True)
+        self.build(config, True, "repo-fill-cache")
+        warm = self.alternate(
+            Figure(label, "warm build vs disabled", "warm", "disabled", 1.10),
+            lambda: self.build(config, True, "repo-warm"),
+            lambda: self.build(config, False, "repo-disabled"),
+            self.rounds,
+        )
+        self.rss.append((label, "warm / disabled", [warm.a[-1], warm.b[-1]]))
+        self.edit(label, config)
+
+    def copy_repo(self) -> Path:
+        """The repo's site in a folder of its own (its docs may be edited), sharing the repo's caches."""
+        root = self.out / "repo"
+        shutil.rmtree(root, ignore_errors=True)
+        skip = shutil.ignore_patterns(".git", ".venv", ".cache", "site", "out", "__pycache__", "*.egg-info")
+        shutil.copytree(REPO, root, ignore=skip, symlinks=True)
+        sys.path.insert(0, str(REPO / "plugins"))
+        from goverify.siteconfig import load_settings
+
+        settings, _ = load_settings(REPO / "mkdocs.yml")
+        cache = settings.cache_dir or REPO / ".cache" / "goverify"
+        copy = root / cache.relative_to(REPO)
+        copy.mkdir(parents=True)
+        if (cache / "runs").is_dir():
+            shutil.copytree(cache / "runs", copy / "runs", copy_function=os.link)
+        if (cache / "toolchains.json").is_file():
+            shutil.copy(cache / "toolchains.json", copy / "toolchains.json")
+        (cache / "gocache").mkdir(parents=True, exist_ok=True)
+        (copy / "gocache").symlink_to(cache / "gocache")
+        return root
+
+    # --- serve-like rebuild after an edit -------------------------------------------------------------------
+
+    def edit(self, label: str, config: Path) -> None:
+        """Build as `mkdocs serve` does, append a comment to one example, rebuild; count the compiles."""
+        page = example_file(config.parent)
+        if page is None:
+            self.notes.append(f"{label}: no example to edit")
+            return
+        log = self.log("serve-edit")
+        run = spawn([PYTHON, str(Path(__file__).resolve()), "--probe", str(config), str(page)], log,
+                    environment(GOVERIFY_ENABLED="true"))
+        try:
+            result = json.loads(log.read_text("utf-8").strip().splitlines()[-1])
+        except (ValueError, IndexError):
+            result = {"error": f"probe failed (exit {run.returncode}): {log}"}
+        result.update(site=label, page=str(page.relative_to(config.parent)))
+        self.edits.append(result)
+        print(f"  serve-like edit: {result}", flush=True)
+
+    # --- synthetic sites ------------------------------------------------------------------------------------
+
+    def synthetic(self, pages: int, examples: int, cold_rounds: int) -> None:
+        count = pages * examples
+        label = f"{pages}×{examples} ({count} compiles)"
+        config = sites.write_site(self.out / f"synth-{pages}x{examples}", pages, examples, [GO_VERSION])
+        folders = sites.write_hand_dirs(self.out / f"hand-{pages}x{examples}", count)
+        print(f"{label}: {config}", flush=True)
+        cache = config.parent / ".cache"
+
+        def cold() -> Run:
+            shutil.rmtree(cache, ignore_errors=True)  # goverify's cache, its GOCACHE, toolchain identities
+            return self.build(config, True, f"synth-{pages}x{examples}-cold")
+
+        cold_figure = self.alternate(
+            Figure(label, "cold build vs go build by hand", "cold", "by hand", 0.75),
+            cold, lambda: self.by_hand(folders, f"hand-{pages}x{examples}"), cold_rounds,
+        )
+        warm = self.alternate(
+            Figure(label, "warm build vs disabled", "warm", "disabled", 1.15),
+            lambda: self.build(config, True, f"synth-{pages}x{examples}-warm"),
+            lambda: self.build(config, False, f"synth-{pages}x{examples}-disabled"),
+            self.rounds,
+        )
+        self.rss.append((label, "cold / warm / disabled", [cold_figure.a[-1], warm.a[-1], warm.b[-1]]))
+        self.edit(label, config)
+
+    def by_hand(self, folders: list[Path], name: str) -> Run:
+        """`go build -gcflags="-m -l" main.go` in each folder, one after another, from a cold GOCACHE."""
+        go = Path(environment()["GOVERIFY_TOOLCHAINS"]) / GO_VERSION / "go" / "bin" / "go"
+        home = self.out / "hand-home"
+        shutil.rmtree(home, ignore_errors=True)
+        home.mkdir(parents=True)
+        for folder in folders:
+            (folder / "main").unlink(missing_ok=True)
+        env = {
+            "PATH": f"{go.parent}:/usr/bin:/bin", "HOME": str(home), "GOCACHE": str(home / "gocache"),
+            "GOPATH": str(home / "go"), "GOTOOLCHAIN": "local", "GOPROXY": "off", "GOFLAGS": "",
+            "GOENV": "off", "GOTELEMETRY": "off", "CGO_ENABLED": "0", "LANG": "C",
+        }
+        log = self.log(name)
+        failed = 0
+        before = resource.getrusage(resource.RUSAGE_CHILDREN)
+        with open(log, "wb") as out:
+            started = time.perf_counter()
+            for folder in folders:
+                done = subprocess.run([str(go), "build", "-gcflags=-m -l", "main.go"], cwd=folder, env=env,
+                                      stdin=subprocess.DEVNULL, stdout=out, stderr=subprocess.STDOUT,
+                                      check=False)
+                failed += done.returncode != 0
+            seconds = time.perf_counter() - started
+        after = resource.getrusage(resource.RUSAGE_CHILDREN)
+        cpu = after.ru_utime + after.ru_stime - before.ru_utime - before.ru_stime
+        print(f"  {name:<40} {seconds:7.2f} s  CPU {cpu:6.1f} s{f'  {failed} failed' if failed else ''}",
+              flush=True)
+        return Run(seconds, 0, 1 if failed else 0, log, cpu)
+
+    # --- the table ------------------------------------------------------------------------------------------
+
+    def table(self) -> str:
+        rows = [
+            "| site | figure | goverify | baseline | ratio | target | |",
+            "| --- | --- | ---: | ---: | ---: | ---: | --- |",
+        ]
+        for f in self.figures:
+            rows.append(
+                f"| {f.site} | {f.what} (median of {len(f.a)}) | {f.a_name} {f.a_median:.2f} s "
+                f"(CPU {f.a_cpu:.1f} s) | {f.b_name} {f.b_median:.2f} s (CPU {f.b_cpu:.1f} s) | {f.ratio:.2f}× | "
+                f"≤ {f.target:.2f}× | {f.verdict} |"
+            )
+        for e in self.edits:
+            if "error" in e:
+                rows.append(f"| {e['site']} | edit one example, rebuild | {e['error']} | | | | FAILED |")
+                continue
+            only = e["compiles"] == e["of_the_edited_example"] and e["releases_compiled"] == e["releases"]
+            extra = e["compiles"] - len(e["releases"])
+            rows.append(
+                f"| {e['site']} | edit one example, serve-like rebuild | {e['compiles']} go runs, all of that "
+                f"example{'' if e['compiles'] == e['of_the_edited_example'] else ' (NOT)'}, "
+                f"{e['rebuild_seconds']:.2f} s | {len(e['releases'])} release(s)"
+                f"{f' + {extra} `-m=2` reasons run' if extra > 0 else ''} | | that example on each release | "
+                f"{'holds' if only else 'MISSED'} |"
+            )
+        for site, what, runs in self.rss:
+            mib = " / ".join(f"{r.rss_kb / 1024:.0f}" for r in runs)
+            rows.append(f"| {site} | peak RSS, {what} | {mib} MiB | | | | |")
+        return "\n".join(rows)
+
+
+def machine() -> str:
+    cpu = "unknown CPU"
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    try:
+        line = next(x for x in Path("/proc/meminfo").read_text().splitlines() if x.startswith("MemTotal"))
+        kb = int(line.split()[1])
+        memory = f"{kb / 1024 / 1024:.0f} GiB"
+    except (OSError, StopIteration, ValueError):
+        memory = "unknown memory"
+    return (f"{os.cpu_count()} cores (nproc), {cpu}, {memory} RAM, {platform.system()} {platform.release()}, "
+            f"Python {platform.python_version()}")
+
+
+def example_file(root: Path) -> Path | None:
+    """A file holding an example: a snippet a page includes, else a page with a ```go block."""
+    pages = sorted((root / "docs").rglob("*.md"))
+    texts = "\n".join(p.read_text("utf-8") for p in pages)
+    for snippet in sorted((root / "snippets").rglob("*.go")):
+        if snippet.name in texts and snippet.read_text("utf-8").startswith("package "):
+            return snippet
+    return next((p for p in pages if "```go\npackage " in p.read_text("utf-8")), None)
+
+
+def edited(text: str, mark: str) -> str:
+    """The same example with one more comment line at its end: a new source whose diagnostics do not move."""
+    if text.startswith("package "):
+        return f"{text.rstrip()}\n\n{mark}\n"
+    start = text.index("```go\npackage ")
+    close = text.index("\n```", start + 6)
+    return f"{text[:close]}\n\n{mark}{text[close:]}"
+
+
+def probe(config_file: str, page: str) -> None:
+    """Child process: a `mkdocs serve` session in miniature; prints one JSON line."""
+    from mkdocs.commands.build import build
+    from mkdocs.config import load_config
+
+    site_dir = str(Path(config_file).parent / "site-serve")
+    serve_url = "http://127.0.0.1:8000/"
+
+    def get_config():
+        config = load_config(config_file=config_file, site_dir=site_dir)
+        config.site_url = serve_url
+        return config
+
+    from goverify import runner
+
+    compiled: list[tuple[str, str]] = []  # (release, source) of every go command run
+    run_job = runner.run_job
+
+    def counting(job, *args, **kwargs):
+        compiled.append((str(job.toolchain.version), job.source))
+        return run_job(job, *args, **kwargs)
+
+    runner.run_job = counting
+    config = get_config()
+    config.plugins.on_startup(command="serve", dirty=False)
+    build(config, serve_url=serve_url)
+    plugin = config.plugins["goverify"]
+    first = len(compiled)
+    releases = sorted(str(t.version) for t in plugin.engine.matrix)
+    path = Path(page)
+    mark = f"// edited {time.time_ns()}"
+    path.write_text(edited(path.read_text("utf-8"), mark), "utf-8")
+    del compiled[:]
+    started = time.perf_counter()
+    config = get_config()
+    build(config, serve_url=serve_url)
+    seconds = time.perf_counter() - started
+    config.plugins.on_shutdown()
+    print(json.dumps({
+        "first_build_compiles": first,
+        "compiles": len(compiled),
+        "of_the_edited_example": sum(mark in source for _, source in compiled),
+        "releases": releases,
+        "releases_compiled": sorted({version for version, source in compiled if mark in source}),
+        "engine_ran": config.plugins["goverify"].engine.runner.ran,
+        "rebuild_seconds": round(seconds, 3),
+    }))
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--scale", action="append", metavar="PAGESxEXAMPLES",
+                        help="synthetic site size, repeatable (default: 40x5 and 200x10)")
+    parser.add_argument("--rounds", type=int, default=5, help="A/B rounds of each warm figure (default 5)")
+    parser.add_argument("--cold-rounds", type=int, default=3,
+                        help="A/B rounds of cold vs by hand on the first scale (default 3; 1 on larger ones)")
+    parser.add_argument("--quick", action="store_true", help="40x5 only, 3 warm rounds, 1 cold round")
+    parser.add_argument("--no-repo", action="store_true", help="skip the repo's own site")
+    parser.add_argument("--out", type=Path, default=HERE / "out")
+    parser.add_argument("--probe", nargs=2, metavar=("CONFIG", "PAGE"), help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.probe:
+        probe(*args.probe)
+        return 0
+    scales = args.scale or (["40x5"] if args.quick else ["40x5", "200x10"])
+    rounds, cold_rounds = (3, 1) if args.quick else (args.rounds, args.cold_rounds)
+    args.out.mkdir(parents=True, exist_ok=True)
+    shutil.rmtree(args.out / "logs", ignore_errors=True)
+    bench = Bench(args.out.resolve(), rounds, cold_rounds)
+    started = time.perf_counter()
+    print(f"machine: {machine()}", flush=True)
+    if not args.no_repo:
+        bench.repo_site()
+    for i, scale in enumerate(scales):
+        pages, examples = (int(x) for x in scale.lower().split("x"))
+        bench.synthetic(pages, examples, cold_rounds if i == 0 else 1)
+    table = bench.table()
+    text = f"Machine: {machine()}. Go {GO_VERSION} for the synthetic sites. " \
+           f"Total {time.perf_counter() - started:.0f} s.\n\n{table}\n"
+    text += "".join(f"\nNote: {n}" for n in bench.notes)
+    print("\n" + text)
+    (bench.out / "results.md").write_text(text, encoding="utf-8")
+    data = {
+        "machine": machine(),
+        "figures": [{"site": f.site, "what": f.what, "a": [r.seconds for r in f.a],
+                     "b": [r.seconds for r in f.b], "a_rss_kb": [r.rss_kb for r in f.a],
+                     "b_rss_kb": [r.rss_kb for r in f.b], "a_cpu": [r.cpu for r in f.a],
+                     "b_cpu": [r.cpu for r in f.b], "ratio": f.ratio, "target": f.target,
+                     "verdict": f.verdict} for f in bench.figures],
+        "edits": bench.edits,
+    }
+    (bench.out / "results.json").write_text(json.dumps(data, indent=1, ensure_ascii=False), encoding="utf-8")
+    return 1 if any(f.failed for f in bench.figures) else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
