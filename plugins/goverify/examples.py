@@ -14,6 +14,11 @@ from .scan import Fence, find_fences, inline_code_spans, line_of, line_starts
 _SNIPPET = re.compile(r"""^\s*-{1,}8<-{1,}\s+(["'])(?P<path>[^"']+)\1\s*$""")
 _POSITIONED = re.compile(r"^\.?/?[\w./-]+\.go:\d+(?::\d+)?: ")
 _PACKAGE = re.compile(r"^package\s+\w+")
+# `import "C"` (alone or in an import block): cgo, which a build with CGO_ENABLED=0 silently leaves out.
+_CGO = re.compile(r'^[ \t]*(?:import[ \t]+)?"C"[ \t]*(?://.*)?$', re.M)
+# An inline span stating a go command: `go ...`, or one wrapped in environment assignments or another program
+# (`GOFLAGS=... go build`, `sh -c 'go build'`), which parse_command then refuses rather than goverify ignoring it.
+_COMMAND_SPAN = re.compile(r"^(?:[A-Za-z_]\w*=\S*\s+)*go\s|(?:^|[\s'\"(;&|])go\s+(?:build|vet|run|test|generate)\b")
 # Options goverify reads from a fence's info string and removes before the page is rendered.
 OPTIONS = ("command", "goverify", "go")
 
@@ -195,6 +200,10 @@ def scan_page(
         if fence.options.get("goverify") == "skip":
             not_compiled.append((here(fence.line), "not compiled: goverify=skip"))
             continue
+        if _CGO.search(source):
+            problems.append(Problem(here(fence.line), 'example imports "C" (cgo), which goverify cannot compile: it '
+                                    "builds with CGO_ENABLED=0 (mark the fence goverify=skip to show it unverified)"))
+            continue
         candidates.append((index, source, where))
 
     for n, (index, source, where) in enumerate(candidates):
@@ -212,7 +221,7 @@ def scan_page(
         command_text, command_at = default_command, here(fence.line)
         spans = [
             (offset, code) for offset, code in inline_code_spans(_blank_fences(text, fence.end, prose_end, fences))
-            if code.startswith("go ")
+            if _COMMAND_SPAN.search(code)
         ]
         if output and spans:
             offset, command_text = spans[-1]

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import atexit
 import os
+import shutil
 import signal
 import subprocess
 import sys
@@ -131,6 +133,30 @@ def run_job(job: Job, gocache: Path, timeout: float) -> RunResult:
     return RunResult(output, process.returncode if not timed_out else -9, timed_out, time.monotonic() - started)
 
 
+_TEMPORARY_GOCACHE: list[Path] = []
+_GOCACHE_LOCK = threading.Lock()
+
+
+def usable_gocache(gocache: Path, warnings: list[str] | None) -> Path:
+    """`gocache` when Go can use it; else (a read-only cache) a temporary one for this process, with a warning:
+    `go` refuses to start on a GOCACHE it can neither create nor initialise."""
+    try:
+        gocache.mkdir(parents=True, exist_ok=True)
+        if os.access(gocache, os.W_OK) or (gocache / "ff").is_dir():
+            return gocache
+        reason = "Permission denied"
+    except OSError as exc:
+        reason = exc.strerror or str(exc)
+    with _GOCACHE_LOCK:
+        if not _TEMPORARY_GOCACHE:
+            _TEMPORARY_GOCACHE.append(Path(tempfile.mkdtemp(prefix="goverify-gocache-")))
+            atexit.register(shutil.rmtree, _TEMPORARY_GOCACHE[0], True)
+        warning = f"Go build cache {gocache} is not writable ({reason}); compiling with a temporary one"
+        if warnings is not None and warning not in warnings:
+            warnings.append(warning)
+        return _TEMPORARY_GOCACHE[0] / gocache.name
+
+
 class Progress:
     """`goverify: 12/42 compiles, 3.1s` on one terminal line; silent when stderr is not a terminal."""
 
@@ -186,7 +212,7 @@ class Runner:
         def work(item: tuple[str, Job]) -> tuple[str, RunResult]:
             key, job = item
             gocache = self.gocache_root / f"{job.toolchain.version}-{key_of(job.toolchain.identity)[:8]}"
-            result = run_job(job, gocache, self.timeout)
+            result = run_job(job, usable_gocache(gocache, self.warnings), self.timeout)
             progress.step()
             return key, result
 

