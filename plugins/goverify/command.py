@@ -23,6 +23,7 @@ _BUILD_FLAGS_VALUE = {"-gcflags", "-asmflags", "-tags", "-buildvcs", "-buildmode
 _GC_FLAG = re.compile(r"^-(?:m(?:=\d)?|l|N|S|B|e|live|smallframes|wb=(?:true|false)|lang=go1\.\d+|d=[a-z0-9_,=]+)$")
 _REFUSED_WHY = {
     "-toolexec": "it runs another program",
+    "-vettool": "it runs another program",
     "-exec": "it runs the compiled program",
     "-ldflags": "it passes arbitrary flags to the linker",
     "-overlay": "it reads files outside the example",
