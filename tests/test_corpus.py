@@ -160,6 +160,7 @@ def test_corpus(name: str, tmp_path: Path, hostile: dict[str, str], honeypot: Ho
         assert "AF_INET" not in connects, "a network attempt"
     if case.fresh_gocache:
         assert processes_using(env["GOVERIFY_GOCACHE"]) == [], "a process of the run outlived it"
+        assert list(work.glob(".cache/goverify/runs/*/*.json")) == [], "a timed-out run was cached"
         assert elapsed < 60
 
 
