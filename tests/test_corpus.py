@@ -244,6 +244,9 @@ plugins:
 {options}"""
 
 
+SAME_DATE = {"SOURCE_DATE_EPOCH": "1700000000"}  # MkDocs writes the build date into the home page otherwise
+
+
 def write_site(root: Path, pages: dict[str, bytes | str], versions: str = f'["{GO}"]', options: str = "") -> Path:
     (root / "docs").mkdir(parents=True, exist_ok=True)
     for name, text in pages.items():
@@ -254,7 +257,7 @@ def write_site(root: Path, pages: dict[str, bytes | str], versions: str = f'["{G
 
 def build(root: Path, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
     return subprocess.run([sys.executable, "-m", "mkdocs", "build"], cwd=root, capture_output=True, text=True,
-                          timeout=600, env={**os.environ, **(env or {})})
+                          timeout=600, env={**os.environ, **SAME_DATE, **(env or {})})
 
 
 @pytest.fixture(scope="module")
@@ -350,7 +353,7 @@ def test_concurrent_builds_on_one_cache_agree_and_rebuilds_are_byte_identical(
         tmp_path: Path, good_site: dict[str, str]) -> None:
     cache = tmp_path / "shared-cache"
     roots = [write_site(tmp_path / f"site{i}", good_site, options=f"      cache_dir: {cache}\n") for i in range(3)]
-    same_date = {**os.environ, "SOURCE_DATE_EPOCH": "1700000000"}  # MkDocs writes the build date otherwise
+    same_date = {**os.environ, **SAME_DATE}
     processes = [subprocess.Popen([sys.executable, "-m", "mkdocs", "build"], cwd=root, stdout=subprocess.PIPE,
                                   stderr=subprocess.STDOUT, text=True, env=same_date) for root in roots]
     logs = [p.communicate(timeout=600)[0] for p in processes]
@@ -400,10 +403,16 @@ def test_damaged_cache_entries_are_misses_rebuilt_into_the_same_pages(tmp_path: 
     assert len(entries) >= len(DAMAGE)
     for i, entry in enumerate(entries):
         entry.write_bytes(list(DAMAGE.values())[i % len(DAMAGE)](entry.read_bytes()))
+    identities = root / ".cache" / "goverify" / "toolchains.json"
+    known = json.loads(identities.read_text(encoding="utf-8"))
+    identities.write_text(json.dumps({key: {**value, "version": 5} for key, value in known.items()}), "utf-8")
     again = build(root)
     assert again.returncode == 0 and TRACEBACK not in again.stderr and "WARNING" not in again.stderr
     assert _pages(root) == before
     assert _entries(root / ".cache" / "goverify") == entries and all(_valid(e) for e in entries)
+    assert json.loads(identities.read_text(encoding="utf-8")) == known
+    identities.write_text("[1, 2, 3]", encoding="utf-8")  # valid JSON, not ours
+    assert build(root).returncode == 0 and _pages(root) == before
 
 
 def _read_only(path: Path) -> tuple[str, ...]:

@@ -86,6 +86,12 @@ def default_go() -> Path | None:
     return Path(found) if found else None
 
 
+def _sound(entry: object) -> bool:
+    """A remembered identity that can be used as is (a truncated or edited one is asked again)."""
+    return (isinstance(entry, dict) and all(isinstance(entry.get(k), str) for k in ("version", "goroot", "identity"))
+            and re.fullmatch(r"\d+\.\d+(?:\.\d+)?", entry["version"]) is not None)
+
+
 def _identity(go: Path, cache_file: Path | None) -> tuple[Version, Path, str]:
     """Ask a go binary what it is, once per binary (keyed on its path, size and mtime)."""
     try:
@@ -99,8 +105,10 @@ def _identity(go: Path, cache_file: Path | None) -> tuple[Version, Path, str]:
             known = json.loads(cache_file.read_text(encoding="utf-8"))
         except (OSError, ValueError):
             known = {}
+    if not isinstance(known, dict):
+        known = {}  # valid JSON, but not ours: a miss like any damaged file
     entry = known.get(key)
-    if not isinstance(entry, dict) or not {"version", "goroot", "identity"} <= entry.keys():
+    if not _sound(entry):
         env = {"PATH": "/usr/bin:/bin", "HOME": "/nonexistent", "GOTOOLCHAIN": "local", "GOENV": "off",
                "GOFLAGS": "", "GOTELEMETRY": "off"}
         try:
