@@ -89,6 +89,20 @@ def assert_nothing_leaked(env: dict[str, str], honeypot: Honeypot) -> None:
     assert honeypot.connections == [], "a network attempt"
 
 
+def test_the_hostile_environment_catches_a_go_that_inherits_it(
+        tmp_path: Path, hostile: dict[str, str], honeypot: Honeypot) -> None:
+    """The net is not empty: `go` run with the caller's environment (as a careless runner would) is caught."""
+    go = Path(os.environ["GOVERIFY_TOOLCHAINS"]) / GO / "go" / "bin" / "go"
+    (tmp_path / "go.mod").write_text("module example\n\ngo 1.21\n", encoding="utf-8")
+    (tmp_path / "main.go").write_text('package main\n\nimport _ "golang.org/x/exp/slices"\n\nfunc main() {}\n',
+                                      encoding="utf-8")
+    subprocess.run([str(go), "build", "."], cwd=tmp_path, capture_output=True, timeout=120,
+                   env={**os.environ, **hostile, "HOME": str(tmp_path), "GOCACHE": str(tmp_path / "gocache")})
+    caught = list(honeypot.connections)
+    honeypot.connections.clear()
+    assert caught, "go reached no honeypot: the hostile environment would prove nothing"
+
+
 def processes_using(path: str) -> list[int]:
     """Processes whose environment names `path` (the private GOCACHE of one run): survivors of a kill."""
     found = []
