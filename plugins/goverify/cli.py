@@ -6,6 +6,7 @@ Exit status: 0 everything holds, 1 a disagreement, 2 bad usage or a missing tool
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from pathlib import Path
 
@@ -41,6 +42,8 @@ def _settings(args: argparse.Namespace) -> tuple[Settings, Path]:
         settings.snippet_dirs = [Path.cwd()]
     if args.go:
         settings.go_versions = args.go
+    elif os.environ.get("GOVERIFY_GO_VERSIONS"):
+        settings.go_versions = [v.strip() for v in os.environ["GOVERIFY_GO_VERSIONS"].split(",") if v.strip()]
     if getattr(args, "no_cache", False):
         settings.cache = False
     if getattr(args, "timeout", None):

@@ -12,7 +12,7 @@ from typing import Any
 from mkdocs.config import config_options as c
 from mkdocs.config.base import Config
 from mkdocs.exceptions import PluginError
-from mkdocs.plugins import BasePlugin, get_plugin_logger
+from mkdocs.plugins import BasePlugin, CombinedEvent, event_priority, get_plugin_logger
 from mkdocs.structure.files import File, Files
 from mkdocs.structure.pages import Page as MkPage
 from mkdocs.utils.meta import get_data
@@ -24,6 +24,7 @@ from .engine import Engine, PageVerdict, Settings
 from .examples import OPTIONS
 from .matrix import matrix_markdown
 from .parity import check_parity, pairs
+from .prose import strip_prose_claims
 from .render import render_output
 from .scan import Fence
 from .toolchains import ToolchainError
@@ -71,6 +72,8 @@ class GoVerifyPlugin(BasePlugin[GoVerifyConfig]):
         self.fragments: dict[str, str] = {}
         self.verdicts: dict[str, PageVerdict] = {}
         self.parity: list[Disagreement] = []
+        self.all_verdicts: list[PageVerdict] = []
+        self.site_root: str | None = None
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         self.serving = command == "serve"
@@ -110,7 +113,9 @@ class GoVerifyPlugin(BasePlugin[GoVerifyConfig]):
             raise PluginError(f"goverify: {exc}") from exc
         self.fragments = {}
         self.verdicts = {}
-        config.extra_css.append("assets/goverify.css")
+        if "assets/goverify.css" not in config.extra_css:  # on_config runs again for each i18n language
+            config.extra_css.append("assets/goverify.css")
+        self.site_root = getattr(self, "site_root", None) or config.site_dir
         log.debug("verifying on %s", ", ".join(str(t.version) for t in self.engine.matrix))
         return config
 
@@ -119,7 +124,8 @@ class GoVerifyPlugin(BasePlugin[GoVerifyConfig]):
         base = config.mdx_configs.get("pymdownx.snippets", {}).get("base_path", ["."])
         return [root / b for b in ([base] if isinstance(base, str) else base)]
 
-    def on_files(self, files: Files, *, config: Any) -> Files:
+    @event_priority(0)
+    def _on_files_check(self, files: Files, *, config: Any) -> Files:
         if not self.engine:
             return files
         files.append(File.generated(config, "assets/goverify.css", abs_src_path=str(ASSETS / "goverify.css")))
@@ -146,28 +152,49 @@ class GoVerifyPlugin(BasePlugin[GoVerifyConfig]):
             text = "\n".join(d.render() for d in disagreements)
             raise PluginError(f"goverify: the compiler disagrees with the article:\n{text}\n"
                               f"goverify: {report.summary(verdicts)}")
-        if self.config.matrix_page:
-            self._add_matrix_pages(files, config, verdicts)
+        self.all_verdicts = verdicts
         return files
 
-    def _add_matrix_pages(self, files: Files, config: Any, verdicts: list[PageVerdict]) -> None:
-        """One generated page per language: the default language at `matrix_page`, others with a suffix."""
-        assert self.engine
+    @event_priority(-150)  # after mkdocs-static-i18n (-100) has picked the files of the language being built
+    def _on_files_matrix(self, files: Files, *, config: Any) -> Files:
+        if not self.engine or not self.config.matrix_page:
+            return files
         docs = self._display(config.docs_dir) + "/"
         name = self.config.matrix_page
-        stem, _, ext = name.rpartition(".")
+        i18n = config.plugins.get("i18n")
         languages = _i18n_languages(config)
-        suffixes = {lang for lang, default in languages if not default}
-        for language, default in languages or [(config.theme.get("language") or "en", True)]:
-            def mine(path: str, language=language, default=default) -> bool:
-                parts = path.rsplit(".", 2)
-                suffix = parts[1] if len(parts) == 3 else None
-                return suffix == language if not default else suffix not in suffixes
+        current = getattr(i18n, "current_language", None) if i18n else None
+        language = current or config.theme.get("language") or "en"
+        default = next((lang for lang, is_default in languages if is_default), language)
+        others = {lang for lang, is_default in languages if not is_default}
 
-            content = matrix_markdown(self.engine, verdicts, language, docs, mine)
-            uri = name if default else f"{stem}.{language}.{ext}"
-            if files.get_file_from_path(uri) is None:
-                files.append(File.generated(config, uri, content=content))
+        def mine(path: str) -> bool:
+            parts = path.rsplit(".", 2)
+            suffix = parts[1] if len(parts) == 3 and parts[1] in others else None
+            return suffix == (None if language == default else language)
+
+        content = matrix_markdown(self.engine, self.all_verdicts, language, docs, mine)
+        file = File.generated(config, name, content=content)
+        if current is not None and current != default:
+            file.dest_uri = f"{current}/{file.dest_uri}"
+            file.url = file._get_url(config.use_directory_urls)
+        if current is not None:  # what i18n's language switcher reads
+            alternates = {}
+            for lang, is_default in languages:
+                alternate = File.generated(config, name, content="")
+                if not is_default:
+                    alternate.dest_uri = f"{lang}/{alternate.dest_uri}"
+                    alternate.url = alternate._get_url(config.use_directory_urls)
+                alternates[lang] = file if lang == current else alternate
+            file.alternates = alternates
+            file.locale = current
+            file.locale_alternate_of = current
+            file.localization = None if current == default else current
+            file.norm_src_uri = name
+        files.append(file)
+        return files
+
+    on_files = CombinedEvent(_on_files_check, _on_files_matrix)
 
     def _display(self, path: str) -> str:
         assert self.engine
@@ -178,7 +205,7 @@ class GoVerifyPlugin(BasePlugin[GoVerifyConfig]):
 
     def on_page_markdown(self, markdown: str, *, page: MkPage, config: Any, files: Files) -> str:
         if not self.engine or not page.file.abs_src_path:
-            return markdown
+            return strip_prose_claims(markdown)  # unverified, but the reader still sees the plain sentence
         raw = _read(page.file.abs_src_path)
         offset = _line_offset(raw, markdown)
         scanned = self.engine.scan(markdown.lstrip("\ufeff"), self._display(page.file.abs_src_path), offset)
@@ -195,7 +222,7 @@ class GoVerifyPlugin(BasePlugin[GoVerifyConfig]):
             edits.append(_strip_options(scanned.text, example.fence))
             if example.output is not None:
                 fence = example.output.fence
-                edits.append((fence.start, fence.end, f"{fence.indent}{token}\n"))
+                edits.append((fence.start, fence.end, f"\n{fence.indent}{token}\n\n"))  # never inside a <p>
             else:
                 edits.append((example.fence.end, example.fence.end, f"\n{example.fence.indent}{token}\n\n"))
         for bound in scanned.prose:  # the reader sees the ordinary sentence
@@ -208,14 +235,17 @@ class GoVerifyPlugin(BasePlugin[GoVerifyConfig]):
         return text
 
     def on_page_content(self, html: str, *, page: MkPage, config: Any, files: Files) -> str:
-        if not self.fragments:
+        if not self.fragments or "goverifyslot" not in html:
             return html
 
         def swap(m: re.Match[str]) -> str:
-            return self.fragments.get(m.group(1), m.group(0))
+            if m.group(1):
+                return self.fragments.get(m.group(1), m.group(0))
+            if m.start() and re.match(r"\w", html[m.start() - 1]):  # (?<!\w), tested only where a slot is: faster
+                return m.group(0)
+            return self.fragments.get(m.group(2), m.group(0))
 
-        return re.sub(r"<p>\s*(goverifyslot[0-9a-f]{16})\s*</p>|(?<![\w])(goverifyslot[0-9a-f]{16})",
-                      lambda m: swap(m) if m.group(1) else self.fragments.get(m.group(2), m.group(0)), html)
+        return re.sub(r"<p>\s*(goverifyslot[0-9a-f]{16})\s*</p>|(goverifyslot[0-9a-f]{16})", swap, html)
 
     def on_env(self, env: Any, *, config: Any, files: Files) -> Any:
         """Every page has been checked and none written yet: fail once here, before the site changes."""
@@ -231,15 +261,15 @@ class GoVerifyPlugin(BasePlugin[GoVerifyConfig]):
         for d in disagreements:
             log.warning(d.render())
         for verdict in self.verdicts.values():
-            log.info("goverify: %s", report.coverage(verdict))
-        log.info("goverify: %s", counts)
+            log.info("%s", report.coverage(verdict))
+        log.info("%s", counts)
         return env
 
     def on_post_build(self, *, config: Any) -> None:
         if not self.engine or not self.config.report:
             return
-        data = report.as_json(list(self.verdicts.values()), self.engine)
-        target = Path(config.site_dir) / self.config.report
+        data = report.as_json(self.all_verdicts, self.engine)  # every page of every language
+        target = Path(self.site_root or config.site_dir) / self.config.report
         target.write_text(json.dumps(data, ensure_ascii=False, indent=1), encoding="utf-8")
 
 

@@ -17,8 +17,9 @@ import re
 from dataclasses import dataclass
 
 from .claims import Scope, parse_scope
+from .scan import _INLINE_CODE, find_fences
 
-_SPAN_WITH_ATTRS = re.compile(r"(?<!`)(?P<ticks>`+)(?!`)(?P<code>.+?)(?<!`)(?P=ticks)(?!`)(?P<attrs>\{[^{}\n]*\})")
+_ATTRS = re.compile(r"\{[^{}\n]*\}")
 _TOKEN = re.compile(r"""(?P<neg>!?)(?P<key>[\w-]+)(?:=(?:"(?P<dq>[^"]*)"|'(?P<sq>[^']*)'|(?P<bare>[^\s}]+)))?""")
 _DIRECTIVES = {"escapes", "claim"}
 
@@ -54,8 +55,12 @@ class ProseClaim:
 def find_prose_claims(prose: str) -> list[ProseClaim | ProseError]:
     """Prose claims in text whose fenced blocks are already blanked out (offsets preserved)."""
     found: list[ProseClaim | ProseError] = []
-    for m in _SPAN_WITH_ATTRS.finditer(prose):
-        attrs = m.group("attrs")[1:-1]
+    for span in _INLINE_CODE.finditer(prose):  # left to right, so `a`：`b`{ ... } binds to `b`
+        a = _ATTRS.match(prose, span.end())
+        if not a:
+            continue
+        whole = prose[span.start(): a.end()]
+        attrs = a.group(0)[1:-1]
         tokens = list(_TOKEN.finditer(attrs))
         keys = {t.group("key") for t in tokens}
         if not keys & _DIRECTIVES:
@@ -66,30 +71,42 @@ def find_prose_claims(prose: str) -> list[ProseClaim | ProseError]:
         unknown = keys - _DIRECTIVES - {"of", "go", "example"}
         try:
             if unknown:
-                raise ProseError(f"unknown prose-claim directive(s) {', '.join(sorted(unknown))} in {m.group(0)}")
+                raise ProseError(f"unknown prose-claim directive(s) {', '.join(sorted(unknown))} in {whole}")
             if "claim" in keys and not values.get("claim"):
-                raise ProseError(f'claim= needs a diagnostic, e.g. claim="a does not escape", in {m.group(0)}')
+                raise ProseError(f'claim= needs a diagnostic, e.g. claim="a does not escape", in {whole}')
             scope = None
             if values.get("go"):
                 text = values["go"].strip()
                 scope, used = parse_scope(f"({text if text.lower().startswith('go') else 'go' + text})")
                 if scope is None:
                     raise ProseError(f'cannot read the version scope go="{values["go"]}" (write go="1.25+" or '
-                                     f'go="1.21–1.24") in {m.group(0)}')
+                                     f'go="1.21–1.24") in {whole}')
             example = None
             if values.get("example"):
                 if not str(values["example"]).isdigit():
-                    raise ProseError(f"example= takes the number of an example on this page, in {m.group(0)}")
+                    raise ProseError(f"example= takes the number of an example on this page, in {whole}")
                 example = int(values["example"])
-            code = m.group("code").strip()
+            code = span.group(2).strip()
             found.append(ProseClaim(
-                offset=m.start(), attrs_start=m.start("attrs"), attrs_end=m.end("attrs"), code=code,
+                offset=span.start(), attrs_start=a.start(), attrs_end=a.end(), code=code,
                 subject=(values.get("of") or code).strip(), negative=negative,
                 message=values.get("claim") or None, scope=scope, example=example))
         except ProseError as exc:
-            exc.offset = m.start()  # type: ignore[attr-defined]
+            exc.offset = span.start()  # type: ignore[attr-defined]
             found.append(exc)
     return found
+
+
+def strip_prose_claims(text: str) -> str:
+    """The page without its prose-claim braces (for builds with verification turned off)."""
+    prose = list(text)
+    for fence in find_fences(text):
+        prose[fence.start: fence.end] = " " * (fence.end - fence.start)
+    out = text
+    for claim in sorted((c for c in find_prose_claims("".join(prose)) if isinstance(c, ProseClaim)),
+                        key=lambda c: c.attrs_start, reverse=True):
+        out = out[: claim.attrs_start] + out[claim.attrs_end:]
+    return out
 
 
 HINT_WORDS = re.compile(r"逃逸|escap|heap|堆上|堆中")
