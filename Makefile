@@ -6,7 +6,7 @@ export GOVERIFY_TOOLCHAINS ?= $(CURDIR)/.cache/toolchains
 # The two releases whose escape analysis differs on the article: enough to prove the version logic in tests.
 TEST_GO_VERSIONS := 1.24.11 1.27.3
 
-.PHONY: site serve test bench lint clean toolchains
+.PHONY: site site-from-results offline-zip serve test bench lint clean toolchains
 
 $(BIN)/activate:
 	$(PYTHON) -m venv $(VENV)
@@ -23,6 +23,14 @@ toolchains: $(VENV)/.installed
 # extra.offline_zip; entries under one folder). A copy sits at the site's root, where its footer links to it.
 site: toolchains
 	$(BIN)/mkdocs build --strict
+	@$(MAKE) --no-print-directory offline-zip
+
+# CI's merge job (.github/workflows/verify.yml): the same site from the shards in results/, no local toolchain.
+site-from-results: $(VENV)/.installed
+	GOVERIFY_RESULTS=results $(BIN)/mkdocs build --strict
+	@$(MAKE) --no-print-directory offline-zip
+
+offline-zip:
 	@zip=$$(sed -n 's/^ *offline_zip: *//p' mkdocs.yml); rm -rf dist && mkdir -p dist && \
 	$(BIN)/python -c 'import os, sys, zipfile; out, top = sys.argv[1], sys.argv[2]; \
 	files = sorted(os.path.join(d, f) for d, _, fs in os.walk("site") for f in fs); \
