@@ -219,6 +219,17 @@ def test_thousands_of_compile_errors_are_counted_and_quick(tmp_path: Path) -> No
     assert run.returncode == 1 and elapsed < 60
 
 
+def test_a_claim_that_never_balances_is_parsed_in_linear_time() -> None:
+    from goverify.examples import scan_page
+
+    # An unclosed quote: no prefix of the comment is a balanced expression, however far the parser looks.
+    text = "```go\npackage main\n\nfunc main() {\n\tx := 0 // \"" + " does not escape" * 20000 + "\n}\n```\n"
+    started = time.monotonic()
+    page = scan_page(text, "p.md")
+    assert len(page.examples) == 1
+    assert time.monotonic() - started < 5
+
+
 # --- tier two: toolchains ----------------------------------------------------------------------------------
 
 PAGE = """\

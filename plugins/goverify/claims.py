@@ -74,11 +74,17 @@ class Claim:
     kind: str = "comment"  # comment | output | prose
 
 
-def _balanced(expr: str) -> bool:
+def _balanced_prefixes(text: str) -> list[bool]:
+    """balanced[i]: text[:i] has balanced brackets and quotes; every prefix in one pass (a long comment with an
+    unclosed quote must not cost time quadratic in its length)."""
+    balanced = [True]
     stack: list[str] = []
     quote = ""
-    for ch in expr:
-        if quote:
+    broken = False
+    for ch in text:
+        if broken:
+            pass
+        elif quote:
             if ch == quote:
                 quote = ""
         elif ch in "\"'`":
@@ -86,9 +92,9 @@ def _balanced(expr: str) -> bool:
         elif ch in _OPENERS:
             stack.append(_OPENERS[ch])
         elif ch in ")]}":
-            if not stack or stack.pop() != ch:
-                return False
-    return not stack and not quote
+            broken = not stack or stack.pop() != ch
+        balanced.append(not broken and not stack and not quote)
+    return balanced
 
 
 def match_diagnostic(text: str) -> str | None:
@@ -98,10 +104,11 @@ def match_diagnostic(text: str) -> str | None:
         if not m:
             continue
         if "expr" in pattern.groupindex:
-            # The shortest balanced expression before "escapes to heap"/"does not escape".
+            # The shortest balanced expression before "escapes to heap"/"does not escape", with no CJK in it.
+            balanced = _balanced_prefixes(text)
+            cjk = next((i for i, ch in enumerate(text) if _has_cjk(ch)), len(text))
             for m2 in re.finditer(r" (?:escapes to heap|does not escape)", text):
-                expr = text[: m2.start()]
-                if expr and _balanced(expr) and not _has_cjk(expr):
+                if 0 < m2.start() <= cjk and balanced[m2.start()]:
                     return text[: m2.end()]
             return None
         return m.group(0).rstrip()

@@ -8,7 +8,8 @@ from dataclasses import dataclass, field
 _OPEN = re.compile(r"^(?P<indent>[ \t]*)(?P<marker>`{3,}|~{3,})(?P<info>.*)$")
 _OPTION = re.compile(r"""([\w.-]+)=(?:"([^"]*)"|'([^']*)'|(\S+))""")
 _LINE_END = re.compile(r"\r\n|\r|\n")
-_INLINE_CODE = re.compile(r"(?<!`)(`+)(?!`)(.+?)(?<!`)\1(?!`)", re.S)
+# A code span ends with its paragraph (CommonMark): a stray backtick cannot swallow the next paragraph's command.
+_INLINE_CODE = re.compile(r"(?<!`)(`+)(?!`)((?:[^\n]|\n(?![ \t]*(?:\n|$)))+?)(?<!`)\1(?!`)")
 
 
 @dataclass(frozen=True)
