@@ -44,7 +44,7 @@ serve: $(VENV)/.installed
 test: $(VENV)/.installed
 	$(BIN)/goverify toolchains install $(TEST_GO_VERSIONS)
 	bash .ci/debian-deps
-	$(BIN)/pytest -n 2 -p no:cacheprovider
+	$(BIN)/pytest -x -n 2 -p no:cacheprovider
 
 bench: toolchains
 	$(BIN)/python tests/bench/run.py

@@ -128,7 +128,9 @@ def _identity(go: Path, cache_file: Path | None) -> tuple[Version, Path, str]:
         entry = {
             "version": m.group(1),
             "goroot": lines[1],
-            "identity": " ".join([lines[0], f"{lines[2]}/{lines[3]}", *(lines[4:5] or [""])]).strip(),
+            # `go version`, platform and experiments decide the output; the binary's fingerprint makes a
+            # reinstalled (say, repaired) toolchain start afresh instead of reusing a broken one's results.
+            "identity": " ".join([lines[0], f"{lines[2]}/{lines[3]}", *(lines[4:5] or []), f"bin:{key[:12]}"]),
         }
         if cache_file is not None:
             known[key] = entry
