@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from .claims import Scope, parse_scope
 from .scan import _INLINE_CODE, find_fences
 
-_ATTRS = re.compile(r"\{[^{}\n]*\}")
+_ATTRS = re.compile(r"""\{(?:[^{}"'\n]|"[^"\n]*"|'[^'\n]*')*\}""")  # braces may sit inside quotes
 _TOKEN = re.compile(r"""(?P<neg>!?)(?P<key>[\w-]+)(?:=(?:"(?P<dq>[^"]*)"|'(?P<sq>[^']*)'|(?P<bare>[^\s}]+)))?""")
 _DIRECTIVES = {"escapes", "claim"}
 
