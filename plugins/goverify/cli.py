@@ -13,7 +13,7 @@ from pathlib import Path
 from . import report
 from .engine import Engine, PageVerdict, Settings
 from .siteconfig import ConfigError, load_settings
-from .toolchains import ToolchainError, install, installed, resolve, toolchains_dir
+from .toolchains import ToolchainError, default_go, install, installed, resolve, toolchains_dir
 
 
 def _markdown_files(paths: list[str], docs_dir: Path) -> list[Path]:
@@ -102,6 +102,9 @@ def cmd_toolchains(args: argparse.Namespace) -> int:
     if args.action == "list":
         for version, go in installed():
             print(f"{version}\t{go}")
+        default = default_go()
+        if default is not None:
+            print(f"default\t{default}")
         if not installed():
             print(f"no toolchains in {toolchains_dir()}", file=sys.stderr)
         return 0
