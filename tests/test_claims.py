@@ -25,7 +25,7 @@ ARTICLE_COMMENTS = [
     (" can inline f; inlining call to f", ["can inline f", "inlining call to f"]),
     (" devirtualizing iFoo.func1 to myType", ["devirtualizing iFoo.func1 to myType"]),
     (" 这里 escapes to heap", []),
-    (" TODO: this is not a claim", []),
+    (" NOTE: this is not a claim", []),
 ]
 
 

@@ -27,7 +27,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
-
 from goverify.toolchains import resolve
 
 CORPUS = Path(__file__).parent / "corpus"

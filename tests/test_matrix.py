@@ -104,7 +104,8 @@ def test_fix_rewrites_output_and_claims_and_never_prose(tmp_path: Path) -> None:
     assert goverify("check", *args, cwd=tmp_path).returncode == 1
     dry = goverify("check", "--fix", "--dry-run", *args, cwd=tmp_path)
     assert dry.returncode == 1 and (tmp_path / "a.md").read_text(encoding="utf-8") == original
-    assert "+\ts := make([]int, l) // make([]int, l) escapes to heap (go1.24); make([]int, 1) does not escape (go1.27+)" in dry.stdout
+    assert ("+\ts := make([]int, l) // make([]int, l) escapes to heap (go1.24); "
+            "make([]int, 1) does not escape (go1.27+)") in dry.stdout
     fixed = goverify("check", "--fix", "--yes", *args, cwd=tmp_path)
     assert fixed.returncode == 0, fixed.stdout + fixed.stderr
     after = (tmp_path / "a.md").read_text(encoding="utf-8")

@@ -70,11 +70,13 @@ def _site(tmp_path, sentence: str):
 
 
 def test_true_prose_claims_render_as_the_ordinary_sentence(tmp_path) -> None:
-    build = _site(tmp_path, '可以看到 `s`{ escapes go="1.24" } 逃逸了，从 Go 1.25 起是 `"Escape"`{ escapes go="1.25+" }；'
+    build = _site(tmp_path, '可以看到 `s`{ escapes go="1.24" } 逃逸了，'
+                            '从 Go 1.25 起是 `"Escape"`{ escapes go="1.25+" }；'
                             "而 `a`{ !escapes } 不逃逸。")
     assert build.returncode == 0, build.log
     page = build.page()
-    assert "<p>可以看到 <code>s</code> 逃逸了，从 Go 1.25 起是 <code>\"Escape\"</code>；而 <code>a</code> 不逃逸。</p>" in page
+    assert ("<p>可以看到 <code>s</code> 逃逸了，从 Go 1.25 起是 <code>\"Escape\"</code>；"
+            "而 <code>a</code> 不逃逸。</p>") in page
     assert "escapes go=" not in page
     assert "3 prose claims" in build.log
 

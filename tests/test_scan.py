@@ -51,7 +51,8 @@ def test_locations_count_the_front_matter() -> None:
 
 def test_indented_example_in_a_list() -> None:
     indented = "".join("    " + line if line else "" for line in EXAMPLE.splitlines(keepends=True))
-    text = "1. 例子\n\n    ```go\n" + indented + "    ```\n    执行 `go vet main.go`\n    ```\n    # command-line-arguments\n    ```\n"
+    text = ("1. 例子\n\n    ```go\n" + indented
+            + "    ```\n    执行 `go vet main.go`\n    ```\n    # command-line-arguments\n    ```\n")
     [example] = scan_page(text, "p.md").examples
     assert example.source == EXAMPLE
     assert str(example.claim_location(example.claims[0])) == "p.md:7"
@@ -84,7 +85,8 @@ def test_go_block_without_package_is_counted_not_compiled() -> None:
 
 
 def test_output_block_labelled_go_is_an_output_block() -> None:
-    text = "```go\n" + EXAMPLE + "```\nrun `go build -gcflags=-m main.go`:\n```go\n# command-line-arguments\n./main.go:4:2: moved to heap: n\n```\n"
+    text = ("```go\n" + EXAMPLE + "```\nrun `go build -gcflags=-m main.go`:\n"
+            "```go\n# command-line-arguments\n./main.go:4:2: moved to heap: n\n```\n")
     page = scan_page(text, "p.md")
     [example] = page.examples
     assert example.output is not None and example.output.location.line == 10

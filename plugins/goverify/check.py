@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import difflib
-import re
 import functools
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
@@ -190,7 +190,8 @@ def output_verdict(example: Example, toolchain: Toolchain, result: RunResult) ->
     if not missing and written_lines != actual_lines and corrected == 0:
         corrected = 1  # only the order differs
     extra = [d.text for d in available]
-    diff = list(difflib.unified_diff(written_lines, actual_lines, "written", f"Go {toolchain.version}", lineterm="", n=1))
+    diff = list(difflib.unified_diff(written_lines, actual_lines, "written", f"Go {toolchain.version}",
+                                     lineterm="", n=1))
     return OutputVerdict(example.output.location, str(toolchain.version), missing, corrected, extra, diff)
 
 
@@ -345,8 +346,8 @@ def prose_disagreement(verdict: ProseVerdict, matrix: list[Toolchain],
         [line for said, vs in by_answer.items()
          for line in [f"{range_label([parse_version(v) for v in vs])} ({', '.join(vs)}) says: {said}",
                       *why(said.split("; it reports ")[-1].split("; ")[0], vs[0], reasons)]]
-        + ([f"holds on {_group(verdict.holds)}: add a scope, e.g. go=\"{_scope_text(verdict.holds, verdict.versions)[2:]}\""]
-           if verdict.holds else []),
+        + ([f"holds on {_group(verdict.holds)}: add a scope, e.g. "
+            f"go=\"{_scope_text(verdict.holds, verdict.versions)[2:]}\""] if verdict.holds else []),
     )
 
 

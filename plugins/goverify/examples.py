@@ -141,7 +141,8 @@ def _resolve_snippets(
         found = next((d / name for d in snippet_dirs if (d / name).is_file()), None)
         if found is None:
             searched = ", ".join(str(d) for d in snippet_dirs) or "."
-            return "", [], Problem(Location(page_path, first_line + i), f"snippet {name!r} not found (searched {searched})")
+            return "", [], Problem(Location(page_path, first_line + i),
+                                   f"snippet {name!r} not found (searched {searched})")
         try:
             content = found.read_text(encoding="utf-8-sig")
         except (OSError, UnicodeDecodeError) as exc:
