@@ -8,7 +8,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from .claims import Claim
+from .claims import Claim, Scope
 from .diagnostics import Diagnostic, function_spans, normalize_file, parse_output, span_of
 from .examples import BoundProse, Example, Location
 from .runner import RunResult
@@ -123,16 +123,17 @@ def claim_verdict(
     return ClaimVerdict(claim, example.claim_location(claim), [str(t.version) for t in versions], holds, fails)
 
 
-def _scope_problem(claim: Claim, matrix: list[Toolchain]) -> str | None:
-    if claim.scope is None:
+def _scope_problem(scope: Scope | None, matrix: list[Toolchain]) -> str | None:
+    """Why a claim's scope cannot be verified: it names a release newer than the matrix, or none of it."""
+    if scope is None:
         return None
     newest = max(t.version.minor_key for t in matrix)
-    for bound in (claim.scope.low, claim.scope.high):
+    for bound in (scope.low, scope.high):
         if bound is not None and bound.minor_key > newest:
-            return (f"scope {claim.scope} names Go {bound.minor_name}, newer than the newest release verified "
+            return (f"scope {scope} names Go {bound.minor_name}, newer than the newest release verified "
                     f"({range_label([t.version for t in matrix])})")
-    if not any(claim.scope.contains(t.version) for t in matrix):
-        return f"scope {claim.scope} names no release of the matrix ({range_label([t.version for t in matrix])})"
+    if not any(scope.contains(t.version) for t in matrix):
+        return f"scope {scope} names no release of the matrix ({range_label([t.version for t in matrix])})"
     return None
 
 
@@ -233,7 +234,7 @@ def check_example(
     verdicts: list[ClaimVerdict] = []
     for claim in example.claims:
         location = example.claim_location(claim)
-        problem = _scope_problem(claim, matrix)
+        problem = _scope_problem(claim.scope, matrix)
         if problem:
             disagreements.append(Disagreement(location, f"claim \"{claim.message}\": {problem}"))
             continue
@@ -324,15 +325,9 @@ def prose_verdict(bound: BoundProse, example: Example, matrix: list[Toolchain],
 def prose_disagreement(verdict: ProseVerdict, matrix: list[Toolchain],
                        reasons: Callable[[str], dict[tuple[int, int], list[str]]] | None) -> Disagreement | None:
     claim = verdict.bound.claim
-    if claim.scope is not None:
-        newest = max(t.version.minor_key for t in matrix)
-        for bound in (claim.scope.low, claim.scope.high):
-            if bound is not None and bound.minor_key > newest:
-                return Disagreement(verdict.bound.location, f"prose claim {claim.describe()}: scope names Go "
-                                    f"{bound.minor_name}, newer than the newest release verified")
-        if not verdict.versions:
-            return Disagreement(verdict.bound.location, f"prose claim {claim.describe()}: its scope names no "
-                                f"release of the matrix ({range_label([t.version for t in matrix])})")
+    problem = _scope_problem(claim.scope, matrix)
+    if problem:
+        return Disagreement(verdict.bound.location, f"prose claim {claim.describe()}: {problem}")
     if not verdict.fails:
         return None
     by_answer: dict[str, list[str]] = {}
