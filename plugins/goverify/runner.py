@@ -99,6 +99,11 @@ def run_job(job: Job, gocache: Path, timeout: float) -> RunResult:
         home = Path(tmp) / "home"
         work.mkdir()
         home.mkdir()
+        # Go's telemetry ignores GOTELEMETRY=off in the environment; in a fresh HOME it is "local" and each go
+        # command forks a detached (setsid) child that outlives it, escapes the process-group kill, costs a
+        # process per run and writes into this directory while it is removed. `go telemetry off` writes this file.
+        (home / ".config" / "go" / "telemetry").mkdir(parents=True)
+        (home / ".config" / "go" / "telemetry" / "mode").write_text("off", encoding="utf-8")
         target = work / job.command.source_file
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_text(job.source, encoding="utf-8")
@@ -166,6 +171,8 @@ class Progress:
         self.started = time.monotonic()
         self.enabled = sys.stderr.isatty() if enabled is None else enabled
         self.lock = threading.Lock()
+        if self.enabled and total:  # at once: a cold toolchain's first compile takes seconds
+            print(f"\rgoverify: 0/{total} compiles, 0.0s", end="", file=sys.stderr, flush=True)
 
     def step(self) -> None:
         with self.lock:
@@ -208,11 +215,25 @@ class Runner:
         if not todo:
             return results
         progress = Progress(len(todo))
+        # On a cold GOCACHE every build compiles the runtime first, and parallel builds would each compile it:
+        # the first job of each toolchain runs before the others of that toolchain (other toolchains go on).
+        first_done: dict[Path, threading.Event] = {}
+        first_lock = threading.Lock()
 
         def work(item: tuple[str, Job]) -> tuple[str, RunResult]:
             key, job = item
             gocache = self.gocache_root / f"{job.toolchain.version}-{key_of(job.toolchain.identity)[:8]}"
-            result = run_job(job, usable_gocache(gocache, self.warnings), self.timeout)
+            with first_lock:
+                done = first_done.get(gocache)
+                leader = done is None
+                if leader:
+                    done = first_done[gocache] = threading.Event()
+            if not leader:
+                done.wait()
+            try:
+                result = run_job(job, usable_gocache(gocache, self.warnings), self.timeout)
+            finally:
+                done.set()
             progress.step()
             return key, result
 

@@ -1,0 +1,144 @@
+"""What keeps builds cheap, proven by behaviour, never by timing (`make bench` measures the times)."""
+
+from __future__ import annotations
+
+import re
+import threading
+import time
+from pathlib import Path
+
+import pytest
+from conftest import mkdocs_build, write_site
+from goverify import runner
+from goverify.cache import Cache
+from goverify.command import parse_command
+from goverify.engine import Engine, Settings
+from goverify.runner import Job, Progress, Runner, RunResult
+from goverify.toolchains import Toolchain, resolve
+from goverify.versions import parse_version
+
+EXAMPLE = """
+```go
+package main
+
+func f{n}() *int {{
+	n := {n} // moved to heap: n
+	return &n
+}}
+
+func main() {{ _ = f{n}() }}
+```
+
+执行 `go build -gcflags="-m -l" main.go`：
+
+```
+# command-line-arguments
+./main.go:4:2: moved to heap: n
+```
+"""
+
+
+def _toolchain(version: str) -> Toolchain:
+    return Toolchain(version, parse_version(version), Path("/nonexistent/bin/go"), Path("/nonexistent"),
+                     f"go{version} linux/amd64")
+
+
+def test_the_first_compile_of_a_toolchain_runs_alone_so_a_cold_gocache_compiles_the_runtime_once(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    events: list[tuple[str, str, str]] = []
+    lock = threading.Lock()
+
+    def fake_run_job(job: Job, gocache: Path, timeout: float) -> RunResult:
+        with lock:
+            events.append(("start", job.toolchain.spec, job.source))
+        time.sleep(0.01)  # long enough for other workers to try to start
+        with lock:
+            events.append(("end", job.toolchain.spec, job.source))
+        return RunResult("", 0)
+
+    monkeypatch.setattr(runner, "run_job", fake_run_job)
+    command = parse_command('go build -gcflags="-m -l" main.go')
+    versions = ("1.26.6", "1.27.3")
+    jobs = [Job(f"package main // {i}\n", command, _toolchain(v)) for i in range(6) for v in versions]
+    results = Runner(Cache(None), tmp_path / "gocache", workers=4).run_all(jobs)
+    assert len(results) == 12
+    for version in versions:
+        mine = [e for e in events if e[1] == version]
+        assert mine[0][0] == "start"
+        assert mine[1] == ("end", *mine[0][1:]), "a compile of this toolchain started before the first ended"
+
+
+def test_progress_is_one_line_on_a_terminal_and_silent_elsewhere(capsys: pytest.CaptureFixture[str]) -> None:
+    quiet = Progress(2)  # pytest's stderr is not a terminal
+    quiet.step()
+    quiet.step()
+    assert capsys.readouterr().err == ""
+    shown = Progress(2, enabled=True)
+    shown.step()
+    shown.step()
+    err = capsys.readouterr().err
+    assert re.fullmatch(r"\rgoverify: 0/2 compiles, 0\.0s\rgoverify: 1/2 compiles, \d+\.\ds"
+                        r"\rgoverify: 2/2 compiles, \d+\.\ds\n", err), err
+
+
+def test_a_page_scanned_and_checked_twice_in_one_build_is_worked_out_once(tmp_path: Path) -> None:
+    engine = Engine(Settings(root=tmp_path), toolchains=[_toolchain("1.27.3")])
+    text = "# No examples\n\nJust prose.\n"
+    page = engine.scan(text, "docs/index.md", 3)
+    assert engine.scan(text, "docs/index.md", 3) is page
+    assert engine.scan(text, "docs/index.md", 0) is not page  # another line offset: other locations
+    assert engine.check(page) is engine.check(page)
+
+
+def _compiled(log: str) -> int:
+    m = re.search(r"goverify: compiled (\d+) example × release pairs", log)
+    assert m, log
+    return int(m.group(1))
+
+
+def test_a_warm_build_runs_no_go_and_an_edit_recompiles_only_that_example_on_each_release(
+    tmp_path: Path,
+) -> None:
+    pages = {"index.md": "# Two examples\n" + EXAMPLE.format(n=1) + EXAMPLE.format(n=2)}
+    write_site(tmp_path, pages, plugin='  - goverify:\n      go_versions: ["1.24.11", "1.27.3"]')
+    cold = mkdocs_build(tmp_path, "-v")
+    assert cold.returncode == 0, cold.log
+    per_example = _compiled(cold.log) // 2
+    assert per_example >= 2  # each release at least
+    warm = mkdocs_build(tmp_path, "-v")
+    assert warm.returncode == 0, warm.log
+    assert _compiled(warm.log) == 0
+    index = tmp_path / "docs" / "index.md"
+    index.write_text(index.read_text(encoding="utf-8").replace("func main() { _ = f2() }",
+                                                               "func main() { _ = f2() } // edited"),
+                     encoding="utf-8")
+    edited = mkdocs_build(tmp_path, "-v")
+    assert edited.returncode == 0, edited.log
+    assert _compiled(edited.log) == per_example
+
+
+def test_a_run_starts_no_telemetry_child_that_would_outlive_it(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Go's telemetry ignores GOTELEMETRY=off; in a fresh HOME each go command would fork a detached child."""
+    kept = tmp_path / "run"
+
+    class KeptDirectory:
+        def __init__(self, prefix: str = "") -> None:
+            kept.mkdir()
+
+        def __enter__(self) -> str:
+            return str(kept)
+
+        def __exit__(self, *exc: object) -> None:
+            pass
+
+    monkeypatch.setattr(runner.tempfile, "TemporaryDirectory", KeptDirectory)
+    toolchain = resolve("1.27.3")
+    source = EXAMPLE.format(n=3).split("```go\n")[1].split("```")[0]
+    job = Job(source, parse_command("go build -gcflags=-m main.go"), toolchain)
+    result = runner.run_job(job, tmp_path / "gocache", 60)
+    assert "moved to heap: n" in result.output
+    telemetry = kept / "home" / ".config" / "go" / "telemetry"
+    assert sorted(p.name for p in telemetry.iterdir()) == ["mode"]  # no counters, no upload child
