@@ -49,7 +49,7 @@ def test_the_first_compile_of_a_toolchain_runs_alone_so_a_cold_gocache_compiles_
     events: list[tuple[str, str, str]] = []
     lock = threading.Lock()
 
-    def fake_run_job(job: Job, gocache: Path, timeout: float) -> RunResult:
+    def fake_run_job(job: Job, gocache: Path, timeout: float, procs: int | None = None) -> RunResult:
         with lock:
             events.append(("start", job.toolchain.spec, job.source))
         time.sleep(0.01)  # long enough for other workers to try to start

@@ -197,7 +197,9 @@ class Bench:
         """The repo's site in a folder of its own (its docs may be edited), sharing the repo's caches."""
         root = self.out / "repo"
         shutil.rmtree(root, ignore_errors=True)
-        skip = shutil.ignore_patterns(".git", ".venv", ".cache", "site", "out", "__pycache__", "*.egg-info")
+        # Not tests/: pytest collects under tests/, and this copy lives in tests/bench/out/.
+        skip = shutil.ignore_patterns(".git", ".venv", ".cache", "site", "dist", "tests", "plugins", "__pycache__",
+                                      "*.egg-info")
         shutil.copytree(REPO, root, ignore=skip, symlinks=True)
         sys.path.insert(0, str(REPO / "plugins"))
         from goverify.siteconfig import load_settings
@@ -265,7 +267,9 @@ class Bench:
         go = Path(environment()["GOVERIFY_TOOLCHAINS"]) / GO_VERSION / "go" / "bin" / "go"
         home = self.out / "hand-home"
         shutil.rmtree(home, ignore_errors=True)
-        home.mkdir(parents=True)
+        # `go telemetry off`, as goverify's runs have it: no detached telemetry child per command.
+        (home / ".config" / "go" / "telemetry").mkdir(parents=True)
+        (home / ".config" / "go" / "telemetry" / "mode").write_text("off", encoding="utf-8")
         for folder in folders:
             (folder / "main").unlink(missing_ok=True)
         env = {
