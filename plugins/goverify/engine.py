@@ -137,7 +137,9 @@ class Engine:
     def run(self, pages: Iterable[Page]) -> int:
         """Compile every example of these pages on every release, in parallel; return how many ran."""
         before = self.runner.ran
-        self.results.update(self.runner.run_all(self.jobs(pages)))
+        # Not those known already (pages an earlier language of this build shares).
+        todo = [job for job in self.jobs(pages) if job.key not in self.results]
+        self.results.update(self.runner.run_all(todo))
         return self.runner.ran - before
 
     def check(self, page: Page) -> PageVerdict:

@@ -108,7 +108,15 @@ class GoVerifyPlugin(BasePlugin[GoVerifyConfig]):
             except ValueError as exc:
                 raise PluginError(f"goverify: {exc}") from exc
         try:
-            self.engine = Engine(settings, toolchains=toolchains, known=known)
+            # on_config runs again on the same config for each mkdocs-static-i18n language: one engine
+            # (toolchains resolved, pages scanned and checked, results read) serves the whole build. A rebuild
+            # under `mkdocs serve` loads a new config, so gets a new engine.
+            same = getattr(self, "_engine_config", None) is config and not results
+            if same and self.engine is not None and self.engine.settings == settings:
+                self.engine.warnings.clear()  # each language's build reports its own, as before
+            else:
+                self.engine = Engine(settings, toolchains=toolchains, known=known)
+                self._engine_config = config
         except ToolchainError as exc:
             raise PluginError(f"goverify: {exc}") from exc
         self.fragments = {}
@@ -144,10 +152,8 @@ class GoVerifyPlugin(BasePlugin[GoVerifyConfig]):
         # Every page of every language is checked here, before anything is written: mkdocs-static-i18n builds
         # the other languages after the first one's pages are on disk, too late to fail cleanly.
         verdicts = [self.engine.check(page) for page in pages]
-        disagreements = _unique(
-            [d for v in verdicts for d in v.disagreements]
-            + [d for original, translation in pairs(pages) for d in check_parity(original, translation)])
         self.parity = [d for original, translation in pairs(pages) for d in check_parity(original, translation)]
+        disagreements = _unique([d for v in verdicts for d in v.disagreements] + self.parity)
         if disagreements and not self.serving:
             text = "\n".join(d.render() for d in disagreements)
             raise PluginError(f"goverify: the compiler disagrees with the article:\n{text}\n"
