@@ -71,6 +71,7 @@ class Engine:
             warnings=self.warnings,
         )
         self.results: dict[str, RunResult] = {}
+        self.report_written: Path | None = None  # the plugin writes one JSON report per build, not per language
         # One build scans and checks each page twice (on_files, then to render it): the second time is free.
         self._scanned: dict[tuple[str, str, int], Page] = {}
         self._checked: dict[int, tuple[Page, PageVerdict]] = {}

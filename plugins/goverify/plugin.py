@@ -274,9 +274,12 @@ class GoVerifyPlugin(BasePlugin[GoVerifyConfig]):
     def on_post_build(self, *, config: Any) -> None:
         if not self.engine or not self.config.report:
             return
-        data = report.as_json(self.all_verdicts, self.engine)  # every page of every language
         target = Path(self.site_root or config.site_dir) / self.config.report
+        if self.engine.report_written == target:
+            return  # the same report, already written for another language of this build
+        data = report.as_json(self.all_verdicts, self.engine)  # every page of every language
         target.write_text(json.dumps(data, ensure_ascii=False, indent=1), encoding="utf-8")
+        self.engine.report_written = target
 
 
 def _i18n_languages(config: Any) -> list[tuple[str, bool]]:

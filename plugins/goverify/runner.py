@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import atexit
+import contextlib
 import os
 import shutil
 import signal
@@ -85,10 +86,8 @@ def hermetic_env(toolchain: Toolchain, gocache: Path, home: Path) -> dict[str, s
 
 
 def _kill_group(process: subprocess.Popen) -> None:
-    try:
+    with contextlib.suppress(ProcessLookupError, PermissionError):
         os.killpg(process.pid, signal.SIGKILL)
-    except (ProcessLookupError, PermissionError):
-        pass
 
 
 def run_job(job: Job, gocache: Path, timeout: float, procs: int | None = None) -> RunResult:

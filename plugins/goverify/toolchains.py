@@ -156,6 +156,8 @@ def _on_path(minor: Version) -> list[tuple[Version, Path]]:
         except OSError:
             continue
         for name in names:
+            if not name.startswith("go1"):
+                continue  # most of PATH: skip before the regex
             m = re.fullmatch(r"go(\d+\.\d+(?:\.\d+)?)", name)
             if not m:
                 continue
