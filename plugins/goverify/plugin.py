@@ -73,7 +73,8 @@ class GoVerifyPlugin(BasePlugin[GoVerifyConfig]):
         self.verdicts: dict[str, PageVerdict] = {}
         self.parity: list[Disagreement] = []
         self.all_verdicts: list[PageVerdict] = []
-        self.site_root: str | None = None
+        self.site_root: str | None = None  # the first language's site_dir: where the one JSON report goes
+        self._engine_config: Any = None
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         self.serving = command == "serve"
@@ -111,7 +112,7 @@ class GoVerifyPlugin(BasePlugin[GoVerifyConfig]):
             # on_config runs again on the same config for each mkdocs-static-i18n language: one engine
             # (toolchains resolved, pages scanned and checked, results read) serves the whole build. A rebuild
             # under `mkdocs serve` loads a new config, so gets a new engine.
-            same = getattr(self, "_engine_config", None) is config and not results
+            same = self._engine_config is config and not results
             if same and self.engine is not None and self.engine.settings == settings:
                 self.engine.warnings.clear()  # each language's build reports its own, as before
             else:
@@ -123,7 +124,7 @@ class GoVerifyPlugin(BasePlugin[GoVerifyConfig]):
         self.verdicts = {}
         if "assets/goverify.css" not in config.extra_css:  # on_config runs again for each i18n language
             config.extra_css.append("assets/goverify.css")
-        self.site_root = getattr(self, "site_root", None) or config.site_dir
+        self.site_root = self.site_root or config.site_dir
         log.debug("verifying on %s", ", ".join(str(t.version) for t in self.engine.matrix))
         return config
 
