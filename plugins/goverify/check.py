@@ -13,7 +13,7 @@ from .diagnostics import Diagnostic, function_spans, normalize_file, parse_outpu
 from .examples import BoundProse, Example, Location
 from .runner import RunResult
 from .toolchains import Toolchain
-from .versions import Version, parse_version, range_label
+from .versions import parse_version, range_label, scope_text
 
 
 @dataclass
@@ -66,9 +66,10 @@ class ExampleVerdict:
         return not self.disagreements
 
 
-def _ours(diagnostics: list[Diagnostic], example: Example) -> list[Diagnostic]:
-    name = normalize_file(example.command.source_file) if example.command else "main.go"
-    return [d for d in diagnostics if d.file == name]
+def diagnostics_of(example: Example, run: RunResult) -> list[Diagnostic]:
+    """The positioned lines of a run that are about the example's own file."""
+    name = example.command.source_file if example.command else "main.go"
+    return list(_reported(run.output, name)[0])
 
 
 @functools.lru_cache(maxsize=64)
@@ -241,20 +242,15 @@ def check_example(
         verdict = claim_verdict(claim, example, matrix, results)
         verdicts.append(verdict)
         if verdict.fails:
-            by_answer: dict[str, list[str]] = {}
-            for version, said in verdict.fails.items():
-                by_answer.setdefault(said, []).append(version)
             scope = f" {claim.scope}" if claim.scope else ""
             where = ("holds on no release in its scope" if not verdict.holds
                      else f"does not hold on {_group(list(verdict.fails))}")
             disagreements.append(Disagreement(
                 location,
                 f"claim \"{claim.message}\"{scope} {where}",
-                [line for said, vs in by_answer.items()
-                 for line in [f"{range_label([parse_version(v) for v in vs])} ({', '.join(vs)}) says: {said}",
-                              *why(said, vs[0], reasons)]]
+                _said(verdict.fails, reasons, lambda said: said)
                 + ([f"holds on {_group(list(verdict.holds))}: scope the claim, e.g. "
-                    f"\"{claim.message} ({_scope_text(list(verdict.holds), ran_on)})\""] if verdict.holds else []),
+                    f"\"{claim.message} ({scope_text(list(verdict.holds), ran_on)})\""] if verdict.holds else []),
                 f"{fix_command} --dry-run  (shows the claim the compiler supports)",
             ))
 
@@ -306,7 +302,7 @@ def prose_verdict(bound: BoundProse, example: Example, matrix: list[Toolchain],
         run = results.get(version)
         if run is None:
             continue
-        diagnostics = _ours(parse_output(run.output)[0], example)
+        diagnostics = diagnostics_of(example, run)
         present = any(d.message in claim.expected() for d in diagnostics)
         if present != claim.negative:
             holds.append(version)
@@ -330,19 +326,14 @@ def prose_disagreement(verdict: ProseVerdict, matrix: list[Toolchain],
         return Disagreement(verdict.bound.location, f"prose claim {claim.describe()}: {problem}")
     if not verdict.fails:
         return None
-    by_answer: dict[str, list[str]] = {}
-    for version, said in verdict.fails.items():
-        by_answer.setdefault(said, []).append(version)
     where = ("holds on no release in its scope" if not verdict.holds
              else f"does not hold on {_group(list(verdict.fails))}")
     return Disagreement(
         verdict.bound.location,
         f"prose claim {claim.describe()} (about example {verdict.bound.example}) {where}",
-        [line for said, vs in by_answer.items()
-         for line in [f"{range_label([parse_version(v) for v in vs])} ({', '.join(vs)}) says: {said}",
-                      *why(said.split("; it reports ")[-1].split("; ")[0], vs[0], reasons)]]
+        _said(verdict.fails, reasons, lambda said: said.split("; it reports ")[-1].split("; ")[0])
         + ([f"holds on {_group(verdict.holds)}: add a scope, e.g. "
-            f"go=\"{_scope_text(verdict.holds, verdict.versions)[2:]}\""] if verdict.holds else []),
+            f"go=\"{scope_text(verdict.holds, verdict.versions)[2:]}\""] if verdict.holds else []),
     )
 
 
@@ -350,12 +341,13 @@ def _only_missing_main(lines: list[str]) -> bool:
     return all("function main is undeclared" in line for line in lines)
 
 
-def _scope_text(holds: list[str], ran_on: list[str]) -> str:
-    versions = sorted((parse_version(v) for v in holds), key=Version.sort_key)
-    everything = sorted((parse_version(v) for v in ran_on), key=Version.sort_key)
-    low, high = versions[0], versions[-1]
-    if high.minor_key == everything[-1].minor_key:
-        return f"go{low.minor_name}+"
-    if low.minor_key == high.minor_key:
-        return f"go{low.minor_name}"
-    return f"go{low.minor_name}–{high.minor_name}"
+def _said(fails: dict[str, str], reasons: Callable[[str], dict[tuple[int, int], list[str]]] | None,
+          diagnostic: Callable[[str], str]) -> list[str]:
+    """`Go 1.25 – 1.27 (1.25.5, 1.26.6, 1.27.3) says: ...` once per distinct answer, each with its `-m=2` reasons;
+    `diagnostic(said)` picks the compiler line whose reasons to show."""
+    by_answer: dict[str, list[str]] = {}
+    for version, said in fails.items():
+        by_answer.setdefault(said, []).append(version)
+    return [line for said, vs in by_answer.items()
+            for line in [f"{range_label([parse_version(v) for v in vs])} ({', '.join(vs)}) says: {said}",
+                         *why(diagnostic(said), vs[0], reasons)]]

@@ -14,30 +14,14 @@ import re
 import sys
 from typing import TYPE_CHECKING, TextIO
 
-from .check import ClaimVerdict, reference_toolchain
-from .diagnostics import function_spans, normalize_file, parse_output, span_of
+from .check import ClaimVerdict, diagnostics_of, reference_toolchain
+from .diagnostics import function_spans, span_of
 from .examples import Example
 from .runner import RunResult
-from .versions import Version, parse_version
+from .versions import scope_text
 
 if TYPE_CHECKING:
     from .engine import Engine, PageVerdict
-
-
-def _scope(versions: list[str], matrix: list[str]) -> str:
-    got = sorted((parse_version(v) for v in versions), key=Version.sort_key)
-    everything = sorted((parse_version(v) for v in matrix), key=Version.sort_key)
-    low, high = got[0], got[-1]
-    if high.minor_key == everything[-1].minor_key and low.minor_key != everything[0].minor_key:
-        return f"(go{low.minor_name}+)"
-    if low.minor_key == high.minor_key:
-        return f"(go{low.minor_name})"
-    return f"(go{low.minor_name}–{high.minor_name})"
-
-
-def _diagnostics(example: Example, run: RunResult) -> list:
-    name = normalize_file(example.command.source_file) if example.command else "main.go"
-    return [d for d in parse_output(run.output)[0] if d.file == name]
 
 
 def claim_rewrite(example: Example, verdict: ClaimVerdict, runs: dict[str, RunResult],
@@ -47,7 +31,7 @@ def claim_rewrite(example: Example, verdict: ClaimVerdict, runs: dict[str, RunRe
     span = span_of(function_spans(example.source), claim.line)
     spot: tuple[int, int] | None = None
     for version in verdict.holds:
-        found = [d for d in _diagnostics(example, runs[version]) if d.message == claim.message
+        found = [d for d in diagnostics_of(example, runs[version]) if d.message == claim.message
                  and (d.line == claim.line or span[0] <= d.line <= span[1])]
         if found:
             best = min(found, key=lambda d: abs(d.line - claim.line))
@@ -55,7 +39,7 @@ def claim_rewrite(example: Example, verdict: ClaimVerdict, runs: dict[str, RunRe
             break
     said: dict[str, list[str]] = {}
     for version in verdict.fails:
-        diagnostics = _diagnostics(example, runs[version])
+        diagnostics = diagnostics_of(example, runs[version])
         if spot:
             at = [d for d in diagnostics if (d.line, d.column) == spot]
         else:
@@ -70,8 +54,8 @@ def claim_rewrite(example: Example, verdict: ClaimVerdict, runs: dict[str, RunRe
         return message + (f" {claim.scope}" if claim.scope else "")
     parts = []
     if verdict.holds:
-        parts.append(f"{claim.message} {_scope(list(verdict.holds), matrix)}")
-    parts += [f"{message} {_scope(versions, matrix)}" for message, versions in said.items()]
+        parts.append(f"{claim.message} ({scope_text(list(verdict.holds), matrix)})")
+    parts += [f"{message} ({scope_text(versions, matrix)})" for message, versions in said.items()]
     return "; ".join(parts)
 
 

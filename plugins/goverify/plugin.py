@@ -27,6 +27,7 @@ from .parity import check_parity, pairs
 from .prose import strip_prose_claims
 from .render import render_output
 from .scan import Fence
+from .siteconfig import base_dirs
 from .toolchains import ToolchainError
 
 log = get_plugin_logger(__name__)
@@ -130,8 +131,7 @@ class GoVerifyPlugin(BasePlugin[GoVerifyConfig]):
 
     @staticmethod
     def _snippet_dirs(config: Any, root: Path) -> list[Path]:
-        base = config.mdx_configs.get("pymdownx.snippets", {}).get("base_path", ["."])
-        return [root / b for b in ([base] if isinstance(base, str) else base)]
+        return base_dirs(config.mdx_configs.get("pymdownx.snippets", {}).get("base_path", ["."]), root)
 
     @event_priority(0)
     def _on_files_check(self, files: Files, *, config: Any) -> Files:
@@ -156,9 +156,7 @@ class GoVerifyPlugin(BasePlugin[GoVerifyConfig]):
         self.parity = [d for original, translation in pairs(pages) for d in check_parity(original, translation)]
         disagreements = _unique([d for v in verdicts for d in v.disagreements] + self.parity)
         if disagreements and not self.serving:
-            text = "\n".join(d.render() for d in disagreements)
-            raise PluginError(f"goverify: the compiler disagrees with the article:\n{text}\n"
-                              f"goverify: {report.summary(verdicts)}")
+            raise _failure(disagreements, verdicts)
         self.all_verdicts = verdicts
         return files
 
@@ -261,15 +259,13 @@ class GoVerifyPlugin(BasePlugin[GoVerifyConfig]):
         for warning in self.engine.warnings:
             log.warning(warning)
         disagreements = _unique([d for v in self.verdicts.values() for d in v.disagreements] + self.parity)
-        counts = report.summary(list(self.verdicts.values()))
         if disagreements and not self.serving:
-            text = "\n".join(d.render() for d in disagreements)
-            raise PluginError(f"goverify: the compiler disagrees with the article:\n{text}\ngoverify: {counts}")
+            raise _failure(disagreements, list(self.verdicts.values()))
         for d in disagreements:
             log.warning(d.render())
         for verdict in self.verdicts.values():
             log.info("%s", report.coverage(verdict))
-        log.info("%s", counts)
+        log.info("%s", report.summary(list(self.verdicts.values())))
         return env
 
     def on_post_build(self, *, config: Any) -> None:
@@ -281,6 +277,13 @@ class GoVerifyPlugin(BasePlugin[GoVerifyConfig]):
         data = report.as_json(self.all_verdicts, self.engine)  # every page of every language
         target.write_text(json.dumps(data, ensure_ascii=False, indent=1), encoding="utf-8")
         self.engine.report_written = target
+
+
+def _failure(disagreements: list[Disagreement], verdicts: list[PageVerdict]) -> PluginError:
+    """Every disagreement of the build, located, then the counts: the one error a build fails with."""
+    text = "\n".join(d.render() for d in disagreements)
+    return PluginError(f"goverify: the compiler disagrees with the article:\n{text}\n"
+                       f"goverify: {report.summary(verdicts)}")
 
 
 def _i18n_languages(config: Any) -> list[tuple[str, bool]]:

@@ -57,11 +57,15 @@ def snippet_dirs(extensions: Any, root: Path) -> list[Path]:
         extensions = [{k: v} for k, v in extensions.items()]
     for entry in extensions or []:
         if isinstance(entry, dict) and "pymdownx.snippets" in entry:
-            base = (entry["pymdownx.snippets"] or {}).get("base_path", ["."])
-            return [root / b for b in ([base] if isinstance(base, str) else base)]
+            return base_dirs((entry["pymdownx.snippets"] or {}).get("base_path", ["."]), root)
         if entry == "pymdownx.snippets":
             return [root]
     return [root]
+
+
+def base_dirs(base: str | list[str], root: Path) -> list[Path]:
+    """pymdownx.snippets' `base_path` (a string or a list) as folders under the config's folder."""
+    return [root / b for b in ([base] if isinstance(base, str) else base)]
 
 
 def load_settings(config_file: Path) -> tuple[Settings, Path]:

@@ -41,6 +41,18 @@ def parse_version(text: str) -> Version:
     return Version(int(major), int(minor), None if patch is None else int(patch))
 
 
+def scope_text(versions: list[str], matrix: list[str]) -> str:
+    """The scope that names `versions` among `matrix`: `go1.25+` up to the newest, else `go1.21–1.24`/`go1.24`."""
+    got = sorted((parse_version(v) for v in versions), key=Version.sort_key)
+    newest = max(parse_version(v).minor_key for v in matrix)
+    low, high = got[0], got[-1]
+    if high.minor_key == newest and low.minor_key != min(parse_version(v).minor_key for v in matrix):
+        return f"go{low.minor_name}+"
+    if low.minor_key == high.minor_key:
+        return f"go{low.minor_name}"
+    return f"go{low.minor_name}–{high.minor_name}"
+
+
 def range_label(versions: list[Version]) -> str:
     """`Go 1.21 – 1.24` for a run of releases, `Go 1.27` for one (minors: patches are in the caption)."""
     minors = sorted({v.minor_key for v in versions})
