@@ -2,7 +2,6 @@
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
-export GOVERIFY_TOOLCHAINS ?= $(CURDIR)/.cache/toolchains
 # The two releases whose escape analysis differs on the article: enough to prove the version logic in tests.
 TEST_GO_VERSIONS := 1.24.11 1.27.3
 

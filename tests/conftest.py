@@ -1,7 +1,15 @@
-"""Shared fixtures: real toolchains, real MkDocs builds of small sites in temp dirs."""
+"""Shared helpers: one way to write a site, real MkDocs builds in-process, the CLI in-process or as a process.
+
+Builds run in this process with MkDocs' own `load_config` and `build` (as MkDocs' tests do), their log lines caught;
+a subprocess is started only where the process itself is what a test proves (exit status of the real command,
+the hermetic environment, concurrent builds, the fresh clone).
+"""
 
 from __future__ import annotations
 
+import contextlib
+import io
+import logging
 import os
 import subprocess
 import sys
@@ -12,24 +20,54 @@ from pathlib import Path
 import pytest
 
 REPO = Path(__file__).resolve().parent.parent
-os.environ.setdefault("GOVERIFY_TOOLCHAINS", str(REPO / ".cache" / "toolchains"))
-# Go's own build cache is shared by the tests (goverify's result cache is not): compiling the runtime once
-# per toolchain instead of once per test keeps the suite within CI's budget.
+SHARED = REPO.parent / "shared"
+# Go's own build cache is shared by the tests (goverify's result cache is not): compiling the runtime once per
+# toolchain instead of once per test keeps the suite within CI's budget.
 os.environ.setdefault("GOVERIFY_GOCACHE", str(REPO / ".cache" / "test-gocache"))
-os.environ.pop("GOVERIFY_GO_VERSIONS", None)
-os.environ.pop("GOVERIFY_ENABLED", None)
+for _name in ("GOVERIFY_GO_VERSIONS", "GOVERIFY_ENABLED", "GOVERIFY_RESULTS", "GOVERIFY_TOOLCHAINS"):
+    os.environ.pop(_name, None)
+os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")
 
 BASE_CONFIG = """\
 site_name: test
 use_directory_urls: false
 markdown_extensions:
   - admonition
+  - pymdownx.details
   - pymdownx.superfences
   - pymdownx.tabbed:
       alternate_style: true
   - pymdownx.snippets:
       base_path: [snippets]
 """
+
+
+def write_site(root: Path, pages: dict[str, str | bytes], plugin: str = "  - goverify", extra: str = "",
+               snippets: dict[str, str] | None = None) -> Path:
+    """docs/NAME for each page (str: dedented; bytes: as is), snippets/NAME, and a mkdocs.yml."""
+    (root / "docs").mkdir(parents=True, exist_ok=True)
+    for name, text in pages.items():
+        target = root / "docs" / name
+        target.parent.mkdir(parents=True, exist_ok=True)
+        if isinstance(text, bytes):
+            target.write_bytes(text)
+        else:
+            target.write_text(textwrap.dedent(text).lstrip("\n"), encoding="utf-8")
+    for name, text in (snippets or {}).items():
+        target = root / "snippets" / name
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_text(textwrap.dedent(text).lstrip("\n"), encoding="utf-8")
+    (root / "mkdocs.yml").write_text(BASE_CONFIG + extra + "plugins:\n" + plugin + "\n", encoding="utf-8")
+    return root
+
+
+def plugin(**options: object) -> str:
+    """`  - goverify:` with options, as YAML (lists and strings written as JSON, which YAML reads)."""
+    import json
+
+    if not options:
+        return "  - goverify"
+    return "  - goverify:\n" + "".join(f"      {k}: {json.dumps(v)}\n" for k, v in options.items())
 
 
 @dataclass
@@ -46,43 +84,102 @@ class Build:
         return self.log.splitlines()
 
 
-def write_site(root: Path, pages: dict[str, str], plugin: str = "  - goverify", extra: str = "",
-               snippets: dict[str, str] | None = None) -> Path:
-    (root / "docs").mkdir(parents=True, exist_ok=True)
-    for name, text in pages.items():
-        target = root / "docs" / name
-        target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_text(textwrap.dedent(text).lstrip("\n"), encoding="utf-8")
-    for name, text in (snippets or {}).items():
-        target = root / "snippets" / name
-        target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_text(textwrap.dedent(text).lstrip("\n"), encoding="utf-8")
-    (root / "mkdocs.yml").write_text(BASE_CONFIG + extra + "plugins:\n" + plugin + "\n", encoding="utf-8")
-    return root
+class _Catch(logging.Handler):
+    def __init__(self) -> None:
+        super().__init__(logging.INFO)
+        self.lines: list[str] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.lines.append(f"{record.levelname}: {record.getMessage()}")
 
 
-def mkdocs_build(root: Path, *args: str, env: dict[str, str] | None = None) -> Build:
-    run = subprocess.run(
-        [sys.executable, "-m", "mkdocs", "build", *args],
-        cwd=root, capture_output=True, text=True, timeout=600, env={**os.environ, **(env or {})},
-    )
-    return Build(root, run.returncode, run.stdout + run.stderr)
+def build(root: Path, *, strict: bool = False, serve: bool = False, env: dict[str, str] | None = None,
+          debug: bool = False) -> Build:
+    """`mkdocs build` of root/mkdocs.yml in this process: exit status as the command would give it, and every log
+    line as `LEVEL: message` (goverify's multi-line messages as separate lines)."""
+    from mkdocs import exceptions
+    from mkdocs.commands.build import build as mkdocs_build
+    from mkdocs.config import load_config
+
+    catch = _Catch()
+    catch.setLevel(logging.DEBUG if debug else logging.INFO)
+    logger = logging.getLogger("mkdocs")
+    logger.addHandler(catch)
+    old_level = logger.level
+    logger.setLevel(logging.DEBUG if debug else logging.INFO)
+    saved = {k: os.environ.get(k) for k in (env or {})}
+    os.environ.update(env or {})
+    cwd = os.getcwd()
+    code = 0
+    try:
+        os.chdir(root)
+        config = load_config(str(root / "mkdocs.yml"), strict=strict)
+        config.plugins.on_startup(command="serve" if serve else "build", dirty=False)
+        try:
+            mkdocs_build(config)
+        finally:
+            config.plugins.on_shutdown()
+    except exceptions.Abort as exc:
+        catch.lines.append(f"ABORT: {exc}")
+        code = 1
+    except exceptions.ConfigurationError as exc:
+        catch.lines.append(f"CONFIG: {exc}")
+        code = 1
+    finally:
+        os.chdir(cwd)
+        logger.removeHandler(catch)
+        logger.setLevel(old_level)
+        for k, v in saved.items():
+            if v is None:
+                os.environ.pop(k, None)
+            else:
+                os.environ[k] = v
+    return Build(root, code, "\n".join(line for entry in catch.lines for line in entry.splitlines()))
 
 
-def goverify(*args: str, cwd: Path, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "goverify.cli", *args],
-        cwd=cwd, capture_output=True, text=True, timeout=600, env={**os.environ, **(env or {})},
-    )
+@dataclass
+class Run:
+    returncode: int
+    stdout: str
+    stderr: str
+
+
+def cli(*args: str, cwd: Path) -> Run:
+    """`goverify ARGS` in this process (its exit status, stdout and stderr)."""
+    from goverify.cli import main
+
+    out, err = io.StringIO(), io.StringIO()
+    here = os.getcwd()
+    try:
+        os.chdir(cwd)
+        with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+            try:
+                code = main(list(args))
+            except SystemExit as exc:  # argparse
+                code = int(exc.code or 0)
+    finally:
+        os.chdir(here)
+    return Run(code, out.getvalue(), err.getvalue())
+
+
+def cli_process(*args: str, cwd: Path, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+    """`goverify ARGS` as its own process: for what only a process shows (exit status, environment, stderr)."""
+    return subprocess.run([sys.executable, "-m", "goverify.cli", *args], cwd=cwd, capture_output=True, text=True,
+                          timeout=600, env={**os.environ, **(env or {})})
+
+
+def mkdocs_process(root: Path, *args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([sys.executable, "-m", "mkdocs", "build", *args], cwd=root, capture_output=True,
+                          text=True, timeout=600, env={**os.environ, **(env or {})})
 
 
 @pytest.fixture
 def site(tmp_path: Path):
-    """Write a site and build it: site(pages, plugin=..., snippets=...) -> Build."""
+    """Write a site and build it in-process: site(pages, plugin=..., snippets=..., strict=...) -> Build."""
 
     def make(pages: dict[str, str], plugin: str = "  - goverify", extra: str = "",
-             snippets: dict[str, str] | None = None, args: tuple[str, ...] = ()) -> Build:
+             snippets: dict[str, str] | None = None, strict: bool = False, serve: bool = False) -> Build:
         write_site(tmp_path, pages, plugin, extra, snippets)
-        return mkdocs_build(tmp_path, *args)
+        return build(tmp_path, strict=strict, serve=serve)
 
     return make

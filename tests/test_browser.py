@@ -19,15 +19,16 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
+from conftest import REPO
+from releases import BOTH
 
 pytestmark = pytest.mark.browser
 
-REPO = Path(__file__).resolve().parent.parent
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
                  "--disable-sync", "--no-first-run"]
 # The two releases whose escape analysis differs on the article (as in the Makefile's test target).
-GO_VERSIONS = "1.24.11,1.27.3"
+GO_VERSIONS = ",".join(BOTH)
 SCREENSHOTS = REPO / "docs" / "assets" / "screenshots"
 OFFLINE_ZIP = "go-escape-analysis-offline.zip"
 
@@ -52,7 +53,7 @@ def _build(root: Path) -> None:
     shutil.copy(REPO / "mkdocs.yml", root / "mkdocs.yml")
     env = {**os.environ, "GOVERIFY_GO_VERSIONS": GO_VERSIONS, "GOVERIFY_ENABLED": "true",
            "NO_MKDOCS_2_WARNING": "1"}
-    env.setdefault("GOVERIFY_TOOLCHAINS", str(REPO / ".cache" / "toolchains"))
+
     done = subprocess.run([sys.executable, "-m", "mkdocs", "build", "--strict", "-f", str(root / "mkdocs.yml")],
                           cwd=root, env=env, capture_output=True, text=True, timeout=1200)
     (root / "build.log").write_text(done.stdout + done.stderr, encoding="utf-8")

@@ -26,6 +26,10 @@ ARTICLE_COMMENTS = [
     (" devirtualizing iFoo.func1 to myType", ["devirtualizing iFoo.func1 to myType"]),
     (" 这里 escapes to heap", []),
     (" NOTE: this is not a claim", []),
+    # An ALL-CAPS label before a claim is the author's: the claim is what follows it.
+    (" GOOD: i1 does not escape", ["i1 does not escape"]),
+    (" BAD: Cause of i2 escape", []),
+    (" new(int32) escapes to the heap", []),  # not the compiler's words
 ]
 
 

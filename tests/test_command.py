@@ -1,51 +1,128 @@
-"""Which commands an article may state: allowed ones parse, everything that could run code is refused."""
+"""Which commands an article may state, what goverify runs for each (compile-only), and what it never runs."""
 
 from __future__ import annotations
 
 import pytest
-from goverify.command import CommandError, parse_command
+from goverify.command import Command, Refusal, command_of_line, parse_command, states_a_command
 
 
 @pytest.mark.parametrize(
-    ("text", "source_file", "argv"),
+    ("text", "files", "argv"),
     [
-        ('go build -gcflags="-m -l" main.go', "main.go", ("go", "build", "-gcflags=-m -l", "main.go")),
-        ("go build -gcflags=-m=2 main.go", "main.go", ("go", "build", "-gcflags=-m=2", "main.go")),
-        ("go build -gcflags 'all=-m -l' escape.go", "escape.go", ("go", "build", "-gcflags", "all=-m -l", "escape.go")),
-        ("go vet main.go", "main.go", ("go", "vet", "main.go")),
-        ("go build -o /dev/null -gcflags=-m .", "main.go", ("go", "build", "-o", "/dev/null", "-gcflags=-m", ".")),
+        ('go build -gcflags="-m -l" main.go', ("main.go",), ("go", "build", "-gcflags=-m -l", "main.go")),
+        ("go build -gcflags=-m=2 main.go", ("main.go",), ("go", "build", "-gcflags=-m=2", "main.go")),
+        ("go build -gcflags 'all=-m -l' escape.go", ("escape.go",), ("go", "build", "-gcflags=all=-m -l", "escape.go")),
+        ("go vet main.go", ("main.go",), ("go", "vet", "main.go")),
+        ("go build -o /dev/null -gcflags=-m .", (), ("go", "build", "-o=/dev/null", "-gcflags=-m", ".")),
+        ("go build -v -gcflags='-m' ./main.go", ("./main.go",), ("go", "build", "-v", "-gcflags=-m", "./main.go")),
+        # Go's own compiler, run through go build: the same lines, and the standard library need not be built.
+        ("go tool compile -m pro_2.go", ("pro_2.go",), ("go", "build", "-gcflags=-m", "-o", "/dev/null", "pro_2.go")),
+        ("go tool compile -m -l -o x.o f.go", ("f.go",), ("go", "build", "-gcflags=-m -l", "-o", "/dev/null", "f.go")),
+        ("go tool compile -m x_test.go", ("x_test.go",),
+         ("go", "test", "-c", "-o", "/dev/null", "-gcflags=-m", "x_test.go")),
+        # A test run becomes the build of the test binary: the flags that only matter when it runs are dropped.
+        ('Go test -gcflags "-m -m" -run none -bench . -benchmem -memprofile mem.out', (),
+         ("go", "test", "-c", "-o", "/dev/null", "-gcflags=-m -m")),
+        ("go test -gcflags=-m -run '^$' -bench=. ./...", (),
+         ("go", "test", "-c", "-o", "/dev/null", "-gcflags=-m", "./...")),
+        ("go run -gcflags=-m main.go arg", ("main.go",), ("go", "build", "-gcflags=-m", "-o", "/dev/null", "main.go")),
+        ("docker run -it --rm -v $PWD:/src img \\\n  go tool compile -m ./ex/main.go", None, None),
+        ("docker run -it --rm go-interface-values go tool compile -m ./docs/ex3/main.go", ("./docs/ex3/main.go",),
+         ("go", "build", "-gcflags=-m", "-o", "/dev/null", "./docs/ex3/main.go")),
     ],
 )
-def test_allowed(text: str, source_file: str, argv: tuple[str, ...]) -> None:
+def test_compile_only_commands(text: str, files: tuple[str, ...] | None, argv: tuple[str, ...] | None) -> None:
     command = parse_command(text)
-    assert command.source_file == source_file
-    assert command.argv == argv
+    if argv is None:  # `$PWD` is shell syntax: refused, whatever follows
+        assert isinstance(command, Refusal) and "shell syntax '$'" in command.reason
+        return
+    assert isinstance(command, Command), command
+    assert (command.files, command.argv) == (files, argv)
+
+
+def test_environment_a_grep_and_what_the_caption_names() -> None:
+    command = parse_command("GOOS=linux GOARCH=amd64 go build -gcflags=-m main.go |& grep escape")
+    assert isinstance(command, Command)
+    assert command.env == (("GOOS", "linux"), ("GOARCH", "amd64"))
+    assert command.filter("./main.go:4:2: x escapes to heap\n./main.go:3:6: can inline f\n") == \
+        "./main.go:4:2: x escapes to heap\n"
+    assert command.text == "GOOS=linux GOARCH=amd64 go build -gcflags=-m main.go"
+    assert parse_command('go build -gcflags="-m -l" main.go').text == 'go build -gcflags="-m -l" main.go'
+    assert parse_command("go build -gcflags=-m main.go 2>&1 | grep -v inline").grep.invert
+    assert parse_command("CGO_ENABLED=0 go build -gcflags=-m main.go").env == ()
+    assert parse_command('go build -gcflags "-m -m -l" main.go').compiler_flags() == ("-m", "-m", "-l")
 
 
 @pytest.mark.parametrize(
     ("text", "why"),
     [
-        ("go run main.go", "`go run` is not allowed"),
-        ("go test ./...", "`go test` is not allowed"),
-        ("go generate", "`go generate` is not allowed"),
+        ("go run main.go", "`go run` runs the example"),
+        ("go test ./...", "`go test` without -gcflags runs the tests"),
+        ("go generate", "`go generate` runs the commands of //go:generate lines"),
+        ("go tool pprof -alloc_space mem.out", "`go tool pprof` is not a compile-only command"),
+        ("go env GOPATH", "`go env` is not a compile-only command"),
+    ],
+)
+def test_commands_that_would_run_code_are_not_run(text: str, why: str) -> None:
+    refusal = parse_command(text)
+    assert isinstance(refusal, Refusal) and refusal.not_run
+    assert why in refusal.reason
+
+
+@pytest.mark.parametrize(
+    ("text", "why"),
+    [
         ("go build main.go; rm -rf /", "shell syntax ';'"),
         ("go build main.go && echo", "shell syntax '&'"),
         ("go build $(echo main.go)", "shell syntax '$'"),
-        ("go build main.go > out", "shell syntax '>'"),
-        ("GOFLAGS=-toolexec=x go build main.go", "environment assignments"),
+        ("go build main.go > out", "shell syntax '>' (it writes the output to a file)"),
+        ("GOFLAGS=-toolexec=x go build main.go", "environment assignments (GOFLAGS=-toolexec=x) are not allowed"),
+        ("CGO_ENABLED=1 go build main.go", "environment assignments (CGO_ENABLED=1) are not allowed"),
         ("go build -toolexec=/bin/sh main.go", "flag -toolexec is not allowed (it runs another program)"),
         ("go build -ldflags=-X=a main.go", "flag -ldflags is not allowed"),
         ("go build -exec x main.go", "flag -exec is not allowed"),
+        ("go test -gcflags=-m -exec x .", "flag -exec is not allowed"),
         ("go build -gcflags=-cpuprofile=/tmp/x main.go", "compiler flag '-cpuprofile=/tmp/x' is not allowed"),
+        ("go tool compile -cpuprofile=x f.go", "compiler flag '-cpuprofile=x' is not allowed"),
         ("go build ../main.go", "points outside the temporary directory"),
         ("go build /etc/main.go", "points outside the temporary directory"),
         ("go build -o /tmp/x main.go", "points outside the temporary directory"),
-        ("python main.go", "only `go build` and `go vet` are run"),
+        ("python main.go", "only go commands are run"),
         ('go build "main.go', "cannot parse"),
+        ("go build main.go | grep -r x /etc", "grep flag -r is not supported"),
     ],
 )
-def test_refused(text: str, why: str) -> None:
-    with pytest.raises(CommandError) as info:
-        parse_command(text)
-    assert why in str(info.value)
-    assert text.split()[0] in str(info.value) or "cannot parse" in str(info.value)
+def test_unsafe_commands_are_refused(text: str, why: str) -> None:
+    refusal = parse_command(text)
+    assert isinstance(refusal, Refusal) and not refusal.not_run, refusal
+    assert why in refusal.reason
+
+
+@pytest.mark.parametrize(
+    ("line", "command"),
+    [
+        ("$ go build -v -gcflags='-m' ./main.go", "go build -v -gcflags='-m' ./main.go"),
+        ("-> % go build -gcflags=-m test4-tyfx.go", "go build -gcflags=-m test4-tyfx.go"),
+        ('$ Go build -gcflags "-m -m"', 'Go build -gcflags "-m -m"'),
+        ('F:\\hello>go build -gcflags="-m" main.go', 'go build -gcflags="-m" main.go'),
+        ("C:\\Users\\me\\src> go build -gcflags=-m .", "go build -gcflags=-m ."),
+        ("user@host:~/demo$ go build -gcflags=-m", "go build -gcflags=-m"),
+        ("➜  demo git:(main) ✗ go build -gcflags=-m .", "go build -gcflags=-m ."),
+        ("go build -gcflags '-m -l' main.go", "go build -gcflags '-m -l' main.go"),
+        ("$ GOOS=linux GOARCH=amd64 go tool compile -m e.go", "GOOS=linux GOARCH=amd64 go tool compile -m e.go"),
+        ("Run go build now", None),
+        ("./main.go:3:2: go run x", None),
+        ("# command-line-arguments", None),
+    ],
+)
+def test_prompt_lines(line: str, command: str | None) -> None:
+    assert command_of_line(line) == command
+
+
+@pytest.mark.parametrize(
+    ("span", "states"),
+    [("go build", False), ("go test", False), ("go tool compile", False), ("-gcflags=-m", False),
+     ("go build -gcflags=-m", True), ("go run main.go", True), ("go tool compile -m f.go", True)],
+)
+def test_a_bare_mention_states_no_command(span: str, states: bool) -> None:
+    assert states_a_command(span) is states

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from conftest import mkdocs_build, write_site
+from conftest import build, write_site
 from goverify.examples import scan_page
 from goverify.parity import check_parity, pairs
+from goverify.report import describe
 
 ZH = """
 # 逃逸
@@ -41,7 +42,7 @@ def test_drifted_code_names_both_places() -> None:
     zh = scan_page(ZH, "docs/index.md")
     en = scan_page(EN.replace("n := 0", "n := 1"), "docs/index.en.md")
     [problem] = check_parity(zh, en)
-    assert problem.render().splitlines() == [
+    assert describe(problem).render().splitlines() == [
         "docs/index.en.md:4: example 1 differs from the original's at docs/index.md:4 (code line 3, comments aside)",
         "    original:    \tn := 0",
         "    translation: \tn := 1",
@@ -51,17 +52,17 @@ def test_drifted_code_names_both_places() -> None:
 def test_drifted_claims_name_both_places() -> None:
     zh = scan_page(ZH, "docs/index.md")
     en = scan_page(EN.replace("moved to heap: n", "n does not escape"), "docs/index.en.md")
-    [problem] = check_parity(zh, en)
+    [problem] = [describe(p) for p in check_parity(zh, en)]
     assert problem.summary == "example 1 claims differ from the original's at docs/index.md:4"
-    assert problem.detail == ["only in the original (line 4): moved to heap: n",
-                              "only in the translation (line 4): n does not escape"]
+    assert problem.detail == ("only in the original (line 4): moved to heap: n",
+                              "only in the translation (line 4): n does not escape")
 
 
 def test_a_drifted_english_example_fails_the_bilingual_build(tmp_path) -> None:
     write_site(tmp_path, {"index.md": ZH, "index.en.md": EN.replace("n := 0", "n := 0 + 0")}, plugin=I18N)
-    build = mkdocs_build(tmp_path)
-    assert build.returncode == 1
+    done = build(tmp_path)
+    assert done.returncode == 1
     assert ("docs/index.en.md:3: example 1 differs from the original's at docs/index.md:3 "
-            "(code line 3, comments aside)") in build.log_lines
+            "(code line 3, comments aside)") in done.log_lines
     assert not (tmp_path / "site" / "index.html").exists()
     assert not (tmp_path / "site" / "en" / "index.html").exists()

@@ -8,7 +8,7 @@ import time
 from pathlib import Path
 
 import pytest
-from conftest import mkdocs_build, write_site
+from conftest import build, plugin, write_site
 from goverify import runner
 from goverify.cache import Cache
 from goverify.command import parse_command
@@ -16,6 +16,7 @@ from goverify.engine import Engine, Settings
 from goverify.runner import Job, Progress, Runner, RunResult
 from goverify.toolchains import Toolchain, resolve
 from goverify.versions import parse_version
+from releases import BOTH, NEW
 
 EXAMPLE = """
 ```go
@@ -59,7 +60,7 @@ def test_the_first_compile_of_a_toolchain_runs_alone_so_a_cold_gocache_compiles_
 
     monkeypatch.setattr(runner, "run_job", fake_run_job)
     command = parse_command('go build -gcflags="-m -l" main.go')
-    versions = ("1.26.6", "1.27.3")
+    versions = ("1.26.6", NEW)
     jobs = [Job(f"package main // {i}\n", command, _toolchain(v)) for i in range(6) for v in versions]
     results = Runner(Cache(None), tmp_path / "gocache", workers=4).run_all(jobs)
     assert len(results) == 12
@@ -83,11 +84,12 @@ def test_progress_is_one_line_on_a_terminal_and_silent_elsewhere(capsys: pytest.
 
 
 def test_a_page_scanned_and_checked_twice_in_one_build_is_worked_out_once(tmp_path: Path) -> None:
-    engine = Engine(Settings(root=tmp_path), toolchains=[_toolchain("1.27.3")])
+    engine = Engine(Settings(root=tmp_path), toolchains=[_toolchain(NEW)])
     text = "# No examples\n\nJust prose.\n"
     page = engine.scan(text, "docs/index.md", 3)
     assert engine.scan(text, "docs/index.md", 3) is page
     assert engine.scan(text, "docs/index.md", 0) is not page  # another line offset: other locations
+    assert engine.run([page]) == 0 and engine.run([page]) == 0
     assert engine.check(page) is engine.check(page)
 
 
@@ -101,19 +103,19 @@ def test_a_warm_build_runs_no_go_and_an_edit_recompiles_only_that_example_on_eac
     tmp_path: Path,
 ) -> None:
     pages = {"index.md": "# Two examples\n" + EXAMPLE.format(n=1) + EXAMPLE.format(n=2)}
-    write_site(tmp_path, pages, plugin='  - goverify:\n      go_versions: ["1.24.11", "1.27.3"]')
-    cold = mkdocs_build(tmp_path, "-v")
+    write_site(tmp_path, pages, plugin=plugin(go_versions=BOTH))
+    cold = build(tmp_path, debug=True)
     assert cold.returncode == 0, cold.log
     per_example = _compiled(cold.log) // 2
     assert per_example >= 2  # each release at least
-    warm = mkdocs_build(tmp_path, "-v")
+    warm = build(tmp_path, debug=True)
     assert warm.returncode == 0, warm.log
     assert _compiled(warm.log) == 0
     index = tmp_path / "docs" / "index.md"
     index.write_text(index.read_text(encoding="utf-8").replace("func main() { _ = f2() }",
                                                                "func main() { _ = f2() } // edited"),
                      encoding="utf-8")
-    edited = mkdocs_build(tmp_path, "-v")
+    edited = build(tmp_path, debug=True)
     assert edited.returncode == 0, edited.log
     assert _compiled(edited.log) == per_example
 
@@ -135,7 +137,7 @@ def test_a_run_starts_no_telemetry_child_that_would_outlive_it(
             pass
 
     monkeypatch.setattr(runner.tempfile, "TemporaryDirectory", KeptDirectory)
-    toolchain = resolve("1.27.3")
+    toolchain = resolve(NEW)
     source = EXAMPLE.format(n=3).split("```go\n")[1].split("```")[0]
     job = Job(source, parse_command("go build -gcflags=-m main.go"), toolchain)
     result = runner.run_job(job, tmp_path / "gocache", 60)

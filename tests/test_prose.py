@@ -5,8 +5,9 @@ from __future__ import annotations
 import json
 
 import pytest
-from conftest import goverify, mkdocs_build, write_site
+from conftest import build, cli, plugin, write_site
 from goverify.prose import ProseError, find_prose_claims
+from releases import BOTH, NEW, NEW_MINOR, OLD
 
 PAGE = """
 # Escape
@@ -59,14 +60,13 @@ def test_ordinary_attribute_lists_are_not_claims() -> None:
 
 def test_a_bad_prose_claim_is_an_error_not_a_crash() -> None:
     [error] = find_prose_claims('`s`{ escapes go="soon" }')
-    assert isinstance(error, ProseError)
+    assert isinstance(error, ProseError) and error.offset == 0
     assert 'cannot read the version scope go="soon"' in str(error)
 
 
 def _site(tmp_path, sentence: str):
-    write_site(tmp_path, {"index.md": PAGE.replace("SENTENCE", sentence)},
-               plugin='  - goverify:\n      go_versions: ["1.24.11", "1.27.3"]')
-    return mkdocs_build(tmp_path)
+    write_site(tmp_path, {"index.md": PAGE.replace("SENTENCE", sentence)}, plugin=plugin(go_versions=BOTH))
+    return build(tmp_path)
 
 
 def test_true_prose_claims_render_as_the_ordinary_sentence(tmp_path) -> None:
@@ -84,11 +84,11 @@ def test_true_prose_claims_render_as_the_ordinary_sentence(tmp_path) -> None:
 def test_a_false_positive_prose_claim_fails_at_its_sentence_with_the_reason(tmp_path) -> None:
     build = _site(tmp_path, "可以看到，这里 `s`{ escapes } 发生了逃逸。")
     assert build.returncode == 1
-    assert "docs/index.md:21: prose claim `s` escapes (about example 1) does not hold on Go 1.27.3" in build.log_lines
-    assert ('    Go 1.27 (1.27.3) says: nothing about s; it reports ./main.go:7:14: "Escape" escapes to heap'
+    assert f"docs/index.md:21: prose claim `s` escapes (about example 1) does not hold on Go {NEW}" in build.log_lines
+    assert (f'    Go {NEW_MINOR} ({NEW}) says: nothing about s; it reports ./main.go:7:14: "Escape" escapes to heap'
             in build.log_lines)
     assert ("      why (-m=2): flow: {storage for ... argument} ← &{storage for \"Escape\"}:" in build.log_lines)
-    assert '    holds on Go 1.24.11: add a scope, e.g. go="1.24"' in build.log_lines
+    assert f'    holds on Go {OLD}: add a scope, e.g. go="1.24"' in build.log_lines
 
 
 def test_a_false_negative_prose_claim_is_checked_not_assumed(tmp_path) -> None:
@@ -96,7 +96,7 @@ def test_a_false_negative_prose_claim_is_checked_not_assumed(tmp_path) -> None:
     assert build.returncode == 1
     assert ('docs/index.md:21: prose claim `"Escape"` !escapes (go1.25+) (about example 1) holds on no release '
             "in its scope") in build.log_lines
-    assert '    Go 1.27 (1.27.3) says: ./main.go:7:14: "Escape" escapes to heap' in build.log_lines
+    assert f'    Go {NEW_MINOR} ({NEW}) says: ./main.go:7:14: "Escape" escapes to heap' in build.log_lines
 
 
 def test_the_page_shows_each_escape_reason_on_demand(tmp_path) -> None:
@@ -109,16 +109,18 @@ def test_the_page_shows_each_escape_reason_on_demand(tmp_path) -> None:
 
 def test_json_report_round_trip(tmp_path) -> None:
     (tmp_path / "a.md").write_text(PAGE.replace("SENTENCE", "`s`{ escapes }"), encoding="utf-8")
-    run = goverify("check", "--format", "json", "--go", "1.24.11", "--go", "1.27.3", "a.md", cwd=tmp_path)
+    run = cli("check", "--format", "json", "--go", OLD, "--go", NEW, "a.md", cwd=tmp_path)
     assert run.returncode == 1
     data = json.loads(run.stdout)
-    assert data["schema"] == "goverify-report/1"
-    assert data["go_versions"] == ["1.24.11", "1.27.3"]
+    assert data["schema"] == "goverify-report/2"
+    assert data["go_versions"] == BOTH
     records = {(r["example"], r["go"]): r for r in data["results"]}
-    assert set(records) == {(1, "1.24.11"), (1, "1.27.3")}
-    assert [p["verdict"] for p in records[(1, "1.24.11")]["prose_claims"]] == ["holds"]
-    assert [p["verdict"] for p in records[(1, "1.27.3")]["prose_claims"]] == ["fails"]
-    assert records[(1, "1.27.3")]["exit_status"] == 0
+    assert set(records) == {(1, OLD), (1, NEW)}
+    assert [p["verdict"] for p in records[(1, OLD)]["prose_claims"]] == ["holds"]
+    assert [p["verdict"] for p in records[(1, NEW)]["prose_claims"]] == ["fails"]
+    assert records[(1, NEW)]["exit_status"] == 0
+    assert records[(1, NEW)]["compiler_flags"] == ["-m", "-l"]
+    assert records[(1, NEW)]["command"] == 'go build -gcflags="-m -l" main.go'
     [problem] = data["disagreements"]
     assert (problem["path"], problem["line"]) == ("a.md", 22)
     assert json.loads(json.dumps(data)) == data
@@ -126,8 +128,8 @@ def test_json_report_round_trip(tmp_path) -> None:
 
 def test_github_annotations_mark_the_markdown_line(tmp_path) -> None:
     (tmp_path / "a.md").write_text(PAGE.replace("SENTENCE", "`s`{ escapes }"), encoding="utf-8")
-    run = goverify("check", "--format", "github", "--go", "1.27.3", "a.md", cwd=tmp_path)
+    run = cli("check", "--format", "github", "--go", NEW, "a.md", cwd=tmp_path)
     assert run.returncode == 1
     [line] = run.stdout.splitlines()
     assert line.startswith("::error file=a.md,line=22,title=goverify::prose claim `s` escapes (about example 1) "
-                           "holds on no release in its scope%0AGo 1.27 (1.27.3) says: nothing about s")
+                           f"holds on no release in its scope%0AGo {NEW_MINOR} ({NEW}) says: nothing about s")

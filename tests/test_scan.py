@@ -46,7 +46,7 @@ def test_locations_count_the_front_matter() -> None:
     [example] = page.examples
     assert str(example.location) == "docs/index.md:8"
     [claim] = example.claims
-    assert str(example.claim_location(claim)) == "docs/index.md:12"
+    assert str(example.location_of(claim.line)) == "docs/index.md:12"
 
 
 def test_indented_example_in_a_list() -> None:
@@ -55,10 +55,11 @@ def test_indented_example_in_a_list() -> None:
             + "    ```\n    执行 `go vet main.go`\n    ```\n    # command-line-arguments\n    ```\n")
     [example] = scan_page(text, "p.md").examples
     assert example.source == EXAMPLE
-    assert str(example.claim_location(example.claims[0])) == "p.md:7"
-    assert example.output is not None and str(example.output.location) == "p.md:12"
-    assert str(example.command) == "go vet main.go"
-    assert str(example.command_location) == "p.md:11"
+    assert str(example.location_of(example.claims[0].line)) == "p.md:7"
+    [output] = example.outputs
+    assert str(output.location) == "p.md:12"
+    assert example.command.text == "go vet main.go"
+    assert str(example.command.location) == "p.md:11"
 
 
 def test_snippet_locations_point_into_the_snippet(tmp_path: Path) -> None:
@@ -68,7 +69,7 @@ def test_snippet_locations_point_into_the_snippet(tmp_path: Path) -> None:
     page = scan_page(text, "docs/index.md", snippet_dirs=[tmp_path / "snippets"], root=tmp_path)
     [example] = page.examples
     assert example.source == EXAMPLE
-    assert str(example.claim_location(example.claims[0])) == "snippets/f.go:4"
+    assert str(example.location_of(example.claims[0].line)) == "snippets/f.go:4"
     assert example.snippet == "snippets/f.go"
 
 
@@ -81,7 +82,7 @@ def test_missing_snippet_is_a_located_problem(tmp_path: Path) -> None:
 def test_go_block_without_package_is_counted_not_compiled() -> None:
     page = scan_page("```go\nfunc Println(a ...any) {}\n```\n", "p.md")
     assert page.examples == []
-    assert [(str(loc), why) for loc, why in page.not_compiled] == [("p.md:1", "not compiled: no package clause")]
+    assert [(str(s.location), s.reason) for s in page.skipped] == [("p.md:1", "no-package")]
 
 
 def test_output_block_labelled_go_is_an_output_block() -> None:
@@ -89,12 +90,13 @@ def test_output_block_labelled_go_is_an_output_block() -> None:
             "```go\n# command-line-arguments\n./main.go:4:2: moved to heap: n\n```\n")
     page = scan_page(text, "p.md")
     [example] = page.examples
-    assert example.output is not None and example.output.location.line == 10
-    assert page.not_compiled == []
+    assert [o.location.line for o in example.outputs] == [10]
+    assert page.skipped == []
 
 
-def test_command_only_between_example_and_output() -> None:
+def test_a_command_stated_before_any_example_is_not_its_command() -> None:
     text = "Use `go run main.go` elsewhere.\n```go\n" + EXAMPLE + "```\n"
-    [example] = scan_page(text, "p.md").examples
-    assert str(example.command) == 'go build -gcflags="-m -l" main.go'
-    assert scan_page(text, "p.md").problems == []
+    page = scan_page(text, "p.md")
+    [example] = page.examples
+    assert (example.command.text, example.command.origin) == ('go build -gcflags="-m -l" main.go', "default")
+    assert page.problems == [] and page.not_verified == []

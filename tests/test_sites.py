@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import html
 
-from conftest import Build
+from conftest import Build, build, plugin, write_site
+from releases import NEW, NEW_MINOR
 
 GOOD = """
 # Escape
@@ -35,24 +36,26 @@ def test_a_true_article_builds_and_shows_the_real_output(site) -> None:
     page = build.page()
     assert "./main.go:4:2: moved to heap: n" in page
     assert 'class="goverify"' in page
-    assert "Output of <code>go build -gcflags=&quot;-m -l&quot; main.go</code> on Go 1.27.3" in page
-    assert "goverify: 1 examples, 1 comment claims, 0 prose claims, 1 output blocks checked" in build.log
+    assert f"Output of <code>go build -gcflags=&quot;-m -l&quot; main.go</code> on Go {NEW}" in page
+    assert ("INFO: goverify: 1 examples, 1 comment claims, 0 prose claims, 1 output blocks checked "
+            "(0 lines corrected silently), 0 go blocks not compiled, 0 not verified; 0 disagreement(s)"
+            in build.log_lines)
 
 
 def test_a_false_comment_claim_fails_at_its_line(site) -> None:
     build = site({"index.md": GOOD.replace("// moved to heap: n", "// n does not escape")})
     assert build.returncode == 1
     assert 'docs/index.md:7: claim "n does not escape" holds on no release in its scope' in build.log_lines
-    assert "    Go 1.27 (1.27.3) says: ./main.go:4:2: moved to heap: n" in build.log_lines
+    assert f"    Go {NEW_MINOR} ({NEW}) says: ./main.go:4:2: moved to heap: n" in build.log_lines
     assert not (build.root / "site" / "index.html").exists()
 
 
-def test_a_false_output_line_fails_at_the_block_with_a_diff(site) -> None:
+def test_a_false_output_line_fails_at_its_own_line_with_a_diff(site) -> None:
     build = site({"index.md": GOOD.replace("./main.go:4:2: moved to heap: n", "./main.go:4:2: moved to heap: m")})
     assert build.returncode == 1
-    assert ("docs/index.md:16: output block disagrees with Go 1.27.3 (`go build -gcflags=\"-m -l\" main.go`): "
-            "1 line(s) the compiler no longer prints") in build.log_lines
-    assert "    missing: ./main.go:4:2: moved to heap: m" in build.log_lines
+    assert (f'docs/index.md:18: Go {NEW} no longer prints this line (`go build -gcflags="-m -l" main.go`): '
+            "./main.go:4:2: moved to heap: m") in build.log_lines
+    assert "    at that line it prints: ./main.go:4:2: moved to heap: n" in build.log_lines
     assert "    -./main.go:4:2: moved to heap: m" in build.log_lines
     assert "    +./main.go:4:2: moved to heap: n" in build.log_lines
     assert "    fix: goverify check --fix docs/index.md" in build.log_lines
@@ -64,8 +67,15 @@ def test_every_disagreement_is_reported_before_failing_once(site) -> None:
     build = site({"index.md": page, "other.md": page})
     assert build.returncode == 1
     located = [line for line in build.log_lines if line.startswith("docs/")]
-    assert len(located) == 4
-    assert build.log.count("Aborted with a BuildError!") == 1
+    assert located == [
+        'docs/index.md:7: claim "n does not escape" holds on no release in its scope',
+        f'docs/index.md:18: Go {NEW} no longer prints this line (`go build -gcflags="-m -l" main.go`): '
+        "./main.go:4:2: moved to heap: m",
+        'docs/other.md:7: claim "n does not escape" holds on no release in its scope',
+        f'docs/other.md:18: Go {NEW} no longer prints this line (`go build -gcflags="-m -l" main.go`): '
+        "./main.go:4:2: moved to heap: m",
+    ]
+    assert sum(line.startswith("ERROR: ") for line in build.log_lines) == 1
 
 
 def test_column_and_order_differences_are_corrected_silently(site) -> None:
@@ -75,19 +85,49 @@ def test_column_and_order_differences_are_corrected_silently(site) -> None:
     assert "(1 lines corrected silently)" in build.log
 
 
-def test_a_syntax_error_fails_the_build(site) -> None:
+def test_a_syntax_error_is_reported_at_the_markdown_line_it_names(site) -> None:
     build = site({"index.md": GOOD.replace("return &n", "return &n +")})
     assert build.returncode == 1
-    assert ("docs/index.md:3: example does not compile on Go 1.27.3 (`go build -gcflags=\"-m -l\" main.go` exits 1)"
+    # ./main.go:6:1 is the closing brace, on line 9 of the page; the compiler's own position is kept.
+    assert (f'docs/index.md:9: example does not compile on Go {NEW} (`go build -gcflags="-m -l" main.go` exits 1)'
             ", and the output block does not show it") in build.log_lines
     assert "    ./main.go:6:1: syntax error: unexpected }, expected expression" in build.log_lines
 
 
-def test_go_run_is_refused_where_the_prose_states_it(site) -> None:
-    build = site({"index.md": GOOD.replace('`go build -gcflags="-m -l" main.go`', "`go run main.go`")})
+def test_a_compile_error_in_a_snippet_is_reported_at_the_snippet_line(site) -> None:
+    build = site({"index.md": 'Text\n\n```go\n--8<-- "f.go"\n```\n\nRun `go build -gcflags=-m main.go`:\n\n```\n'
+                              "# command-line-arguments\n```\n"},
+                 snippets={"f.go": "package main\n\nfunc main() {\n\tx := 1\n}\n"})
     assert build.returncode == 1
-    assert ("docs/index.md:14: refusing 'go run main.go': `go run` is not allowed "
-            "(it may run the example's code); only `go build` and `go vet` are run") in build.log_lines
+    assert (f"snippets/f.go:4: example does not compile on Go {NEW} (`go build -gcflags=-m main.go` exits 1), and "
+            "the output block does not show it") in build.log_lines
+    assert "    ./main.go:4:2: declared and not used: x" in build.log_lines
+
+
+def test_go_run_is_not_verified_and_said_where_the_prose_states_it(site) -> None:
+    page = GOOD.replace('`go build -gcflags="-m -l" main.go`', "`go run main.go`")
+    build = site({"index.md": page})
+    assert build.returncode == 0, build.log
+    assert ("WARNING: goverify: docs/index.md:14: not verified: `go run main.go` is not run: `go run` runs the example "
+            "(goverify never runs code; with -gcflags=-m it compiles it and compares the diagnostics)"
+            ) in build.log_lines
+    assert site({"index.md": page}, strict=True).returncode == 1  # --strict stops on it
+
+
+def test_run_it_with_go_run_and_its_output_is_not_verified(site) -> None:
+    page = GOOD.split("执行")[0] + "Run it with `go run main.go`:\n\n```\nhi\n```\n"
+    build = site({"index.md": page})
+    assert build.returncode == 0, build.log
+    assert any(line.startswith("WARNING: goverify: docs/index.md:14: not verified: `go run main.go` is not run")
+               for line in build.log_lines), build.log
+
+
+def test_an_unsafe_command_is_refused_at_its_line(site) -> None:
+    build = site({"index.md": GOOD.replace('`go build -gcflags="-m -l" main.go`',
+                                           "`go build -toolexec=/bin/sh -gcflags=-m main.go`")})
+    assert build.returncode == 1
+    assert ("docs/index.md:14: refusing 'go build -toolexec=/bin/sh -gcflags=-m main.go': flag -toolexec is not "
+            "allowed (it runs another program)") in build.log_lines
 
 
 def test_an_output_block_labelled_go_is_replaced(site) -> None:
@@ -124,7 +164,9 @@ func f() interface{} {
 def test_examples_without_output_say_where_they_were_verified(site) -> None:
     build = site({"index.md": GOOD.split("执行")[0]})
     assert build.returncode == 0, build.log
-    assert "Verified with <code>go build -gcflags=&quot;-m -l&quot; main.go</code> on Go 1.27.3" in build.page()
+    page = build.page()
+    assert f"Verified with <code>go build -gcflags=&quot;-m -l&quot; main.go</code> on Go {NEW}" in page
+    assert "the page states no command: goverify&#x27;s default" in page or "goverify's default" in page
 
 
 def test_snippet_claims_fail_at_the_snippet_line(site) -> None:
@@ -136,29 +178,29 @@ def test_snippet_claims_fail_at_the_snippet_line(site) -> None:
     assert 'snippets/f.go:4: claim "n does not escape" holds on no release in its scope' in build.log_lines
 
 
-def test_disabled_plugin_builds_without_go(site) -> None:
-    build = site({"index.md": GOOD.replace("// moved to heap: n", "// n does not escape")},
-                 plugin="  - goverify:\n      enabled: false")
-    assert build.returncode == 0, build.log
-    assert 'class="goverify"' not in build.page()
+def test_disabled_plugin_builds_without_go(tmp_path, monkeypatch) -> None:
+    write_site(tmp_path, {"index.md": GOOD.replace("// moved to heap: n", "// n does not escape")},
+               plugin=plugin(enabled=False))
+    monkeypatch.setenv("PATH", "/usr/bin:/bin")  # no go anywhere a build could find one
+    monkeypatch.setenv("GOVERIFY_TOOLCHAINS", str(tmp_path / "none"))
+    done = build(tmp_path)
+    assert done.returncode == 0, done.log
+    assert 'class="goverify"' not in done.page()
 
 
 def test_a_missing_toolchain_is_a_clear_error(site) -> None:
-    build = site({"index.md": GOOD}, plugin='  - goverify:\n      go_versions: ["1.99"]')
+    build = site({"index.md": GOOD}, plugin=plugin(go_versions=["1.99"]))
     assert build.returncode == 1
-    assert "ERROR   -  goverify: Go 1.99 is not installed: run `goverify toolchains install 1.99`" in build.log
-    assert "Traceback" not in build.log
+    assert any(line.startswith("ERROR: goverify: Go 1.99 is not installed: run `goverify toolchains install 1.99`")
+               for line in build.log_lines), build.log
 
 
 def test_serve_keeps_running_and_the_page_shows_the_failure(tmp_path) -> None:
-    from conftest import write_site
-    from mkdocs.commands.build import build
-    from mkdocs.config import load_config
-
     write_site(tmp_path, {"index.md": GOOD.replace("// moved to heap: n", "// n does not escape")})
-    config = load_config(str(tmp_path / "mkdocs.yml"))
-    config.plugins.on_startup(command="serve", dirty=False)
-    build(config)
-    page = (tmp_path / "site" / "index.html").read_text(encoding="utf-8")
+    done = build(tmp_path, serve=True)
+    assert done.returncode == 0, done.log
+    page = done.page()
     assert "goverify: the compiler disagrees with this example" in page
     assert "docs/index.md:7: claim &quot;n does not escape&quot; holds on no release in its scope" in page
+    assert ('WARNING: goverify: docs/index.md:7: claim "n does not escape" holds on no release in its scope'
+            in done.log_lines)

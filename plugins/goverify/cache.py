@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import os
@@ -43,20 +44,26 @@ class Cache:
         """Store an entry; return a warning instead of failing when the cache cannot be written."""
         if self.root is None:
             return None
-        folder = self.root / key[:2]
         try:
-            folder.mkdir(parents=True, exist_ok=True)
-            fd, tmp = tempfile.mkstemp(dir=folder, prefix=".tmp-", suffix=".json")
-            try:
-                with os.fdopen(fd, "w", encoding="utf-8") as handle:
-                    json.dump({**value, "key": key}, handle, ensure_ascii=False, sort_keys=True)
-                os.replace(tmp, folder / f"{key}.json")
-            except BaseException:
-                os.unlink(tmp)
-                raise
+            write_atomically(self.root / key[:2] / f"{key}.json",
+                             json.dumps({**value, "key": key}, ensure_ascii=False, sort_keys=True))
         except OSError as exc:
             if self.read_only_warned:
                 return None
             self.read_only_warned = True
             return f"cache {self.root} is not writable ({exc.strerror}); results are not kept"
         return None
+
+
+def write_atomically(path: Path, text: str) -> None:
+    """Write `text` to `path` so that a reader sees the old file or the new one, never a part of it."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as handle:
+            handle.write(text)
+        os.replace(tmp, path)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(tmp)
+        raise

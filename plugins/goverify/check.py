@@ -1,353 +1,429 @@
-"""Compare what an article claims with what each Go release reports: verdicts and located disagreements."""
+"""Compare what a page states with what each Go release printed: verdicts and findings, as data.
+
+Checking is a pure function of the page, the plan of each example (its source and header) and the runs the engine
+made; it runs nothing. Every finding is located at the line a reader opens: a claim at its comment, a written output
+line at that line of the block, a compile error at the Markdown (or snippet) line of the Go line it names.
+"""
 
 from __future__ import annotations
 
-import difflib
-import functools
 import re
-from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from .claims import Claim, Scope
-from .diagnostics import Diagnostic, function_spans, normalize_file, parse_output, span_of
-from .examples import BoundProse, Example, Location
+from .claims import Claim, Scope, function_spans, span_of
+from .command import Command
+from .errors import Location
+from .examples import Example, OutputBlock, Page
+from .findings import (
+    ClaimFails,
+    CompileFails,
+    Finding,
+    LineMissing,
+    NoResult,
+    NotVerified,
+    Offset,
+    Problem,
+    ProseClaimFails,
+    ProseSaid,
+    Said,
+    ScopeProblem,
+    TimedOut,
+)
+from .formats import format_change
+from .fragments import Header, best_offset
+from .fragments import subject as _subject
+from .output import DIAGNOSTIC, Diagnostic, kind_of, parse_line, parse_output
+from .prose import BoundProse
 from .runner import RunResult
 from .toolchains import Toolchain
-from .versions import parse_version, range_label, scope_text
+
+# What -m and -m=2 print (as opposed to a compile error) when a message is not a claim of the grammar.
+_REPORT = re.compile(r"^(?:flow:|from |parameter |can inline|cannot inline|inlining call|devirtualizing|leaking|"
+                     r"moved to heap|\.\.\. argument)|escapes to heap|does not escape| capturing by |"
+                     r"^(?:stack object|live at|zero-copy)")
+_FUNC = re.compile(r"^func\s+(?:\([^)]*\)\s*)?(\w+)", re.M)
 
 
-@dataclass
-class Disagreement:
-    """One place where the article and the compiler disagree, with everything needed to act on it."""
+@dataclass(frozen=True)
+class Plan:
+    """What goverify compiles for one example: its source with the header a fragment needs, the commands to run
+    it with, and why it cannot be verified when it cannot."""
 
-    location: Location
-    summary: str
-    detail: list[str] = field(default_factory=list)
-    fix: str | None = None
+    source: str
+    header: Header | None
+    commands: tuple[Command, ...]  # the example's own command first, then its output blocks' others
+    unfit: NotVerified | None = None  # a fragment no header fits
 
-    def render(self) -> str:
-        lines = [f"{self.location}: {self.summary}", *("    " + d for d in self.detail)]
-        if self.fix:
-            lines.append(f"    fix: {self.fix}")
-        return "\n".join(lines)
+    @property
+    def shift(self) -> int:
+        return self.header.lines if self.header else 0
 
 
 @dataclass
 class ClaimVerdict:
     claim: Claim
     location: Location
-    versions: list[str]  # in scope
-    holds: dict[str, str]  # version -> "exact" | "nearby"
-    fails: dict[str, str]  # version -> what the compiler said instead
-
-
-@dataclass
-class OutputVerdict:
-    location: Location
-    version: str  # the reference release
-    missing: list[str]
-    corrected: int
-    extra: list[str]
-    diff: list[str]
-
-
-@dataclass
-class ExampleVerdict:
-    example: Example
-    claims: list[ClaimVerdict]
-    output: OutputVerdict | None
-    disagreements: list[Disagreement]
-    ran_on: list[str]
-    prose: list[ProseVerdict] = field(default_factory=list)
-    reasons: dict[tuple[int, int], list[str]] = field(default_factory=dict)  # newest release, for the page
-
-    @property
-    def ok(self) -> bool:
-        return not self.disagreements
-
-
-def diagnostics_of(example: Example, run: RunResult) -> list[Diagnostic]:
-    """The positioned lines of a run that are about the example's own file."""
-    name = example.command.source_file if example.command else "main.go"
-    return list(_reported(run.output, name)[0])
-
-
-@functools.lru_cache(maxsize=64)
-def _reported(output: str, name: str) -> tuple[tuple[Diagnostic, ...], dict[str, frozenset[int]]]:
-    """The diagnostics of one file in one output, and the lines each message is reported on (computed once
-    per output, not once per claim: an example may carry thousands of claims)."""
-    ours = tuple(d for d in parse_output(output)[0] if d.file == normalize_file(name))
-    lines: dict[str, set[int]] = {}
-    for d in ours:
-        lines.setdefault(d.message, set()).add(d.line)
-    return ours, {message: frozenset(found) for message, found in lines.items()}
-
-
-def _kind(message: str) -> str:
-    for tail in ("escapes to heap", "does not escape", "moved to heap", "leaking param", "inline"):
-        if tail in message:
-            return tail
-    return message
-
-
-def _nearest(diagnostics: list[Diagnostic], claim: Claim, span: tuple[int, int]) -> str:
-    """What the compiler said nearest the claim: same kind of message first, then closest line."""
-    inside = [d for d in diagnostics if span[0] <= d.line <= span[1]]
-    if not inside:
-        return "nothing in this function"
-    kind = _kind(claim.message)
-    best = min(inside, key=lambda d: (abs(d.line - claim.line) > 1, _kind(d.message) != kind,
-                                      abs(d.line - claim.line), d.column))
-    return best.text
-
-
-def claim_verdict(
-    claim: Claim, example: Example, matrix: list[Toolchain], results: dict[str, RunResult]
-) -> ClaimVerdict:
-    spans = function_spans(example.source)
-    span = span_of(spans, claim.line)
-    versions = [t for t in matrix if claim.scope is None or claim.scope.contains(t.version)]
-    holds: dict[str, str] = {}
-    fails: dict[str, str] = {}
-    for toolchain in versions:
-        result = results.get(str(toolchain.version))
-        if result is None:
-            continue
-        diagnostics, lines_of = _reported(result.output, example.command.source_file if example.command else "main.go")
-        lines = lines_of.get(claim.message, frozenset())
-        if claim.line in lines:
-            holds[str(toolchain.version)] = "exact"
-        elif any(span[0] <= line <= span[1] for line in lines):
-            holds[str(toolchain.version)] = "nearby"
-        else:
-            fails[str(toolchain.version)] = _nearest(list(diagnostics), claim, span)
-    return ClaimVerdict(claim, example.claim_location(claim), [str(t.version) for t in versions], holds, fails)
-
-
-def _scope_problem(scope: Scope | None, matrix: list[Toolchain]) -> str | None:
-    """Why a claim's scope cannot be verified: it names a release newer than the matrix, or none of it."""
-    if scope is None:
-        return None
-    newest = max(t.version.minor_key for t in matrix)
-    for bound in (scope.low, scope.high):
-        if bound is not None and bound.minor_key > newest:
-            return (f"scope {scope} names Go {bound.minor_name}, newer than the newest release verified "
-                    f"({range_label([t.version for t in matrix])})")
-    if not any(scope.contains(t.version) for t in matrix):
-        return f"scope {scope} names no release of the matrix ({range_label([t.version for t in matrix])})"
-    return None
-
-
-def _group(versions: list[str]) -> str:
-    return ", ".join(f"Go {v}" for v in versions)
-
-
-def reference_toolchain(example: Example, matrix: list[Toolchain]) -> Toolchain | None:
-    """The release a hand-written output block speaks for: its `go=` option, else the newest."""
-    wanted = example.output.version if example.output else None
-    if not wanted:
-        return max(matrix, key=lambda t: t.version.sort_key())
-    try:
-        version = parse_version(wanted)
-    except ValueError:
-        return None
-    matches = [t for t in matrix if t.version.minor_key == version.minor_key
-               and (version.patch is None or t.version.patch == version.patch)]
-    return max(matches, key=lambda t: t.version.sort_key()) if matches else None
-
-
-def output_verdict(example: Example, toolchain: Toolchain, result: RunResult) -> OutputVerdict:
-    """Every line the author wrote must still be printed: messages compared, columns and order forgiven."""
-    assert example.output is not None
-    written_pos, written_other = parse_output(example.output.text)
-    actual_pos, actual_other = parse_output(result.output)
-    available = list(actual_pos)
-    # Indexed by message and line, so that thousands of lines are not each searched for in thousands.
-    by_line: dict[tuple[str, int], list[Diagnostic]] = {}
-    by_message: dict[str, list[Diagnostic]] = {}
-    for d in available:
-        by_line.setdefault((d.message, d.line), []).append(d)
-        by_message.setdefault(d.message, []).append(d)
-    used: set[int] = set()
-    missing: list[str] = []
-    corrected = 0
-    for want in written_pos:
-        same_line = [d for d in by_line.get((want.message, want.line), []) if id(d) not in used]
-        exact = [d for d in same_line if d.column == want.column]
-        anywhere = [] if same_line else [d for d in by_message.get(want.message, [])
-                                         if id(d) not in used and normalize_file(d.file) == want.file]
-        match = (exact or same_line or anywhere or [None])[0]
-        if match is None:
-            missing.append(want.text)
-            continue
-        if match not in exact:
-            corrected += 1
-        used.add(id(match))
-    available = [d for d in available if id(d) not in used]
-    for want in written_other:
-        if want not in actual_other:
-            missing.append(want)
-    written_lines = [line.strip() for line in example.output.text.splitlines() if line.strip()]
-    actual_lines = [line.strip() for line in result.output.splitlines() if line.strip()]
-    if not missing and written_lines != actual_lines and corrected == 0:
-        corrected = 1  # only the order differs
-    extra = [d.text for d in available]
-    diff = list(difflib.unified_diff(written_lines, actual_lines, "written", f"Go {toolchain.version}",
-                                     lineterm="", n=1))
-    return OutputVerdict(example.output.location, str(toolchain.version), missing, corrected, extra, diff)
-
-
-def check_example(
-    example: Example,
-    matrix: list[Toolchain],
-    results: dict[str, RunResult],
-    fix_command: str,
-    reasons: Callable[[str], dict[tuple[int, int], list[str]]] | None = None,
-) -> ExampleVerdict:
-    """All verdicts of one example across the matrix. `results` maps exact versions to runs; `reasons(version)`
-    gives the compiler's `-m=2` data flow by position, for failure messages."""
-    disagreements: list[Disagreement] = []
-    ran_on = [str(t.version) for t in matrix if str(t.version) in results]
-    command = str(example.command)
-
-    for toolchain in matrix:
-        result = results.get(str(toolchain.version))
-        if result is None:
-            continue
-        if result.timed_out:
-            disagreements.append(Disagreement(
-                example.location, f"`{command}` did not finish within the timeout on Go {toolchain.version}; "
-                "the process group was killed (raise `timeout` if the example is just slow)"))
-            continue
-        if result.returncode != 0:
-            written = example.output.text if example.output else ""
-            errors = [d for d in parse_output(result.output)[0] if not d.is_escape_report and d.message not in written]
-            unpositioned = [line for line in parse_output(result.output)[1]
-                            if not line.startswith("#") and line not in written]
-            if errors or (not example.output and unpositioned and not _only_missing_main(unpositioned)):
-                shown = (errors and [e.text for e in errors]) or unpositioned
-                disagreements.append(Disagreement(
-                    example.location,
-                    f"example does not compile on Go {toolchain.version} (`{command}` exits {result.returncode})"
-                    + ("" if example.output is None else ", and the output block does not show it"),
-                    [*shown[:20], *([f"... and {len(shown) - 20} more"] if len(shown) > 20 else [])]))
-
-    verdicts: list[ClaimVerdict] = []
-    for claim in example.claims:
-        location = example.claim_location(claim)
-        problem = _scope_problem(claim.scope, matrix)
-        if problem:
-            disagreements.append(Disagreement(location, f"claim \"{claim.message}\": {problem}"))
-            continue
-        verdict = claim_verdict(claim, example, matrix, results)
-        verdicts.append(verdict)
-        if verdict.fails:
-            scope = f" {claim.scope}" if claim.scope else ""
-            where = ("holds on no release in its scope" if not verdict.holds
-                     else f"does not hold on {_group(list(verdict.fails))}")
-            disagreements.append(Disagreement(
-                location,
-                f"claim \"{claim.message}\"{scope} {where}",
-                _said(verdict.fails, reasons, lambda said: said)
-                + ([f"holds on {_group(list(verdict.holds))}: scope the claim, e.g. "
-                    f"\"{claim.message} ({scope_text(list(verdict.holds), ran_on)})\""] if verdict.holds else []),
-                f"{fix_command} --dry-run  (shows the claim the compiler supports)",
-            ))
-
-    output: OutputVerdict | None = None
-    if example.output is not None:
-        reference = reference_toolchain(example, matrix)
-        if reference is None:
-            disagreements.append(Disagreement(
-                example.output.location,
-                f"output block names go=\"{example.output.version}\", which is not in go_versions "
-                f"({range_label([t.version for t in matrix])})"))
-        elif str(reference.version) in results:
-            output = output_verdict(example, reference, results[str(reference.version)])
-            if output.missing:
-                disagreements.append(Disagreement(
-                    example.output.location,
-                    f"output block disagrees with Go {reference.version} (`{command}`): "
-                    f"{len(output.missing)} line(s) the compiler no longer prints",
-                    [*(f"missing: {m}" for m in output.missing), *output.diff],
-                    fix_command,
-                ))
-    return ExampleVerdict(example, verdicts, output, disagreements, ran_on)
-
-
-def why(said: str, version: str, reasons: Callable[[str], dict[tuple[int, int], list[str]]] | None) -> list[str]:
-    """The `-m=2` flow lines for the position of a diagnostic's text, indented under it."""
-    m = re.match(r"^\.?/?[^\s:]+\.go:(\d+):(\d+): ", said)
-    if not m or reasons is None:
-        return []
-    flow = reasons(version).get((int(m.group(1)), int(m.group(2))), [])
-    return [f"  why (-m=2): {line.strip()}" if i == 0 else f"               {line.strip()}"
-            for i, line in enumerate(flow[:12])]
+    in_scope: list[str]
+    holds: list[str]
+    fails: dict[str, Said]
 
 
 @dataclass
 class ProseVerdict:
     bound: BoundProse
-    versions: list[str]
+    in_scope: list[str]
     holds: list[str]
-    fails: dict[str, str]  # version -> what the compiler said about the subject
+    fails: dict[str, ProseSaid]
 
 
-def prose_verdict(bound: BoundProse, example: Example, matrix: list[Toolchain],
-                  results: dict[str, RunResult]) -> ProseVerdict:
-    claim = bound.claim
-    versions = [str(t.version) for t in matrix if claim.scope is None or claim.scope.contains(t.version)]
-    holds, fails = [], {}
-    for version in versions:
-        run = results.get(version)
+@dataclass
+class OutputVerdict:
+    block: OutputBlock
+    release: str
+    offset: int
+    missing: list[LineMissing]
+    corrected: int  # lines found at another column or in another order
+
+
+@dataclass
+class ExampleVerdict:
+    """Everything about one example, complete when it is made."""
+
+    example: Example
+    plan: Plan
+    runs: dict[Command, dict[str, RunResult]]  # command -> release -> run
+    claims: list[ClaimVerdict] = field(default_factory=list)
+    prose: list[ProseVerdict] = field(default_factory=list)
+    outputs: list[OutputVerdict] = field(default_factory=list)
+    findings: list[Finding] = field(default_factory=list)
+    reasons: dict[tuple[int, int], tuple[str, ...]] = field(default_factory=dict)  # newest release
+    failing: set[str] = field(default_factory=set)  # releases on which something the page says is false
+
+    @property
+    def command(self) -> Command | None:
+        return self.plan.commands[0] if self.plan.commands else None
+
+    def runs_of(self, command: Command | None) -> dict[str, RunResult]:
+        return self.runs.get(command, {}) if command is not None else {}
+
+    @property
+    def ok(self) -> bool:
+        return not any(f.severity == "error" for f in self.findings)
+
+
+@dataclass
+class PageVerdict:
+    page: Page
+    examples: list[ExampleVerdict]
+    findings: list[Finding]  # the page's own (problems, not verified) then each example's, in page order
+
+    @property
+    def errors(self) -> list[Finding]:
+        return [f for f in self.findings if f.severity == "error"]
+
+
+def check_page(page: Page, plans: dict[int, Plan], results: dict[tuple[int, Command, str], RunResult],
+               reasons: dict[int, dict[tuple[int, int], tuple[str, ...]]], matrix: list[Toolchain],
+               fix_hint: str) -> PageVerdict:
+    """All verdicts of a page. `plans` and `reasons` by example index; `results` by (example, command, release)."""
+    releases = [str(t.version) for t in matrix]
+    verdicts = []
+    for example in page.examples:
+        plan = plans[example.index]
+        runs: dict[Command, dict[str, RunResult]] = {}
+        for command in plan.commands:
+            runs[command] = {r: results[example.index, command, r] for r in releases
+                             if (example.index, command, r) in results}
+        verdict = ExampleVerdict(example, plan, runs, reasons=reasons.get(example.index, {}))
+        _check_example(verdict, page, matrix, fix_hint)
+        verdicts.append(verdict)
+    findings: list[Finding] = [Problem(p) for p in page.problems]
+    findings += page.not_verified
+    findings += page.skipped
+    for verdict in verdicts:
+        findings += verdict.findings
+    findings.sort(key=lambda f: (f.location.path, f.location.line))  # stable: a line's findings keep their order
+    return PageVerdict(page, verdicts, findings)
+
+
+def _check_example(verdict: ExampleVerdict, page: Page, matrix: list[Toolchain], fix_hint: str) -> None:
+    example, plan = verdict.example, verdict.plan
+    releases = [str(t.version) for t in matrix]
+    if plan.unfit is not None:
+        verdict.findings.append(plan.unfit)
+        return
+    command = verdict.command
+    if command is None:
+        return  # a refused command: already a problem of the page
+    runs = verdict.runs_of(command)
+    missing = [r for r in releases if r not in runs]
+    if missing:
+        verdict.findings.append(NoResult(example.location, tuple(missing)))
+    has_prose = any(bound.example == example.index for bound in page.prose)
+    compiled = _compile_failures(verdict, runs, has_prose)
+    functions = set(_FUNC.findall(plan.source))
+    for claim in example.claims:
+        _check_claim(verdict, claim, matrix, runs, fix_hint)
+    for bound in page.prose:
+        if bound.example == example.index:
+            _check_prose(verdict, bound, matrix, runs)
+    if not compiled:
+        return
+    for block in example.outputs:
+        if block.checked:
+            _check_block(verdict, block, matrix, functions, fix_hint)
+    for finding in verdict.findings:
+        verdict.failing.update(failing_releases(finding))
+
+
+def failing_releases(finding: Finding) -> set[str]:
+    """The releases on which a finding says the page is false."""
+    if finding.severity != "error":
+        return set()
+    if isinstance(finding, ClaimFails | ProseClaimFails):
+        return {said.release for said in finding.fails}
+    release = getattr(finding, "release", "")
+    return {release} if release else set()
+
+
+# --- compiling ----------------------------------------------------------------------------------------------------
+
+
+def is_report(message: str) -> bool:
+    """A line of -m or -m=2 output, not a compile error."""
+    return _REPORT.search(message) is not None
+
+
+def _compile_failures(verdict: ExampleVerdict, runs: dict[str, RunResult], has_prose: bool) -> bool:
+    """Record timeouts and compile errors; False when the example compiled on no release (nothing more to check)."""
+    example, plan = verdict.example, verdict.plan
+    written = {line.diagnostic.message for block in example.outputs for line in block.lines if line.diagnostic}
+    compiled = False
+    for release, run in runs.items():
+        if run.timed_out:
+            verdict.findings.append(TimedOut(example.location, release, verdict.command.text))
+            verdict.failing.add(release)
+            continue
+        positioned, other = parse_output(run.output)
+        errors = tuple(d for d in positioned if not is_report(d.message) and d.message not in written)
+        unpositioned = tuple(line for line in other if not line.startswith("#") and line not in written
+                             and "function main is undeclared" not in line)
+        if run.returncode == 0 or not (errors or unpositioned):
+            compiled = True
+            continue
+        if example.fragment:
+            verdict.findings.append(NotVerified(example.location, "fragment", verdict.command.text,
+                                                errors=errors, release=release, detail=" ".join(unpositioned[:1])))
+            return False
+        first = next((d for d in errors if d.file == example.base), None)
+        where = example.location_of(first.line - plan.shift) if first else example.location
+        if not example.outputs and not example.claims and not has_prose:
+            verdict.findings.append(NotVerified(where, "does-not-compile", verdict.command.text, errors=errors,
+                                                release=release, detail=" ".join(unpositioned[:1])))
+            continue
+        verdict.findings.append(CompileFails(where, release, verdict.command.text, run.returncode, errors,
+                                             unpositioned, bool(example.outputs)))
+        verdict.failing.add(release)
+    return compiled
+
+
+# --- claims -------------------------------------------------------------------------------------------------------
+
+
+def _scope_problem(location: Location, claim: str, scope: Scope | None, matrix: list[Toolchain]) -> ScopeProblem | None:
+    """A scope naming a release newer than the matrix, or none of it, cannot be verified."""
+    if scope is None:
+        return None
+    names = tuple(str(t.version) for t in matrix)
+    newest = max(t.version.minor_key for t in matrix)
+    for bound in (scope.low, scope.high):
+        if bound is not None and bound.minor_key > newest:
+            return ScopeProblem(location, claim, str(scope), bound.minor_name, names)
+    if not any(scope.contains(t.version) for t in matrix):
+        return ScopeProblem(location, claim, str(scope), "", names)
+    return None
+
+
+def _check_claim(verdict: ExampleVerdict, claim: Claim, matrix: list[Toolchain], runs: dict[str, RunResult],
+                 fix_hint: str) -> None:
+    example, plan = verdict.example, verdict.plan
+    location = example.location_of(claim.line)
+    problem = _scope_problem(location, claim.message, claim.scope, matrix)
+    if problem:
+        verdict.findings.append(problem)
+        return
+    line = claim.line + plan.shift
+    span = span_of(function_spans(plan.source), line)
+    in_scope = [str(t.version) for t in matrix if claim.scope is None or claim.scope.contains(t.version)]
+    holds: list[str] = []
+    fails: dict[str, Said] = {}
+    newest = str(matrix[-1].version)
+    for release in in_scope:
+        run = runs.get(release)
         if run is None:
             continue
-        diagnostics = diagnostics_of(example, run)
+        reported = _diagnostics(verdict, run)
+        lines = {d.line for d in reported if d.message == claim.message}
+        if line in lines or any(span[0] <= n <= span[1] for n in lines):
+            holds.append(release)
+        else:
+            nearest = _nearest(reported, claim.message, line, span)
+            flow = verdict.reasons.get(nearest.position, ()) if nearest and release == newest else ()
+            fails[release] = Said(release, nearest, flow)
+    verdict.claims.append(ClaimVerdict(claim, location, in_scope, holds, fails))
+    if fails:
+        verdict.findings.append(ClaimFails(location, claim.message, str(claim.scope or ""), tuple(holds),
+                                           tuple(fails.values()), tuple(runs), fix_hint))
+
+
+def _diagnostics(verdict: ExampleVerdict, run: RunResult) -> list[Diagnostic]:
+    """The positioned lines of a run about the example's own file."""
+    command = verdict.command
+    output = command.filter(run.output) if command else run.output
+    return [d for d in parse_output(output)[0] if d.file == verdict.example.base]
+
+
+def _nearest(diagnostics: list[Diagnostic], message: str, line: int, span: tuple[int, int]) -> Diagnostic | None:
+    """What the compiler said nearest a claim, in its function: same kind of message first, then closest line."""
+    inside = [d for d in diagnostics if span[0] <= d.line <= span[1]]
+    if not inside:
+        return None
+    kind = kind_of(message)
+    return min(inside, key=lambda d: (abs(d.line - line) > 1, kind_of(d.message) != kind, abs(d.line - line),
+                                      d.column or 0))
+
+
+def _check_prose(verdict: ExampleVerdict, bound: BoundProse, matrix: list[Toolchain],
+                 runs: dict[str, RunResult]) -> None:
+    claim = bound.claim
+    problem = _scope_problem(bound.location, claim.describe(), claim.scope, matrix)
+    if problem:
+        verdict.findings.append(problem)
+        return
+    in_scope = [str(t.version) for t in matrix if claim.scope is None or claim.scope.contains(t.version)]
+    newest = str(matrix[-1].version)
+    holds: list[str] = []
+    fails: dict[str, ProseSaid] = {}
+    subject = re.compile(r"(?<![\w\"])" + re.escape(claim.subject) + r"(?![\w\"])")
+    for release in in_scope:
+        run = runs.get(release)
+        if run is None:
+            continue
+        diagnostics = _diagnostics(verdict, run)
         present = any(d.message in claim.expected() for d in diagnostics)
         if present != claim.negative:
-            holds.append(version)
+            holds.append(release)
             continue
-        subject = re.compile(r"(?<![\w\"])" + re.escape(claim.subject) + r"(?![\w\"])")
-        about = [d.text for d in diagnostics if subject.search(d.message)]
         if claim.negative:
-            about = [d.text for d in diagnostics if d.message in claim.expected()]
-        if not about:
-            reported = [d.text for d in diagnostics if "heap" in d.message][:3]
-            about = [f"nothing about {claim.subject}" + (f"; it reports {', '.join(reported)}" if reported else "")]
-        fails[version] = "; ".join(about)
-    return ProseVerdict(bound, versions, holds, fails)
+            about = tuple(d for d in diagnostics if d.message in claim.expected())
+        else:
+            about = tuple(d for d in diagnostics if subject.search(d.message))
+        reported = () if about else tuple(d for d in diagnostics if "heap" in d.message)[:3]
+        shown = (about or reported)[:1]
+        flow = verdict.reasons.get(shown[0].position, ()) if shown and release == newest else ()
+        fails[release] = ProseSaid(release, about, reported, flow)
+    verdict.prose.append(ProseVerdict(bound, in_scope, holds, fails))
+    if fails:
+        verdict.findings.append(ProseClaimFails(bound.location, claim.describe(), bound.example, claim.subject,
+                                                claim.negative, tuple(holds), tuple(fails.values()),
+                                                tuple(in_scope)))
 
 
-def prose_disagreement(verdict: ProseVerdict, matrix: list[Toolchain],
-                       reasons: Callable[[str], dict[tuple[int, int], list[str]]] | None) -> Disagreement | None:
-    claim = verdict.bound.claim
-    problem = _scope_problem(claim.scope, matrix)
-    if problem:
-        return Disagreement(verdict.bound.location, f"prose claim {claim.describe()}: {problem}")
-    if not verdict.fails:
+# --- output blocks ------------------------------------------------------------------------------------------------
+
+
+def reference_release(block: OutputBlock, matrix: list[Toolchain]) -> Toolchain | None:
+    """The release a hand-written output block speaks for: its `go=` option, else the newest."""
+    if not block.release:
+        return matrix[-1]
+    from .versions import is_version, parse_version
+
+    if not is_version(block.release):
         return None
-    where = ("holds on no release in its scope" if not verdict.holds
-             else f"does not hold on {_group(list(verdict.fails))}")
-    return Disagreement(
-        verdict.bound.location,
-        f"prose claim {claim.describe()} (about example {verdict.bound.example}) {where}",
-        _said(verdict.fails, reasons, lambda said: said.split("; it reports ")[-1].split("; ")[0])
-        + ([f"holds on {_group(verdict.holds)}: add a scope, e.g. "
-            f"go=\"{scope_text(verdict.holds, verdict.versions)[2:]}\""] if verdict.holds else []),
-    )
+    wanted = parse_version(block.release)
+    matches = [t for t in matrix if t.version.matches(wanted)]
+    return matches[-1] if matches else None
 
 
-def _only_missing_main(lines: list[str]) -> bool:
-    return all("function main is undeclared" in line for line in lines)
+def _check_block(verdict: ExampleVerdict, block: OutputBlock, matrix: list[Toolchain], functions: set[str],
+                 fix_hint: str) -> None:
+    command = block.command.command
+    assert command is not None
+    reference = reference_release(block, matrix)
+    if reference is None:
+        verdict.findings.append(ScopeProblem(block.location, f'go="{block.release}"', block.release or "", "",
+                                             tuple(str(t.version) for t in matrix)))
+        return
+    release = str(reference.version)
+    runs = verdict.runs_of(command)
+    run = runs.get(release)
+    if run is None or run.timed_out:
+        return
+    printed = list(parse_output(command.filter(run.output))[0])
+    written_lines = [line for line in block.lines if line.kind == DIAGNOSTIC and line.diagnostic]
+    written = [line.diagnostic for line in written_lines]
+    offset = 0
+    if verdict.plan.header is None:
+        found = best_offset(written, printed, loose=False)
+        offset = found if found is not None and _matches(written, printed, found) > _matches(written, printed, 0) \
+            else 0
+    missing: list[LineMissing] = []
+    corrected = 0
+    first = True
+    for line in written_lines:
+        w = line.diagnostic
+        assert w is not None
+        here = [p for p in printed if p.file == w.file and p.line == w.line - offset]
+        match = next((p for p in here if p.key() == w.key(-offset)), None)
+        if match is not None:
+            corrected += w.column is not None and match.column != w.column
+            continue
+        older = tuple(r for r, other in runs.items() if r != release and _prints(other, command, w, offset))
+        nearest = _nearest_line(here, w)
+        missing.append(LineMissing(
+            block.line_location(line), w, release, command.stated, offset, nearest,
+            format_change(w, here, functions), older,
+            (tuple(x.text for x in written_lines), tuple(_shown(command, run, block))) if first else None,
+            fix_hint))
+        first = False
+    if offset and not missing:
+        verdict.findings.append(Offset(block.location, offset, verdict.example.base))
+    verdict.outputs.append(OutputVerdict(block, release, offset, missing, corrected))
+    verdict.findings.extend(missing)
 
 
-def _said(fails: dict[str, str], reasons: Callable[[str], dict[tuple[int, int], list[str]]] | None,
-          diagnostic: Callable[[str], str]) -> list[str]:
-    """`Go 1.25 – 1.27 (1.25.5, 1.26.6, 1.27.3) says: ...` once per distinct answer, each with its `-m=2` reasons;
-    `diagnostic(said)` picks the compiler line whose reasons to show."""
-    by_answer: dict[str, list[str]] = {}
-    for version, said in fails.items():
-        by_answer.setdefault(said, []).append(version)
-    return [line for said, vs in by_answer.items()
-            for line in [f"{range_label([parse_version(v) for v in vs])} ({', '.join(vs)}) says: {said}",
-                         *why(diagnostic(said), vs[0], reasons)]]
+def _nearest_line(here: list[Diagnostic], w: Diagnostic) -> Diagnostic | None:
+    """Of what the compiler prints at a written line's position, the line most like it: about the same thing,
+    then the same kind of message, then the same column."""
+    if not here:
+        return None
+    subject = _subject(w.message)
+    kind = kind_of(w.message)
+    escape = {"escapes to heap", "does not escape", "moved to heap"}
+    return min(here, key=lambda p: (_subject(p.message) != subject, kind_of(p.message) != kind,
+                                    not (kind_of(p.message) in escape and kind in escape), p.column != w.column,
+                                    p.column or 0))
+
+
+def _matches(written: list[Diagnostic], printed: list[Diagnostic], offset: int) -> int:
+    keys = {(p.line, *p.key()) for p in printed}
+    return sum((w.line - offset, *w.key(-offset)) in keys for w in written)
+
+
+def _prints(run: RunResult, command: Command, w: Diagnostic, offset: int) -> bool:
+    return any(p.file == w.file and p.line == w.line - offset and p.key() == w.key(-offset)
+               for p in parse_output(command.filter(run.output))[0])
+
+
+def _shown(command: Command, run: RunResult, block: OutputBlock) -> list[str]:
+    """What the compiler printed, as the diff shows it: its lines about the files the block speaks of (a test
+    binary's generated main and the standard library's lines left out unless the author showed them), beside the
+    block's own such lines."""
+    files = {line.diagnostic.file for line in block.lines if line.diagnostic}
+    shown = []
+    for raw in command.filter(run.output).splitlines():
+        line = raw.strip()
+        d = parse_line(line)
+        if d and d.file in files:
+            shown.append(line)
+    return shown

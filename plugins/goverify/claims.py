@@ -11,11 +11,13 @@ A comment claim is a `//` comment whose text starts with a diagnostic of `go bui
 Several claims share a comment when separated by `;` (or `；`). A claim may be followed by a version scope in
 parentheses (ASCII or full-width): `(go1.25+)`, `(go1.21–1.24)` (also `-` or `~`), `(go1.24)`; `Go 1.25` reads
 the same as `go1.25`. Anything else after a claim is explanation; a comment that does not start with a
-diagnostic (`// p 逃逸到堆上`) is no claim.
+diagnostic (`// p 逃逸到堆上`) is no claim. An ALL-CAPS label before it is the author's, not the compiler's:
+`// GOOD: i1 does not escape` claims `i1 does not escape`.
 """
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass
 
@@ -43,6 +45,7 @@ _SCOPE = re.compile(
     re.X,
 )
 _OPENERS = {"(": ")", "[": "]", "{": "}"}
+_LABEL = re.compile(r"^[A-Z][A-Z0-9_-]+:\s*")  # GOOD:, BAD:, NOTE:
 
 
 @dataclass(frozen=True)
@@ -71,7 +74,6 @@ class Claim:
     line: int  # 1-based line in the Go file
     column: int  # 0-based column of the claim within the Go line (for --fix)
     scope: Scope | None = None
-    kind: str = "comment"  # comment | output | prose
 
 
 def _balanced_prefixes(text: str) -> list[bool]:
@@ -171,6 +173,9 @@ def parse_comment(comment: str, line: int, column: int) -> list[Claim]:
     claims: list[Claim] = []
     for offset, part in _split_top_level(comment):
         stripped = part.lstrip()
+        label = _LABEL.match(stripped)
+        if label and not claims:
+            stripped = stripped[label.end():]
         lead = len(part) - len(stripped)
         message = match_diagnostic(stripped)
         if message is None:
@@ -237,3 +242,58 @@ def strip_comments(source: str) -> str:
         if code.strip():
             out.append(code.rstrip())
     return "\n".join(out)
+
+
+def function_spans(source: str) -> list[tuple[int, int]]:
+    """(first, last) 1-based lines of each top-level declaration, found by matching braces outside strings
+    and comments; a claim that is not on the compiler's line may still be in the same function."""
+    return list(_function_spans(source))  # scanned once per example, not once per claim
+
+
+@functools.lru_cache(maxsize=256)
+def _function_spans(source: str) -> tuple[tuple[int, int], ...]:
+    spans: list[tuple[int, int]] = []
+    depth = 0
+    start = 0
+    quote = ""
+    in_block_comment = False
+    for number, line in enumerate(source.splitlines(), start=1):
+        if depth == 0 and not quote and not in_block_comment and re.match(r"^(func|var|const|type)\b", line):
+            start = number
+        i = 0
+        while i < len(line):
+            ch = line[i]
+            if in_block_comment:
+                if line.startswith("*/", i):
+                    in_block_comment = False
+                    i += 1
+            elif quote:
+                if ch == "\\" and quote != "`":
+                    i += 1
+                elif ch == quote:
+                    quote = ""
+            elif line.startswith("//", i):
+                break
+            elif line.startswith("/*", i):
+                in_block_comment = True
+                i += 1
+            elif ch in "\"'`":
+                quote = ch
+            elif ch in "{(":
+                depth += 1
+            elif ch in "})":
+                depth = max(0, depth - 1)
+            i += 1
+        if quote in "\"'":
+            quote = ""  # interpreted strings and runes end with their line
+        if depth == 0 and start:
+            spans.append((start, number))
+            start = 0
+    return tuple(spans)
+
+
+def span_of(spans: list[tuple[int, int]], line: int) -> tuple[int, int]:
+    for first, last in spans:
+        if first <= line <= last:
+            return first, last
+    return line, line

@@ -1,19 +1,21 @@
-"""`goverify`: check Markdown without MkDocs, fix stale output, manage toolchains, verify one shard.
+"""`goverify`: check Markdown without building a site, fix stale output, manage toolchains, verify one shard.
 
-Exit status: 0 everything holds, 1 a disagreement, 2 bad usage or a missing toolchain.
+Exit status: 0 everything holds, 1 a disagreement (with --strict, also something not verified), 2 bad usage,
+a bad configuration or a missing toolchain.
 """
 
 from __future__ import annotations
 
 import argparse
-import os
 import sys
 from pathlib import Path
 
 from . import report
-from .engine import Engine, PageVerdict, Settings
-from .siteconfig import ConfigError, load_settings
-from .toolchains import ToolchainError, default_go, install, installed, resolve, toolchains_dir
+from .config import load
+from .engine import Engine, Settings
+from .errors import EXIT_USAGE, GoverifyError
+from .snippets import display_path, read_text
+from .toolchains import default_go, install, installed, resolve, toolchains_dir
 
 
 def _markdown_files(paths: list[str], docs_dir: Path) -> list[Path]:
@@ -27,42 +29,49 @@ def _markdown_files(paths: list[str], docs_dir: Path) -> list[Path]:
         elif path.is_file():
             files.append(path)
         else:
-            raise FileNotFoundError(name)
+            raise GoverifyError(f"no such file or folder: {name}")
     return files
 
 
 def _settings(args: argparse.Namespace) -> tuple[Settings, Path]:
+    """Settings from --config (default: ./mkdocs.yml when there is one), then the command line's overrides."""
     config = Path(args.config)
     if config.is_file():
-        settings, docs_dir = load_settings(config)
+        _, settings, docs_dir, warnings = load(config)
+        for warning in warnings:
+            print(f"goverify: warning: {warning}", file=sys.stderr)
     elif args.config != "mkdocs.yml":
-        raise ConfigError(f"{config}: no such file")
+        raise GoverifyError(f"{config}: no such file")
     else:
-        settings, docs_dir = Settings(root=Path.cwd()), Path("docs")
-        settings.snippet_dirs = [Path.cwd()]
-    if args.go:
+        from .config import GoVerifyConfig, settings_from
+
+        defaults = GoVerifyConfig()
+        defaults.load_dict({})
+        defaults.validate()
+        settings, docs_dir = settings_from(defaults, Path.cwd(), [Path.cwd()]), Path("docs")
+    if getattr(args, "go", None):
         settings.go_versions = args.go
-    elif os.environ.get("GOVERIFY_GO_VERSIONS"):
-        settings.go_versions = [v.strip() for v in os.environ["GOVERIFY_GO_VERSIONS"].split(",") if v.strip()]
     if getattr(args, "no_cache", False):
         settings.cache = False
-    if getattr(args, "timeout", None):
+    if getattr(args, "timeout", None) is not None:
+        if args.timeout <= 0:
+            raise GoverifyError(f"--timeout: expected a number greater than 0, got {args.timeout}")
         settings.timeout = args.timeout
+    if getattr(args, "results", None):
+        settings.results = Path(args.results).resolve()
     return settings, docs_dir
 
 
-def _display(path: Path, root: Path) -> str:
-    try:
-        return str(path.resolve().relative_to(root.resolve()))
-    except ValueError:
-        return str(path)
-
-
-def check_files(engine: Engine, files: list[Path]) -> list[PageVerdict]:
+def check_files(engine: Engine, files: list[Path]):
     pages = []
     for file in files:
-        text = file.read_text(encoding="utf-8-sig").replace("\r\n", "\n")
-        pages.append(engine.scan(text, _display(file, engine.settings.root)))
+        try:
+            text = read_text(file)
+        except UnicodeDecodeError as exc:
+            raise GoverifyError(f"{file}: not UTF-8 text ({exc.reason} at byte {exc.start})") from exc
+        except OSError as exc:
+            raise GoverifyError(f"{file}: {exc.strerror}") from exc
+        pages.append(engine.scan(text, display_path(file, engine.settings.root)))
     engine.run(pages)
     return [engine.check(page) for page in pages]
 
@@ -70,16 +79,7 @@ def check_files(engine: Engine, files: list[Path]) -> list[PageVerdict]:
 def cmd_check(args: argparse.Namespace) -> int:
     settings, docs_dir = _settings(args)
     files = _markdown_files(args.paths, docs_dir)
-    if args.results:
-        from .shards import load_shards
-
-        try:
-            toolchains, known = load_shards(Path(args.results))
-        except ValueError as exc:
-            raise ConfigError(str(exc)) from exc
-        engine = Engine(settings, toolchains=toolchains, known=known)
-    else:
-        engine = Engine(settings)
+    engine = Engine(settings)
     verdicts = check_files(engine, files)
     if args.fix:
         from .fix import fix_pages
@@ -87,14 +87,14 @@ def cmd_check(args: argparse.Namespace) -> int:
         return fix_pages(engine, verdicts, dry_run=args.dry_run, assume_yes=args.yes, out=sys.stdout)
     for warning in engine.warnings:
         print(f"goverify: warning: {warning}", file=sys.stderr)
-    return report.emit(verdicts, engine, args.format, sys.stdout)
+    return report.emit(verdicts, engine, args.format, sys.stdout, strict=args.strict)
 
 
 def cmd_toolchains(args: argparse.Namespace) -> int:
     if args.action == "install":
         specs = list(args.versions)
         if not specs:
-            settings, _ = _settings(argparse.Namespace(config=args.config, go=None))
+            settings, _ = _settings(argparse.Namespace(config=args.config))
             specs = settings.go_versions
         for go in install(specs, progress=sys.stderr.isatty()):
             print(go)
@@ -111,7 +111,7 @@ def cmd_toolchains(args: argparse.Namespace) -> int:
     if args.action == "outdated":
         from .toolchains import available_on_pypi
 
-        settings, _ = _settings(argparse.Namespace(config=args.config, go=None))
+        settings, _ = _settings(argparse.Namespace(config=args.config))
         have = [resolve(spec).version for spec in settings.go_versions]
         newest = max(v.minor_key for v in have)
         offered = available_on_pypi()
@@ -127,18 +127,20 @@ def cmd_toolchains(args: argparse.Namespace) -> int:
         if not newer and not patches:
             print("the matrix has every Go release PyPI offers")
         return 1 if newer or patches else 0
-    return 2
+    return EXIT_USAGE
 
 
 def cmd_verify(args: argparse.Namespace) -> int:
     from .shards import write_shard
 
+    results = Path(args.results)
+    args.results = None
     settings, docs_dir = _settings(args)
+    settings.results = None  # a shard is made by compiling, never from other shards
     files = _markdown_files(args.paths, docs_dir)
     engine = Engine(settings)
     verdicts = check_files(engine, files)
-    path = write_shard(engine, verdicts, Path(args.results))
-    print(path)
+    print(write_shard(engine, [v.page for v in verdicts], results))
     return 0
 
 
@@ -154,10 +156,12 @@ def parser() -> argparse.ArgumentParser:
     check = sub.add_parser("check", help="verify Markdown files or folders (default: docs_dir)")
     common(check)
     check.add_argument("paths", nargs="*")
-    check.add_argument("--fix", action="store_true", help="rewrite stale output blocks and claims")
+    check.add_argument("--fix", action="store_true", help="rewrite output lines and claims the compiler words "
+                                                          "differently now")
     check.add_argument("--dry-run", action="store_true", help="with --fix: print the diff, change nothing")
     check.add_argument("--yes", "-y", action="store_true",
                        help="with --fix: also rewrite comment claims without asking")
+    check.add_argument("--strict", action="store_true", help="also fail (exit 1) on what cannot be verified")
     check.add_argument("--format", choices=["text", "json", "github"], default="text")
     check.add_argument("--results", metavar="DIR", help="use shard results from DIR instead of compiling")
     check.add_argument("--no-cache", action="store_true")
@@ -183,12 +187,9 @@ def main(argv: list[str] | None = None) -> int:
     args = parser().parse_args(argv)
     try:
         return args.run(args)
-    except (ToolchainError, ConfigError) as exc:
+    except GoverifyError as exc:
         print(f"goverify: {exc}", file=sys.stderr)
-        return 2
-    except FileNotFoundError as exc:
-        print(f"goverify: no such file or folder: {exc.args[0] if exc.args else exc}", file=sys.stderr)
-        return 2
+        return exc.status
     except KeyboardInterrupt:
         return 130
 

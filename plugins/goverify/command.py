@@ -1,9 +1,21 @@
-"""Which `go` commands an article may state, parsed with shlex and checked before anything runs.
+"""The commands an article states, and what goverify runs for each: compile-only, checked, never given to a shell.
 
-Only commands that compile without executing the example are allowed: `go build` and `go vet`, with flags
-that neither run another program (`-toolexec`, `-exec`), nor pass arbitrary flags to the linker
-(`-ldflags`), nor read or write outside the temporary directory. Shell syntax is refused outright: the command
-is never given to a shell.
+Authors write `$ go build -gcflags='-m' ./main.go`, `go tool compile -m f.go`, `Go test -gcflags "-m -m" -run none
+-bench .`, `docker run --rm IMAGE go tool compile -m main.go`, `GOOS=linux GOARCH=amd64 go build ...`, `... |& grep
+escape`. `parse_command` reads such a command into a `Command` that compiles without running anything and prints the
+same diagnostics:
+
+- `go build` and `go vet` run as written (their flags checked);
+- `go tool compile FLAGS f.go` runs as `go build -gcflags="FLAGS" f.go` (a `_test.go` file as `go test -c`): the
+  compiler prints the same lines, and the standard library need not be precompiled;
+- `go test -gcflags X ...` and `go run -gcflags X f.go` run as `go test -c -o /dev/null -gcflags X ...` and
+  `go build -gcflags X -o /dev/null f.go`: the same diagnostics, the test binary or program built and never run;
+- a `docker run [OPTIONS] IMAGE` prefix is dropped; `GOOS`/`GOARCH` (and `CGO_ENABLED=0`) are kept as the run's
+  environment; `Go` reads as `go`; a trailing `| grep PAT` (`|&`, `2>&1 |`) filters the output.
+
+Anything else is a `Refusal`: `not_run` when running it would execute code or needs what running produces
+(`go run` or `go test` without `-gcflags`, `go generate`, `go tool pprof`): goverify then says the output after it is
+not verified; `refused` when it is unsafe or unknown (`-toolexec`, `-ldflags`, shell syntax): an error at its line.
 """
 
 from __future__ import annotations
@@ -14,13 +26,28 @@ from dataclasses import dataclass
 
 DEFAULT_COMMAND = 'go build -gcflags="-m -l" main.go'
 
-_SHELL = re.compile(r"[|&;<>$`\\\n(){}*?!]")
-_SUBCOMMANDS = {"build", "vet"}
-# go build flags that only change what is compiled or printed.
-_BUILD_FLAGS_BOOL = {"-a", "-n", "-v", "-x", "-trimpath", "-race", "-msan", "-asan", "-linkshared", "-work"}
-_BUILD_FLAGS_VALUE = {"-gcflags", "-asmflags", "-tags", "-buildvcs", "-buildmode", "-p", "-o", "-mod", "-pgo"}
-# Compiler flags (inside -gcflags) that only change what the compiler prints or optimises.
-_GC_FLAG = re.compile(r"^-(?:m(?:=\d)?|l|N|S|B|e|live|smallframes|wb=(?:true|false)|lang=go1\.\d+|d=[a-z0-9_,=]+)$")
+_SUBCOMMANDS = "build|test|tool|run|vet|generate|install|get|env|version|mod|list|clean|fmt|doc|work|bug|fix"
+_COMMAND_START = re.compile(
+    r"(?:^|(?<=[\s>$%#❯➜»λ✗✓]))"
+    r"(?P<command>(?:(?:[A-Z_][A-Z0-9_]*=\S*|sudo|time|command)\s+)*"
+    r"(?:(?:docker|podman)\s+run\s(?:[^\n]*?\s)?)?[Gg]o\s+(?:" + _SUBCOMMANDS + r")\b.*)$"
+)
+_WRAPPED = re.compile(r"(?<=['\"\s(;&|])[Gg]o\s+(?:" + _SUBCOMMANDS + r")\b")
+_PROMPT_END = re.compile(r"(?:^|[$%>#❯➜»λ✗✓])\s*$")
+_SHELL = re.compile(r"[;&|<>$`\n(){}*?!\\]")  # outside quotes, after pipes to grep and 2>&1 are taken out
+_BUILD_FLAGS_BOOL = {"-a", "-n", "-v", "-x", "-trimpath", "-race", "-msan", "-asan", "-linkshared", "-work", "-i"}
+_BUILD_FLAGS_VALUE = {"-gcflags", "-asmflags", "-tags", "-buildvcs", "-buildmode", "-p", "-o", "-mod", "-pgo",
+                      "-covermode", "-coverpkg"}
+# Flags of `go test` that only matter when the tests run: dropped from the compile-only build.
+_TEST_RUN_VALUE = {"-run", "-bench", "-benchtime", "-count", "-cpu", "-timeout", "-memprofile", "-cpuprofile",
+                   "-blockprofile", "-mutexprofile", "-trace", "-coverprofile", "-outputdir", "-parallel",
+                   "-shuffle", "-list", "-fuzz", "-fuzztime", "-fuzzminimizetime", "-skip", "-memprofilerate",
+                   "-blockprofilerate", "-mutexprofilefraction", "-fullpath"}
+_TEST_RUN_BOOL = {"-benchmem", "-short", "-failfast", "-json", "-cover", "-c"}
+# Compiler flags (inside -gcflags, or given to `go tool compile`) that only change what it prints or optimises.
+_GC_FLAG = re.compile(r"^-(?:m(?:=\d)?|l|N|S|B|e|W|w|live|smallframes|wb=(?:true|false)|lang=go1\.\d+"
+                      r"|d=[a-z0-9_,=]+|[lNm]=\d)$")
+_TOOL_COMPILE_DROPPED = {"-o", "-p", "-pack", "-complete", "-trimpath", "-I", "-D", "-importcfg", "-std"}
 _REFUSED_WHY = {
     "-toolexec": "it runs another program",
     "-vettool": "it runs another program",
@@ -30,92 +57,397 @@ _REFUSED_WHY = {
     "-modfile": "it reads files outside the example",
     "-C": "it changes directory",
 }
+_ENV_KEPT = {"GOOS", "GOARCH", "GOAMD64", "GOARM", "GOARM64", "GO386", "GOMIPS", "GOPPC64", "GORISCV64", "GOWASM"}
+_DOCKER_VALUE = {"-v", "--volume", "-w", "--workdir", "-e", "--env", "--name", "-u", "--user", "--network",
+                 "--net", "--platform", "--mount", "-p", "--publish", "--entrypoint", "-h", "--hostname",
+                 "--env-file", "--memory", "-m", "--cpus", "--label", "-l", "--pull", "--add-host"}
 
 
-class CommandError(ValueError):
-    """A command the article states that goverify will not run."""
+@dataclass(frozen=True)
+class Grep:
+    """A trailing `| grep PAT`: the output lines the author kept."""
+
+    pattern: str
+    invert: bool = False
+    ignore_case: bool = False
+    fixed: bool = False
+
+    def keeps(self, line: str) -> bool:
+        if self.fixed:
+            found = (self.pattern.lower() in line.lower()) if self.ignore_case else self.pattern in line
+        else:
+            found = re.search(self.pattern, line, re.I if self.ignore_case else 0) is not None
+        return found != self.invert
 
 
 @dataclass(frozen=True)
 class Command:
-    text: str
-    argv: tuple[str, ...]
-    source_file: str  # the file the example is written to
-    needs_module: bool  # the command builds a package, not files: write a go.mod beside it
+    """A command as the article states it, and the compile-only command goverify runs for it."""
+
+    stated: str  # as the article writes it (prompt removed, continuation lines joined)
+    argv: tuple[str, ...]  # what runs: `go build`, `go vet` or `go test -c -o /dev/null`
+    files: tuple[str, ...] = ()  # the .go files it names (relative); none: it builds the package in "."
+    env: tuple[tuple[str, str], ...] = ()  # GOOS/GOARCH the command sets
+    grep: Grep | None = None
+    subcommand: str = "build"  # as stated: build, vet, test, run, compile (go tool compile)
+
+    @property
+    def text(self) -> str:
+        """What runs, as an author would type it (`-gcflags="-m -l"`)."""
+        return " ".join([*(f"{k}={v}" for k, v in self.env), *(_quote(a) for a in self.argv)])
+
+    def renamed(self, file: str) -> Command:
+        """The same command building `file` instead of the files it names (a command the page states for another
+        example, inherited by this one)."""
+        if not self.files or list(self.files) == [file]:
+            return self
+        argv = [a for a in self.argv if a not in self.files]
+        argv.append(file)
+        stated = " ".join(w for w in self.stated.split() if w not in self.files) + f" {file}"
+        return Command(stated, tuple(argv), (file,), self.env, self.grep, self.subcommand)
+
+    @property
+    def needs_module(self) -> bool:
+        return not self.files
+
+    @property
+    def is_test(self) -> bool:
+        return self.argv[1] == "test"
+
+    def compiler_flags(self) -> tuple[str, ...]:
+        """The flags given to the compiler (`-m`, `-m`, `-l`): what decides which lines it prints."""
+        flags: list[str] = []
+        for i, arg in enumerate(self.argv):
+            value = None
+            if arg.startswith("-gcflags="):
+                value = arg[len("-gcflags="):]
+            elif arg == "-gcflags" and i + 1 < len(self.argv):
+                value = self.argv[i + 1]
+            if value is not None:
+                if re.match(r"^[\w./-]*=-", value):
+                    value = value.partition("=")[2]
+                flags.extend(shlex.split(value))
+        return tuple(flags)
+
+    def filter(self, output: str) -> str:
+        if self.grep is None:
+            return output
+        return "".join(line for line in output.splitlines(keepends=True) if self.grep.keeps(line.rstrip("\n")))
 
     def __str__(self) -> str:
-        return self.text
+        return self.stated
 
 
-def _check_value_path(text: str, flag: str, value: str) -> None:
-    if value.startswith(("/", "~")) and value != "/dev/null" or ".." in value.split("/"):
-        raise CommandError(f"refusing {text!r}: {flag} {value!r} points outside the temporary directory")
+@dataclass(frozen=True)
+class Refusal:
+    """A stated command goverify does not run, and why."""
+
+    stated: str
+    reason: str
+    not_run: bool  # True: it would run code (the output after it is not verified); False: refused as unsafe
+
+    def __str__(self) -> str:
+        return self.stated
+
+
+def _quote(arg: str) -> str:
+    name, eq, value = arg.partition("=")
+    if eq and name.startswith("-") and value and shlex.quote(value) != value:
+        return f'{name}="{value}"' if '"' not in value else shlex.quote(arg)
+    return shlex.quote(arg)
+
+
+def command_of_line(line: str) -> str | None:
+    """The command on a prompt line (`$ go build ...`, `F:\\hello>go build ...`, `-> % go build ...`, or a bare
+    `go build ...` as in a shell block), or None when the line states no go command."""
+    text = line.strip()
+    m = _COMMAND_START.search(text)
+    if not m:
+        return None
+    prompt = text[: m.start("command")]
+    if len(prompt) > 80 or not _PROMPT_END.search(prompt):
+        return None
+    return m.group("command").strip()
+
+
+def states_a_command(span: str) -> bool:
+    """An inline code span that states a command, not a bare mention (`go build`, `go tool compile`): it names a
+    subcommand and gives it at least one argument."""
+    text = span.strip()
+    m = _COMMAND_START.match(text) or _WRAPPED.search(text)  # `sh -c 'go build ...'`: stated, and refused
+    if not m:
+        return False
+    words = text[m.start():].replace("'", " ").replace('"', " ").split()
+    start = next(i for i, w in enumerate(words) if w in {"go", "Go"})
+    rest = words[start + 1:]
+    if rest[:2] == ["tool", "compile"]:
+        rest = rest[1:]
+    return len(rest) >= 2
+
+
+def parse_command(text: str) -> Command | Refusal:
+    """What goverify runs for a stated command, or why it does not run it."""
+    stated = re.sub(r"\\\n\s*", " ", text).strip()
+    try:
+        return _parse(stated)
+    except _Refuse as exc:
+        return Refusal(stated, exc.reason, exc.not_run)
+
+
+class _Refuse(Exception):
+    def __init__(self, reason: str, not_run: bool = False) -> None:
+        super().__init__(reason)
+        self.reason = reason
+        self.not_run = not_run
+
+
+def _parse(stated: str) -> Command:
+    command, grep = _split_pipes(stated)
+    bad = _shell_syntax(command)
+    if bad:
+        why = "it writes the output to a file" if bad == ">" else "goverify never runs a shell"
+        raise _Refuse(f"shell syntax {bad!r} ({why})")
+    try:
+        argv = shlex.split(command)
+    except ValueError as exc:
+        raise _Refuse(f"cannot parse it: {exc}") from exc
+    argv, env = _strip_prefixes(argv)
+    if len(argv) < 2 or argv[0] not in {"go", "Go"}:
+        raise _Refuse("only go commands are run")
+    argv[0] = "go"
+    sub = argv[1]
+    if sub == "tool":
+        return _tool(stated, argv, env, grep)
+    if sub in {"build", "vet"}:
+        args, files = _build_args(argv[2:], vet=sub == "vet")
+        return Command(stated, ("go", sub, *args), files, env, grep, sub)
+    if sub == "test":
+        return _test(stated, argv, env, grep)
+    if sub == "run":
+        return _run(stated, argv, env, grep)
+    if sub == "generate":
+        raise _Refuse("`go generate` runs the commands of //go:generate lines", not_run=True)
+    raise _Refuse(f"`go {sub}` is not a compile-only command (goverify runs go build, go vet, go tool compile, "
+                  "and go test or go run with -gcflags as a build)", not_run=True)
+
+
+def _shell_syntax(text: str) -> str | None:
+    """The first character a shell would act on, outside single quotes (`$` and backquotes act inside double
+    quotes too); None when there is none."""
+    quote = ""
+    for ch in text:
+        if quote == "'":
+            quote = "" if ch == "'" else quote
+        elif quote == '"' and ch == '"':
+            quote = ""
+        elif ch in "'\"" and not quote:
+            quote = ch
+        elif (not quote and _SHELL.match(ch)) or (quote and ch in "$`"):
+            return ch
+    return None
+
+
+def _split_pipes(text: str) -> tuple[str, Grep | None]:
+    """The command before `| grep PAT` (or `|& grep`, `2>&1 | grep`), and the grep."""
+    parts = re.split(r"\s*\|&?\s*(?=grep\b)", text)
+    command = re.sub(r"\s+2>&1\s*$", "", parts[0].strip())
+    grep = None
+    for part in parts[1:]:
+        if grep is not None:
+            raise _Refuse("more than one grep")
+        grep = _grep(part)
+    return command, grep
+
+
+def _grep(text: str) -> Grep:
+    try:
+        words = shlex.split(text)
+    except ValueError as exc:
+        raise _Refuse(f"cannot parse {text!r}: {exc}") from exc
+    invert = ignore_case = fixed = False
+    pattern = None
+    for word in words[1:]:
+        if pattern is None and word.startswith("-") and len(word) > 1:
+            for flag in word[1:]:
+                if flag not in "viEFe":
+                    raise _Refuse(f"grep flag -{flag} is not supported (use -v, -i, -E, -F)")
+                invert |= flag == "v"
+                ignore_case |= flag == "i"
+                fixed |= flag == "F"
+        elif pattern is None:
+            pattern = word
+        else:
+            raise _Refuse("grep reads its input, not files")
+    if not pattern:
+        raise _Refuse("grep needs a pattern")
+    try:
+        re.compile(pattern)
+    except re.error as exc:
+        if not fixed:
+            raise _Refuse(f"grep pattern {pattern!r}: {exc}") from exc
+    return Grep(pattern, invert, ignore_case, fixed)
+
+
+def _strip_prefixes(argv: list[str]) -> tuple[list[str], tuple[tuple[str, str], ...]]:
+    """Drop `docker run ... IMAGE`, `sudo`, `time`; keep GOOS/GOARCH as the run's environment."""
+    env: list[tuple[str, str]] = []
+    while argv:
+        first = argv[0]
+        if re.match(r"^[A-Za-z_]\w*=", first):
+            name, _, value = first.partition("=")
+            if name in _ENV_KEPT:
+                if not re.fullmatch(r"[\w.]+", value):
+                    raise _Refuse(f"environment value {first!r} is not allowed")
+                env.append((name, value))
+            elif (name, value) != ("CGO_ENABLED", "0"):  # goverify always builds with cgo off
+                raise _Refuse(f"environment assignments ({first}) are not allowed: only GOOS, GOARCH and their "
+                              "variants are kept")
+            argv = argv[1:]
+        elif first in {"sudo", "time", "command"}:
+            argv = argv[1:]
+        elif first in {"docker", "podman"} and len(argv) > 1 and argv[1] == "run":
+            argv = _after_image(argv[2:])
+        else:
+            break
+    return argv, tuple(env)
+
+
+def _after_image(args: list[str]) -> list[str]:
+    i = 0
+    while i < len(args) and args[i].startswith("-"):
+        flag = args[i].partition("=")[0]
+        i += 2 if flag in _DOCKER_VALUE and "=" not in args[i] else 1
+    if i >= len(args):
+        raise _Refuse("`docker run` without an image and a command")
+    return args[i + 1:]
+
+
+def _check_path(flag: str, value: str) -> None:
+    if (value.startswith(("/", "~")) and value != "/dev/null") or ".." in re.split(r"[/\\]", value):
+        raise _Refuse(f"{flag} {value!r} points outside the temporary directory")
 
 
 def _check_gcflags(value: str) -> None:
     flags = value.partition("=")[2] if re.match(r"^[\w./-]*=-", value) else value
-    for flag in shlex.split(flags):
-        if not _GC_FLAG.match(flag):
-            raise CommandError(f"compiler flag {flag!r} is not allowed (allowed: -m, -m=N, -l, -N, -S, -e, -d=...)")
-
-
-def parse_command(text: str) -> Command:
-    """Parse and check a command; raise CommandError saying why it is refused."""
-    text = text.strip()
-    bad = _SHELL.search(text)
-    if bad:
-        raise CommandError(f"refusing {text!r}: shell syntax {bad.group(0)!r} (goverify never runs a shell)")
     try:
-        argv = shlex.split(text)
+        words = shlex.split(flags)
     except ValueError as exc:
-        raise CommandError(f"cannot parse {text!r}: {exc}") from exc
-    if argv and "=" in argv[0]:
-        raise CommandError(f"refusing {text!r}: environment assignments ({argv[0]}) are not allowed")
-    if len(argv) < 2 or argv[0] != "go":
-        raise CommandError(f"refusing {text!r}: only `go build` and `go vet` are run")
-    if argv[1] not in _SUBCOMMANDS:
-        raise CommandError(
-            f"refusing {text!r}: `go {argv[1]}` is not allowed (it may run the example's code); "
-            "only `go build` and `go vet` are run"
-        )
+        raise _Refuse(f"cannot parse -gcflags {value!r}: {exc}") from exc
+    for flag in words:
+        if not _GC_FLAG.match(flag):
+            raise _Refuse(f"compiler flag {flag!r} is not allowed (allowed: -m, -m=N, -l, -N, -S, -e, -W, -d=...)")
+
+
+def _build_args(args: list[str], *, vet: bool = False, test: bool = False) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """Check go build/vet/test flags; return the arguments to keep and the .go files named."""
+    kept: list[str] = []
     files: list[str] = []
     packages: list[str] = []
-    i = 2
-    while i < len(argv):
-        arg = argv[i]
-        if arg.startswith("-"):
+    i = 0
+    while i < len(args):
+        arg = args[i]
+        if arg.startswith("-") and arg != "-":
             name, eq, value = arg.partition("=")
             name = "-" + name.lstrip("-")
             if name in _REFUSED_WHY:
-                raise CommandError(f"refusing {text!r}: flag {name} is not allowed ({_REFUSED_WHY[name]})")
-            if argv[1] == "vet":
+                raise _Refuse(f"flag {name} is not allowed ({_REFUSED_WHY[name]})")
+            if test and (name in _TEST_RUN_VALUE or name.startswith("-test.")):
+                i += 1 if eq or name.startswith("-test.") else 2
+                continue
+            if test and name in _TEST_RUN_BOOL:
+                i += 1
+                continue
+            if vet:
                 if not re.match(r"^-[a-z][\w.]*$", name) or (eq and not re.match(r"^[\w.,]*$", value)):
-                    raise CommandError(f"refusing {text!r}: vet flag {arg!r} is not allowed")
+                    raise _Refuse(f"vet flag {arg!r} is not allowed")
+                kept.append(arg)
             elif name in _BUILD_FLAGS_VALUE:
                 if not eq:
                     i += 1
-                    if i >= len(argv):
-                        raise CommandError(f"refusing {text!r}: flag {name} needs a value")
-                    value = argv[i]
+                    if i >= len(args):
+                        raise _Refuse(f"flag {name} needs a value")
+                    value = args[i]
                 if name == "-gcflags":
-                    try:
-                        _check_gcflags(value)
-                    except CommandError as exc:
-                        raise CommandError(f"refusing {text!r}: {exc}") from None
+                    _check_gcflags(value)
                 elif name in {"-o", "-pgo"}:
-                    _check_value_path(text, name, value)
-            elif name not in _BUILD_FLAGS_BOOL:
-                raise CommandError(f"refusing {text!r}: flag {name} is not allowed")
+                    _check_path(name, value)
+                kept.append(f"{name}={value}")
+            elif name in _BUILD_FLAGS_BOOL:
+                kept.append(name if not eq else f"{name}={value}")
+            else:
+                raise _Refuse(f"flag {name} is not allowed")
         elif arg.endswith(".go"):
-            _check_value_path(text, "file", arg)
+            _check_path("file", arg)
             files.append(arg)
+            kept.append(arg)
         else:
-            _check_value_path(text, "package", arg)
+            _check_path("package", arg)
             packages.append(arg)
+            kept.append(arg)
         i += 1
     if files and packages:
-        raise CommandError(f"refusing {text!r}: name either .go files or packages, not both")
+        raise _Refuse("name either .go files or packages, not both")
     if not files and any(p not in {".", "./..."} for p in packages):
-        raise CommandError(f"refusing {text!r}: only `.` and `./...` can be built as packages")
-    source_file = files[0] if files else "main.go"
-    return Command(text, tuple(argv), source_file, needs_module=not files)
+        raise _Refuse("only `.` and `./...` can be built as packages")
+    return tuple(kept), tuple(files)
+
+
+def _has_gcflags(args: list[str]) -> bool:
+    return any(a == "-gcflags" or a.startswith(("-gcflags=", "--gcflags")) for a in args)
+
+
+def _test(stated: str, argv: list[str], env: tuple, grep: Grep | None) -> Command:
+    if not _has_gcflags(argv[2:]):
+        raise _Refuse("`go test` without -gcflags runs the tests (with -gcflags=-m goverify compiles the test "
+                      "binary and compares its diagnostics)", not_run=True)
+    args, files = _build_args(argv[2:], test=True)
+    args = tuple(a for a in args if not a.startswith("-o="))
+    return Command(stated, ("go", "test", "-c", "-o", "/dev/null", *args), files, env, grep, "test")
+
+
+def _run(stated: str, argv: list[str], env: tuple, grep: Grep | None) -> Command:
+    rest = argv[2:]
+    end = next((i + 1 for i, a in enumerate(rest) if a.endswith(".go") and not a.startswith("-")), None)
+    if end is not None:
+        while end < len(rest) and rest[end].endswith(".go"):
+            end += 1
+        rest = rest[:end]  # what follows the files are the program's arguments
+    if not _has_gcflags(rest):
+        raise _Refuse("`go run` runs the example (goverify never runs code; with -gcflags=-m it compiles it and "
+                      "compares the diagnostics)", not_run=True)
+    args, files = _build_args(rest)
+    args = tuple(a for a in args if not a.startswith("-o="))
+    return Command(stated, ("go", "build", *args[: len(args) - len(files)], "-o", "/dev/null", *files), files, env,
+                   grep, "run")
+
+
+def _tool(stated: str, argv: list[str], env: tuple, grep: Grep | None) -> Command:
+    if len(argv) < 3 or argv[2] != "compile":
+        name = argv[2] if len(argv) > 2 else ""
+        raise _Refuse(f"`go tool {name}` is not a compile-only command (it needs what building or running the "
+                      "program produces)", not_run=True)
+    flags: list[str] = []
+    files: list[str] = []
+    args = argv[3:]
+    i = 0
+    while i < len(args):
+        arg = args[i]
+        name = arg.partition("=")[0]
+        if arg.endswith(".go") and not arg.startswith("-"):
+            _check_path("file", arg)
+            files.append(arg)
+        elif name in _TOOL_COMPILE_DROPPED:
+            i += 1 if "=" in arg or name in {"-pack", "-complete", "-std"} else 2
+            continue
+        elif _GC_FLAG.match(arg):
+            flags.append(arg)
+        else:
+            raise _Refuse(f"compiler flag {arg!r} is not allowed (allowed: -m, -m=N, -l, -N, -S, -e, -W, -d=...)")
+        i += 1
+    if not files:
+        raise _Refuse("`go tool compile` names no .go file")
+    gcflags = f"-gcflags={' '.join(flags)}" if flags else "-gcflags="
+    if all(f.endswith("_test.go") for f in files):
+        return Command(stated, ("go", "test", "-c", "-o", "/dev/null", gcflags, *files), tuple(files), env, grep,
+                       "compile")
+    return Command(stated, ("go", "build", gcflags, "-o", "/dev/null", *files), tuple(files), env, grep, "compile")

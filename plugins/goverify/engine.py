@@ -1,70 +1,69 @@
-"""The engine: pages in, verdicts out. Knows nothing of MkDocs; the plugin and the CLI are its two doors."""
+"""The engine: pages in, verdicts out. Knows nothing of MkDocs; the plugin and the CLI are its two doors.
+
+    scan (examples.py)  ->  run (every compile, scheduled here)  ->  check (check.py, pure)  ->  report / render
+
+`Engine.run` makes every compile a set of pages needs, in two rounds: first a probe of each fragment (Go code
+without a package clause) on its reference release, to fit the fragment's header; then every example on every
+release of the matrix with each command its page states, and the `-m=2` reasons run on the newest release.
+`Engine.check` is then a pure function of the pages and those runs.
+"""
 
 from __future__ import annotations
 
 import os
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from .cache import Cache
-from .check import Disagreement, ExampleVerdict, check_example, prose_disagreement, prose_verdict
-from .command import DEFAULT_COMMAND
-from .examples import Example, Page, Problem, scan_page
+from .check import PageVerdict, Plan, check_page, is_report, reference_release
+from .command import DEFAULT_COMMAND, Command
+from .errors import GoverifyError
+from .examples import Example, Page, scan_page
+from .findings import NotVerified
+from .fragments import Header, best_offset, conventional, header, probe
+from .output import DIAGNOSTIC, parse_output
 from .reasons import parse_reasons, reasons_job_parts
 from .runner import Job, Runner, RunResult
-from .toolchains import Toolchain, ToolchainError, resolve
+from .toolchains import Toolchain, resolve
 
 
 @dataclass
 class Settings:
-    """Everything that decides a verification, whichever door it came through."""
+    """Everything that decides a verification, whichever door it came through (config.py makes it)."""
 
-    root: Path  # paths in messages are relative to it; the cache lives under it
+    root: Path  # paths in messages are relative to it
     go_versions: list[str] = field(default_factory=lambda: ["default"])
     command: str = DEFAULT_COMMAND
     timeout: float = 60.0
     cache: bool = True
-    cache_dir: Path | None = None
+    cache_dir: Path | None = None  # default: <root>/.cache/goverify
+    gocache: Path | None = None  # Go's own build cache; default: <cache_dir>/gocache
     snippet_dirs: list[Path] = field(default_factory=list)
     jobs: int = 0  # parallel compiles; 0: one per core
     fix_hint: str = "goverify check --fix"
     reasons: bool = True  # compile with -m=2 to explain escapes (failure messages, expandable lines on the page)
-
-
-@dataclass
-class PageVerdict:
-    page: Page
-    examples: list[ExampleVerdict]
-    results: dict[int, dict[str, RunResult]]  # example index -> version -> run
-
-    @property
-    def problems(self) -> list[Problem]:
-        return self.page.problems
-
-    @property
-    def disagreements(self) -> list[Disagreement]:
-        found = [Disagreement(p.location, p.message) for p in self.page.problems]
-        for verdict in self.examples:
-            found.extend(verdict.disagreements)
-        return found
+    results: Path | None = None  # shard results to use instead of local toolchains
 
 
 class Engine:
-    """Holds the matrix of toolchains and the runner for one build (or one CLI run)."""
+    """Holds the matrix of toolchains, the runner and what is known of each page, for one build or CLI run."""
 
     def __init__(self, settings: Settings, toolchains: list[Toolchain] | None = None,
                  known: dict[str, RunResult] | None = None) -> None:
         self.settings = settings
-        cache_dir = settings.cache_dir or settings.root / ".cache" / "goverify"
-        self.cache_dir = cache_dir
+        self.cache_dir = settings.cache_dir or settings.root / ".cache" / "goverify"
+        if toolchains is None and settings.results is not None:
+            from .shards import load_shards
+
+            toolchains, known = load_shards(settings.root / settings.results)
         if toolchains is None:
             toolchains = self.resolve_toolchains()
         self.matrix = sorted(toolchains, key=lambda t: t.version.sort_key())
         self.warnings: list[str] = []
         self.runner = Runner(
-            Cache(cache_dir / "runs" if settings.cache else None),
-            Path(os.environ["GOVERIFY_GOCACHE"]) if os.environ.get("GOVERIFY_GOCACHE") else cache_dir / "gocache",
+            Cache(self.cache_dir / "runs" if settings.cache else None),
+            settings.gocache or self.cache_dir / "gocache",
             timeout=settings.timeout,
             workers=settings.jobs or max(1, os.cpu_count() or 1),
             known=known,
@@ -72,9 +71,9 @@ class Engine:
         )
         self.results: dict[str, RunResult] = {}
         self.report_written: Path | None = None  # the plugin writes one JSON report per build, not per language
-        # One build scans and checks each page twice (on_files, then to render it): the second time is free.
         self._scanned: dict[tuple[str, str, int], Page] = {}
-        self._checked: dict[int, tuple[Page, PageVerdict]] = {}
+        self._plans: dict[int, dict[int, Plan]] = {}  # id(page) -> example index -> plan
+        self._checked: dict[int, PageVerdict] = {}
 
     def resolve_toolchains(self) -> list[Toolchain]:
         found: dict[str, Toolchain] = {}
@@ -82,17 +81,18 @@ class Engine:
         for spec in self.settings.go_versions:
             try:
                 toolchain = resolve(spec, self.cache_dir / "toolchains.json")
-            except ToolchainError as exc:
-                errors.append(str(exc))
+            except GoverifyError as exc:
+                errors.append(exc.message)
                 continue
             found.setdefault(str(toolchain.version), toolchain)
         if errors:
-            raise ToolchainError("; ".join(errors))
+            raise GoverifyError("; ".join(errors))
         if not found:
-            raise ToolchainError("go_versions is empty")
+            raise GoverifyError("go_versions is empty")
         return list(found.values())
 
     def scan(self, text: str, path: str, line_offset: int = 0) -> Page:
+        """The examples of a page (scanned once per build, whichever door asks)."""
         page = self._scanned.get((text, path, line_offset))
         if page is None:
             page = self._scanned[text, path, line_offset] = scan_page(
@@ -101,83 +101,137 @@ class Engine:
             )
         return page
 
-    def jobs(self, pages: Iterable[Page]) -> list[Job]:
-        """Every example on every release, and (for the page's expandable reasons) its `-m=2` run on the newest."""
+    # --- running ---------------------------------------------------------------------------------------------
+
+    def run(self, pages: Iterable[Page]) -> int:
+        """Every compile these pages need, in parallel; return how many ran (not cached, not known)."""
+        pages = [p for p in pages if id(p) not in self._plans]
+        before = self.runner.ran
+        probes = {}
+        for page in pages:
+            for example in page.examples:
+                job = self._probe_job(example)
+                if job is not None:
+                    probes[id(page), example.index] = job
+        self._run_jobs(probes.values())
+        for page in pages:
+            self._plans[id(page)] = {e.index: self._plan(e, probes.get((id(page), e.index))) for e in page.examples}
+        jobs = [job for page in pages for example in page.examples for job in self.jobs(example, self.plan(page,
+                                                                                                          example))]
+        self._run_jobs(jobs)
+        return self.runner.ran - before
+
+    def made(self, pages: Iterable[Page]) -> list[Job]:
+        """Every job `run` made for these pages: fragment probes, runs, reasons (what a shard keeps)."""
         jobs = []
         for page in pages:
             for example in page.examples:
-                if example.command is None:
-                    continue
-                jobs.extend(Job(example.source, example.command, toolchain) for toolchain in self.matrix)
-                if self.settings.reasons:
-                    job = self.reasons_job(example, self.matrix[-1])
-                    if job is not None:
-                        jobs.append(job)
+                probe_job = self._probe_job(example)
+                if probe_job is not None:
+                    jobs.append(probe_job)
+                jobs.extend(self.jobs(example, self.plan(page, example)))
         return jobs
 
-    @staticmethod
-    def reasons_job(example: Example, toolchain: Toolchain) -> Job | None:
-        parts = reasons_job_parts(example.source, example.command) if example.command else None
-        return Job(parts[0], parts[1], toolchain) if parts else None
-
-    def reasons(self, example: Example) -> Callable[[str], dict[tuple[int, int], list[str]]]:
-        """reasons(version): the `-m=2` data flow by position, compiled (and cached) on first use."""
-
-        def get(version: str) -> dict[tuple[int, int], list[str]]:
-            toolchain = next((t for t in self.matrix if str(t.version) == version), None)
-            job = self.reasons_job(example, toolchain) if toolchain else None
-            if job is None or not self.settings.reasons:
-                return {}
-            if job.key not in self.results:
-                self.results.update(self.runner.run_all([job]))
-            run = self.results.get(job.key)
-            return parse_reasons(run.output, job.command.source_file) if run else {}
-
-        return get
-
-    def run(self, pages: Iterable[Page]) -> int:
-        """Compile every example of these pages on every release, in parallel; return how many ran."""
-        before = self.runner.ran
-        # Not those known already (pages an earlier language of this build shares).
-        todo = [job for job in self.jobs(pages) if job.key not in self.results]
+    def _run_jobs(self, jobs: Iterable[Job]) -> None:
+        todo = [job for job in jobs if job.key not in self.results]
         self.results.update(self.runner.run_all(todo))
-        return self.runner.ran - before
+
+    def plan(self, page: Page, example: Example) -> Plan:
+        return self._plans[id(page)][example.index]
+
+    def jobs(self, example: Example, plan: Plan) -> list[Job]:
+        """Each command of the example on every release, and its `-m=2` reasons run on the newest."""
+        jobs = [Job(plan.source, command, toolchain, example.file)
+                for command in plan.commands for toolchain in self.matrix]
+        if self.settings.reasons and plan.commands:
+            reasons = self._reasons_job(example, plan)
+            if reasons is not None:
+                jobs.append(reasons)
+        return jobs
+
+    def _reasons_job(self, example: Example, plan: Plan) -> Job | None:
+        parts = reasons_job_parts(plan.source, plan.commands[0])
+        return Job(parts[0], parts[1], self.matrix[-1], example.file) if parts else None
+
+    def _reference(self, example: Example) -> Toolchain | None:
+        checked = [block for block in example.outputs if block.checked]
+        return reference_release(checked[0], self.matrix) if checked else self.matrix[-1]
+
+    def _probe_job(self, example: Example) -> Job | None:
+        """A fragment with output is compiled first with a one-line header, to find where its lines fall."""
+        command = example.command.command
+        if not example.fragment or command is None or not self._written(example):
+            return None
+        reference = self._reference(example)
+        if reference is None:
+            return None
+        return Job(probe(example.source).text + example.source, command, reference, example.file)
+
+    @staticmethod
+    def _written(example: Example):
+        return [line.diagnostic for block in example.outputs if block.checked for line in block.lines
+                if line.kind == DIAGNOSTIC and line.diagnostic and line.diagnostic.file == example.base]
+
+    def _plan(self, example: Example, probe_job: Job | None) -> Plan:
+        commands = _commands(example)
+        if not example.fragment:
+            return Plan(example.source, None, commands)
+        if probe_job is None:  # claims only, or output for another file: the conventional header
+            fitted = conventional(example.source)
+            return Plan(fitted.text + example.source, fitted, commands)
+        run = self.results.get(probe_job.key)
+        command = probe_job.command
+        unfit = None
+        fitted: Header | None = None
+        if run is not None and not run.timed_out:
+            printed = [d for d in parse_output(command.filter(run.output))[0] if d.file == example.base]
+            reports = [d for d in printed if is_report(d.message)]
+            offset = best_offset(self._written(example), reports, loose=True)
+            release = str(probe_job.toolchain.version)
+            if len(reports) < len(printed):
+                pass  # it does not compile: checking says so, with the compiler's errors
+            elif offset is None:
+                unfit = NotVerified(example.location, "fragment-fit", command.text, release=release)
+            elif offset + 1 < 1:
+                unfit = NotVerified(example.location, "fragment-fit", command.text, release=release,
+                                    detail=str(offset + 1))
+            else:
+                fitted = header(example.source, offset + 1)
+        fitted = fitted or header(example.source, 1)
+        return Plan(fitted.text + example.source, fitted, commands, unfit)
+
+    # --- checking -----------------------------------------------------------------------------------------------
 
     def check(self, page: Page) -> PageVerdict:
+        """The verdicts of a page whose compiles `run` made (a pure function of the page and those runs)."""
         seen = self._checked.get(id(page))
-        if seen is not None and seen[0] is page:
-            return seen[1]
-        missing = [job for job in self.jobs([page]) if job.key not in self.results]
-        if missing:
-            self.results.update(self.runner.run_all(missing))
-        verdicts = []
-        results: dict[int, dict[str, RunResult]] = {}
+        if seen is not None and seen.page is page:
+            return seen
+        plans = self._plans.get(id(page))
+        if plans is None:
+            raise GoverifyError(f"{page.path}: checked before it was run")
+        results: dict[tuple[int, Command, str], RunResult] = {}
+        reasons: dict[int, dict[tuple[int, int], tuple[str, ...]]] = {}
         for example in page.examples:
-            if example.command is None:
-                continue
-            runs = {
-                str(t.version): self.results[job.key]
-                for t in self.matrix
-                if (job := Job(example.source, example.command, t)).key in self.results
-            }
-            results[example.index] = runs
-            reasons = self.reasons(example)
-            verdict = check_example(example, self.matrix, runs, f"{self.settings.fix_hint} {page.path}", reasons)
-            for bound in page.prose:
-                if bound.example == example.index:
-                    prose = prose_verdict(bound, example, self.matrix, runs)
-                    verdict.prose.append(prose)
-                    problem = prose_disagreement(prose, self.matrix, reasons)
-                    if problem:
-                        verdict.disagreements.append(problem)
-            if self.settings.reasons and runs:
-                verdict.reasons = reasons(str(self.matrix[-1].version))
-            unrun = [str(t.version) for t in self.matrix if str(t.version) not in runs]
-            if unrun:  # only shard toolchains (never run here) can lack a result
-                verdict.disagreements.insert(0, Disagreement(
-                    example.location,
-                    f"no result for this example on Go {', '.join(unrun)} in the shard results: its source or "
-                    "command changed since they were made; re-run `goverify verify --go VERSION --results DIR`"))
-            verdicts.append(verdict)
-        self._checked[id(page)] = (page, PageVerdict(page, verdicts, results))
-        return self._checked[id(page)][1]
+            plan = plans[example.index]
+            for command in plan.commands:
+                for toolchain in self.matrix:
+                    run = self.results.get(Job(plan.source, command, toolchain, example.file).key)
+                    if run is not None:
+                        results[example.index, command, str(toolchain.version)] = run
+            job = self._reasons_job(example, plan) if self.settings.reasons and plan.commands else None
+            run = self.results.get(job.key) if job else None
+            if run is not None:
+                reasons[example.index] = parse_reasons(run.output, example.base)
+        verdict = check_page(page, plans, results, reasons, self.matrix, f"{self.settings.fix_hint} {page.path}")
+        self._checked[id(page)] = verdict
+        return verdict
+
+
+def _commands(example: Example) -> tuple[Command, ...]:
+    """The example's own command first, then any other command its checked output blocks state."""
+    found: list[Command] = []
+    for command in [example.command.command, *(b.command.command for b in example.outputs if b.checked)]:
+        if command is not None and command not in found:
+            found.append(command)
+    return tuple(found)

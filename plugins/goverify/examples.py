@@ -1,47 +1,74 @@
-"""From a Markdown page to its Go examples: code (with snippets), command, output block and claims."""
+"""From a Markdown page to its Go examples, read the way a person reads the page.
+
+1. Each fenced block is one of: a Go **example** (a ```go, ```golang, ```Go or { .go } fence, or an untagged
+   fence whose code starts with `package`); a Go **fragment** (Go code without a package clause); an **output
+   block** (compiler output, whatever its label; output pasted at the end of a Go fence is split off); a
+   **command block** (prompt lines such as `$ go build ...`, maybe with what the program printed); or other.
+2. An output block belongs to the example before it (up to the next example). A fragment is an example when
+   output or comment claims come with it (goverify then fits a header to it); one that repeats lines of the
+   example before it is a re-listing, not compiled.
+3. The **command** of an output block is what the article states, nearest first: the prompt line at its top, a
+   command line in a block between the example (or the previous output block) and it, an inline code span stating a
+   command in the prose between them, the command of the example's previous output block; then the fence's
+   `command=` option, the page's last stated command, the plugin's default. A bare `go build` in a sentence states
+   nothing.
+"""
 
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 
 from .claims import Claim, comment_claims
-from .command import DEFAULT_COMMAND, Command, CommandError, parse_command
-from .prose import HINT_WORDS, ProseClaim, ProseError, find_prose_claims
-from .scan import Fence, find_fences, inline_code_spans, line_of, line_starts
+from .command import DEFAULT_COMMAND, Command, Refusal, parse_command, states_a_command
+from .errors import GoverifyError, Location
+from .findings import NotVerified, Skipped
+from .output import BLANK, DIAGNOSTIC, ELISION, HEADER, OTHER, PROMPT, WrittenLine, block_files, read_block
+from .prose import BoundProse, bind_prose
+from .scan import Fence, blank_fences, find_fences, inline_code_spans, line_of, line_starts
+from .snippets import include
 
-_SNIPPET = re.compile(r"""^\s*-{1,}8<-{1,}\s+(["'])(?P<path>[^"']+)\1\s*$""")
-_POSITIONED = re.compile(r"^\.?/?[\w./-]+\.go:\d+(?::\d+)?: ")
+GO_LANGS = {"go", "golang"}
+SHELL_LANGS = {"", "bash", "sh", "shell", "console", "zsh", "shell-session", "sh-session", "text", "plain",
+               "plaintext", "txt", "cmd", "bat", "powershell", "ps1", "terminal", "output", "log"}
+# Options goverify reads from a fence's info string and removes before the page is rendered.
+OPTIONS = ("command", "goverify", "go")
 _PACKAGE = re.compile(r"^package\s+\w+")
 # `import "C"` (alone or in an import block): cgo, which a build with CGO_ENABLED=0 silently leaves out.
 _CGO = re.compile(r'^[ \t]*(?:import[ \t]+)?"C"[ \t]*(?://.*)?$', re.M)
-# An inline span stating a go command: `go ...`, or one wrapped in environment assignments or another program
-# (`GOFLAGS=... go build`, `sh -c 'go build'`), which parse_command then refuses rather than goverify ignoring it.
-_COMMAND_SPAN = re.compile(r"^(?:[A-Za-z_]\w*=\S*\s+)*go\s|(?:^|[\s'\"(;&|])go\s+(?:build|vet|run|test|generate)\b")
-# Options goverify reads from a fence's info string and removes before the page is rendered.
-OPTIONS = ("command", "goverify", "go")
+_NUMBERED = re.compile(r"^\s*\d+[ \t:|]")
 
 
-@dataclass(frozen=True, order=True)
-class Location:
-    """A line a reader can open: `docs/index.md:42`."""
+@dataclass(frozen=True)
+class Stated:
+    """A command as the article states it, where, and what goverify makes of it."""
 
-    path: str
-    line: int  # 1-based
+    text: str
+    location: Location
+    origin: str  # prompt | block | prose | previous | fence | page | default
+    parsed: Command | Refusal
 
-    def __str__(self) -> str:
-        return f"{self.path}:{self.line}"
+    @property
+    def command(self) -> Command | None:
+        return self.parsed if isinstance(self.parsed, Command) else None
 
 
 @dataclass
 class OutputBlock:
-    """A hand-written block of compiler output that follows an example."""
+    """A hand-written block of compiler output and the command it states."""
 
-    fence: Fence
-    location: Location
-    text: str
-    version: str | None  # the Go release it speaks for (fence option go="1.24"); None: the newest
+    location: Location  # the opening fence, or the first pasted line
+    lines: list[WrittenLine]
+    locations: list[Location]  # of each line
+    command: Stated
+    release: str | None  # the Go release it speaks for (fence option go="1.24"); None: the newest
+    fence: Fence | None  # None: pasted at the end of the example's own fence
+    span: tuple[int, int]  # offsets in the page of the lines it consists of
+    checked: bool = True  # False: not verified (another file, a command goverify does not run)
+
+    def line_location(self, line: WrittenLine) -> Location:
+        return self.locations[line.index]
 
 
 @dataclass
@@ -51,40 +78,26 @@ class Example:
     index: int  # 1-based ordinal among the page's examples
     fence: Fence
     location: Location  # the opening fence
-    source: str
+    source: str  # the Go code (output pasted at the end of the fence removed)
     lines: list[Location]  # where each line of `source` comes from (the page, or a snippet file)
-    command: Command | None
-    command_location: Location
-    output: OutputBlock | None
+    fragment: bool  # no package clause: goverify adds a header before compiling
+    command: Stated  # what the claims are checked with (and what the page shows when there is no output)
+    file: str  # the file the example is written to (relative, as the command names it)
+    outputs: list[OutputBlock] = field(default_factory=list)
     claims: list[Claim] = field(default_factory=list)
 
-    def claim_location(self, claim: Claim) -> Location:
-        return self.lines[claim.line - 1] if 0 < claim.line <= len(self.lines) else self.location
+    def location_of(self, line: int) -> Location:
+        """The Markdown (or snippet) line of a line of `source` (1-based); the fence when out of range."""
+        return self.lines[line - 1] if 0 < line <= len(self.lines) else self.location
+
+    @property
+    def base(self) -> str:
+        return PurePosixPath(self.file).name
 
     @property
     def snippet(self) -> str | None:
         paths = {loc.path for loc in self.lines}
         return next(iter(paths)) if len(paths) == 1 and self.location.path not in paths else None
-
-
-@dataclass(frozen=True)
-class Problem:
-    """Something on the page that stops an example from being verified at all."""
-
-    location: Location
-    message: str
-
-    def __str__(self) -> str:
-        return f"{self.location}: {self.message}"
-
-
-@dataclass(frozen=True)
-class BoundProse:
-    """A prose claim, where it is, and the example it speaks about."""
-
-    claim: ProseClaim
-    location: Location
-    example: int  # 1-based index among the page's examples
 
 
 @dataclass
@@ -94,19 +107,11 @@ class Page:
     path: str
     text: str
     examples: list[Example]
-    not_compiled: list[tuple[Location, str]]
-    problems: list[Problem]
-    fences: list[Fence]
+    skipped: list[Skipped]
+    problems: list[GoverifyError]
+    not_verified: list[NotVerified]
     prose: list[BoundProse] = field(default_factory=list)
     hints: list[Location] = field(default_factory=list)  # escape talk beside code, but no claim
-
-
-def looks_like_output(body: str) -> bool:
-    """Go tool output: a `# package` header or `file.go:L:C: message` lines."""
-    lines = [line.strip() for line in body.splitlines() if line.strip()]
-    if not lines:
-        return False
-    return lines[0].startswith("# ") or any(_POSITIONED.match(line) for line in lines)
 
 
 def starts_with_package(source: str) -> bool:
@@ -125,40 +130,70 @@ def starts_with_package(source: str) -> bool:
     return False
 
 
-def _resolve_snippets(
-    fence: Fence, page_path: str, first_line: int, snippet_dirs: list[Path], root: Path | None
-) -> tuple[str, list[Location], Problem | None]:
-    """The code of a fence with `--8<-- "file"` lines replaced by the files, and each line's origin."""
-    out: list[str] = []
-    where: list[Location] = []
-    for i, line in enumerate(fence.body[:-1].split("\n") if fence.body else []):  # the fence's own lines
-        m = _SNIPPET.match(line)
-        if not m:
-            out.append(line)
-            where.append(Location(page_path, first_line + i))
-            continue
-        name = m.group("path")
-        found = next((d / name for d in snippet_dirs if (d / name).is_file()), None)
-        if found is None:
-            searched = ", ".join(str(d) for d in snippet_dirs) or "."
-            return "", [], Problem(Location(page_path, first_line + i),
-                                   f"snippet {name!r} not found (searched {searched})")
-        try:
-            content = found.read_text(encoding="utf-8-sig")
-        except (OSError, UnicodeDecodeError) as exc:
-            return "", [], Problem(Location(page_path, first_line + i), f"snippet {name!r} unreadable: {exc}")
-        shown = _display(found, root)
-        for j, snippet_line in enumerate(content.replace("\r\n", "\n").splitlines()):
-            out.append(snippet_line)
-            where.append(Location(shown, j + 1))
-    return "\n".join(out) + "\n", where, None
+# --- blocks -----------------------------------------------------------------------------------------------------
+
+EXAMPLE, FRAGMENT, OUTPUT, COMMANDS, OTHER_BLOCK = "example", "fragment", "output", "commands", "other"
 
 
-def _display(path: Path, root: Path | None) -> str:
-    try:
-        return str(path.resolve().relative_to(root.resolve())) if root else str(path)
-    except ValueError:
-        return str(path)
+@dataclass
+class _Block:
+    fence: Fence
+    kind: str
+    lines: list[WrittenLine]  # read as output/commands (for Go code: its pasted output, if any)
+    code: list[str] = field(default_factory=list)  # Go code lines (examples and fragments)
+
+
+def _classify(fence: Fence) -> _Block:
+    body_lines = fence.body[:-1].split("\n") if fence.body else []
+    if fence.lang in GO_LANGS or (fence.lang == "" and starts_with_package(fence.body)):
+        code, pasted = _split_pasted(body_lines)
+        if not any(line.strip() for line in code):
+            return _Block(fence, OUTPUT, read_block(fence.body))
+        kind = EXAMPLE if starts_with_package("\n".join(code)) else FRAGMENT
+        return _Block(fence, kind, pasted, code)
+    lines = read_block(fence.body)
+    kinds = {line.kind for line in lines}
+    if DIAGNOSTIC in kinds or (HEADER in kinds and kinds <= {HEADER, ELISION, PROMPT, BLANK}):
+        return _Block(fence, OUTPUT, lines)
+    if PROMPT in kinds and fence.lang in SHELL_LANGS:
+        return _Block(fence, COMMANDS, lines)
+    return _Block(fence, OTHER_BLOCK, lines)
+
+
+def _split_pasted(lines: list[str]) -> tuple[list[str], list[WrittenLine]]:
+    """Go code, and compiler output pasted after it in the same fence (trailing prompt, header, positioned and
+    elision lines, at least one positioned)."""
+    read = read_block("\n".join(lines) + "\n")
+    cut = len(read)
+    while cut and read[cut - 1].kind in {DIAGNOSTIC, HEADER, PROMPT, ELISION, BLANK}:
+        cut -= 1
+    # a prompt line is one line of its own or several joined by continuations: never split one
+    while cut < len(read) and read[cut].kind == PROMPT and cut and read[cut - 1].kind == PROMPT \
+            and read[cut - 1].command == read[cut].command:
+        cut += 1
+    while cut < len(read) and read[cut].kind == BLANK:
+        cut += 1
+    pasted = read[cut:]
+    if not any(line.kind == DIAGNOSTIC for line in pasted):
+        return lines, []
+    first = read[cut].index
+    code = lines[:first]
+    while code and not code[-1].strip():
+        code.pop()
+    return code, pasted
+
+
+def _is_relisting(code: list[str], source: str) -> bool:
+    """Every line of `code` is a line of `source` (spacing aside, a leading `16 ` line number removed)."""
+    shown = [line.strip() for line in code if line.strip()]
+    if shown and all(_NUMBERED.match(line) for line in shown):
+        shown = [_NUMBERED.sub("", line).strip() for line in shown]
+    known = {line.strip() for line in source.splitlines() if line.strip()}
+    shown = [line for line in shown if line not in {"}", "{", ")", "...", "…"}]
+    return bool(shown) and all(line in known for line in shown)
+
+
+# --- the page ---------------------------------------------------------------------------------------------------
 
 
 def scan_page(
@@ -170,123 +205,288 @@ def scan_page(
     snippet_dirs: list[Path] | None = None,
     root: Path | None = None,
 ) -> Page:
-    """Find the examples of one page. `line_offset` is the number of lines before `text` in the file
-    (front matter that MkDocs strips), so that every location is a line of the file on disk."""
+    """Find the examples of one page. `line_offset` is the number of lines before `text` in the file (front
+    matter that MkDocs strips), so that every location is a line of the file on disk."""
     text = text.lstrip("\ufeff")
-    fences = find_fences(text)
-    starts = line_starts(text)
-    snippet_dirs = snippet_dirs or []
-    examples: list[Example] = []
-    not_compiled: list[tuple[Location, str]] = []
-    problems: list[Problem] = []
+    return _Reader(text, path, line_offset, default_command, snippet_dirs or [], root).read()
 
-    def here(line0: int) -> Location:
-        return Location(path, line_offset + line0 + 1)
 
-    candidates: list[tuple[int, str, list[Location]]] = []  # (fence index, source, line map)
-    for index, fence in enumerate(fences):
-        if fence.lang != "go":
-            continue
-        source, where, problem = _resolve_snippets(fence, path, line_offset + fence.body_line + 1, snippet_dirs, root)
-        if problem:
-            problems.append(problem)
-            continue
-        if not fence.closed:
-            problems.append(Problem(here(fence.line), "unclosed code fence: the example runs to the end of the page"))
-            continue
-        if not starts_with_package(source):
-            if not looks_like_output(source):
-                not_compiled.append((here(fence.line), "not compiled: no package clause"))
-            continue
+class _Reader:
+    def __init__(self, text: str, path: str, line_offset: int, default_command: str, snippet_dirs: list[Path],
+                 root: Path | None) -> None:
+        self.text = text
+        self.path = path
+        self.line_offset = line_offset
+        self.default_command = default_command
+        self.snippet_dirs = snippet_dirs
+        self.root = root
+        self.starts = line_starts(text)
+        self.fences = find_fences(text)
+        self.blocks = [_classify(f) for f in self.fences]
+        self.prose = blank_fences(text, 0, len(text), self.fences)
+        self.examples: list[Example] = []
+        self.skipped: list[Skipped] = []
+        self.problems: list[GoverifyError] = []
+        self.not_verified: list[NotVerified] = []
+        self.page_command: Stated | None = None  # the last command stated for an output block
+
+    def here(self, line0: int) -> Location:
+        return Location(self.path, self.line_offset + line0 + 1)
+
+    def at(self, offset: int) -> Location:
+        return self.here(line_of(self.starts, offset))
+
+    def read(self) -> Page:
+        current: Example | None = None
+        after = 0  # offset after which stated commands count for the next output block
+        previous: Stated | None = None  # the command of the current example's last output block
+        for n, block in enumerate(self.blocks):
+            fence = block.fence
+            if block.kind in {EXAMPLE, FRAGMENT}:
+                example = self._example(n, block, current)
+                if example is None:
+                    continue
+                current, after, previous = example, fence.end, None
+                pasted = [line for line in block.lines]
+                if pasted:
+                    first = self._pasted_offset(block)
+                    lines = read_block("\n".join(line.text for line in pasted) + "\n")
+                    first_line = line_of(self.starts, first)
+                    locations = [self.here(first_line + i) for i in range(len(lines))]
+                    stated = self._stated_for(lines, locations, fence.end, fence.end, current, previous)
+                    current.outputs.append(OutputBlock(locations[0], lines, locations, stated, None, None,
+                                                       (first, self._body_end(fence))))
+                    previous = stated
+                continue
+            if block.kind == OUTPUT:
+                locations = [self.here(fence.body_line + i) for i in range(len(block.lines))]
+                if current is None:
+                    self.not_verified.append(NotVerified(self.here(fence.line), "no-example"))
+                    continue
+                stated = self._stated_for(block.lines, locations, after, fence.start, current, previous)
+                current.outputs.append(OutputBlock(self.here(fence.line), block.lines, locations, stated,
+                                                   fence.options.get("go"), fence, (fence.start, fence.end)))
+                after, previous = fence.end, stated
+                self._program_output(block.lines, locations, stated)
+            elif block.kind == COMMANDS:
+                self._command_block(block)
+        self._finish()
+        prose, hints = bind_prose(self.prose, self.starts, self.examples, self.here, self.problems)
+        return Page(self.path, self.text, self.examples, self.skipped, self.problems, self.not_verified, prose, hints)
+
+    # -- examples --
+
+    def _example(self, n: int, block: _Block, current: Example | None) -> Example | None:
+        fence = block.fence
+        where = self.here(fence.line)
         if fence.options.get("goverify") == "skip":
-            not_compiled.append((here(fence.line), "not compiled: goverify=skip"))
-            continue
-        if _CGO.search(source):
-            problems.append(Problem(here(fence.line), 'example imports "C" (cgo), which goverify cannot compile: it '
-                                    "builds with CGO_ENABLED=0 (mark the fence goverify=skip to show it unverified)"))
-            continue
-        candidates.append((index, source, where))
-
-    for n, (index, source, where) in enumerate(candidates):
-        fence = fences[index]
-        limit = fences[candidates[n + 1][0]].start if n + 1 < len(candidates) else len(text)
-        output: OutputBlock | None = None
-        for later in fences[index + 1 :]:
-            if later.start >= limit:
-                break
-            if later.closed and looks_like_output(later.body) and not starts_with_package(later.body):
-                output = OutputBlock(later, here(later.line), later.body, later.options.get("go"))
-                break
-        # The command: an inline `go ...` span in the prose up to the output block, else the fence's option.
-        prose_end = output.fence.start if output else limit
-        command_text, command_at = default_command, here(fence.line)
-        spans = [
-            (offset, code) for offset, code in inline_code_spans(_blank_fences(text, fence.end, prose_end, fences))
-            if _COMMAND_SPAN.search(code)
-        ]
-        if output and spans:
-            offset, command_text = spans[-1]
-            command_at = here(line_of(starts, fence.end + offset))
-        elif "command" in fence.options:
-            command_text = fence.options["command"]
-        command: Command | None = None
+            self.skipped.append(Skipped(where, "skip-option"))
+            return None
+        if not fence.closed:
+            self.problems.append(GoverifyError("unclosed code fence: the example runs to the end of the page",
+                                               where, 1))
+            return None
         try:
-            command = parse_command(command_text)
-        except CommandError as exc:
-            problems.append(Problem(command_at, str(exc)))
-        examples.append(
-            Example(
-                index=len(examples) + 1,
-                fence=fence,
-                location=here(fence.line),
-                source=source,
-                lines=where,
-                command=command,
-                command_location=command_at,
-                output=output,
-                claims=comment_claims(source),
-            )
-        )
-    prose, hints = _prose_claims(text, starts, fences, examples, here, problems)
-    return Page(path, text, examples, not_compiled, problems, fences, prose, hints)
+            code, lines = include(block.code, self.here(fence.body_line), self.snippet_dirs, self.root)
+        except GoverifyError as exc:
+            self.problems.append(exc)
+            return None
+        source = "\n".join(code) + "\n"
+        fragment = block.kind == FRAGMENT and not starts_with_package(source)
+        if fragment:
+            has_output = bool(block.lines) or self._output_follows(n)
+            if current is not None and (has_output or comment_claims(source)) and _is_relisting(code,
+                                                                                                 current.source):
+                self.skipped.append(Skipped(where, "relisting", current.index))
+                return None
+            if not has_output and not comment_claims(source):
+                self.skipped.append(Skipped(where, "no-package"))
+                return None
+        if _CGO.search(source):
+            self.problems.append(GoverifyError(
+                'example imports "C" (cgo), which goverify cannot compile: it builds with CGO_ENABLED=0 (mark the '
+                "fence goverify=skip to show it unverified)", where, 1))
+            return None
+        # Until its own output says otherwise: the command the page states before it (or the default).
+        placeholder = self._fallback_at(fence.options, where)
+        example = Example(len(self.examples) + 1, fence, where, source, lines, fragment, placeholder, "main.go")
+        example.claims = comment_claims(source)
+        self.examples.append(example)
+        return example
+
+    def _output_follows(self, n: int) -> bool:
+        """An output block comes after block `n` before the next Go block."""
+        for block in self.blocks[n + 1:]:
+            if block.kind == OUTPUT:
+                return True
+            if block.kind in {EXAMPLE, FRAGMENT}:
+                return False
+        return False
+
+    def _pasted_offset(self, block: _Block) -> int:
+        return self.starts[block.fence.body_line + block.lines[0].index]
+
+    def _body_end(self, fence: Fence) -> int:
+        """Offset of the fence's closing line."""
+        closing = line_of(self.starts, max(fence.start, fence.end - 1))
+        return self.starts[closing] if fence.closed else fence.end
+
+    # -- commands --
+
+    def _stated_for(self, lines: list[WrittenLine], locations: list[Location], after: int, before: int,
+                    example: Example, previous: Stated | None) -> Stated:
+        """The command an output block states, nearest first."""
+        own = next((line for line in lines if line.kind == PROMPT), None)
+        if own is not None and not any(x.kind == DIAGNOSTIC for x in lines[: own.index]):
+            return self._state(own.command, locations[own.index], "prompt")
+        in_blocks = [(b, line) for b in self.blocks if b.kind in {COMMANDS, OUTPUT}
+                     and after <= b.fence.start and b.fence.end <= before for line in _command_lines(b.lines)]
+        if in_blocks:
+            block, line = in_blocks[-1]
+            return self._state(line.command, self.here(block.fence.body_line + line.index), "block")
+        spans = [(offset, code) for offset, code in inline_code_spans(self.prose[after:before])
+                 if states_a_command(code)]
+        if spans:
+            offset, code = spans[-1]
+            return self._state(code, self.at(after + offset), "prose")
+        if previous is not None:
+            return Stated(previous.text, previous.location, "previous", previous.parsed)
+        return self._fallback(example)
+
+    def _state(self, text: str, where: Location, origin: str) -> Stated:
+        stated = Stated(text, where, origin, parse_command(text))
+        if stated.command is not None:
+            self.page_command = stated
+        return stated
+
+    def _fallback(self, example: Example) -> Stated:
+        return self._fallback_at(example.fence.options, example.location)
+
+    def _fallback_at(self, options: dict[str, str], where: Location) -> Stated:
+        """The fence option, the page's last stated command, the plugin's default."""
+        if "command" in options:
+            return Stated(options["command"], where, "fence", parse_command(options["command"]))
+        if self.page_command is not None:
+            page = self.page_command
+            return Stated(page.text, page.location, "page", page.parsed)
+        return Stated(self.default_command, where, "default", parse_command(self.default_command))
+
+    def _command_block(self, block: _Block) -> None:
+        """A block of commands with no compiler output: what they printed is not verified when goverify does not
+        run them, or when it is the program's own output."""
+        for line in _command_lines(block.lines):
+            stated = Stated(line.command, self.here(block.fence.body_line + line.index), "block",
+                            parse_command(line.command))
+            after = block.lines[line.index + 1:]
+            end = next((i for i, x in enumerate(after) if x.kind == PROMPT and x.command != line.command), len(after))
+            printed = [x for x in after[:end] if x.kind == OTHER
+                       or (x.kind not in {PROMPT, BLANK} and isinstance(stated.parsed, Refusal))]
+            if printed:
+                self._not_verified_output(stated)
+
+    def _program_output(self, lines: list[WrittenLine], locations: list[Location], stated: Stated) -> None:
+        """An output block that also shows what the program printed (`go run -gcflags=-m`): that part is not
+        verified."""
+        if isinstance(stated.parsed, Refusal):
+            return
+        if any(line.kind == OTHER for line in lines) and stated.parsed.subcommand in {"run", "test"}:
+            self.not_verified.append(NotVerified(stated.location, "program-output", stated.text))
+
+    def _not_verified_output(self, stated: Stated) -> None:
+        if isinstance(stated.parsed, Refusal):
+            if stated.parsed.not_run:
+                self.not_verified.append(NotVerified(stated.location, "runs-code", stated.text, stated.parsed.reason))
+            return  # a refused command that nothing depends on: nothing to verify
+        self.not_verified.append(NotVerified(stated.location, "program-output", stated.text))
+
+    # -- after the walk --
+
+    def _finish(self) -> None:
+        """Each example's command and file name; output blocks goverify cannot check; spans stating a command that
+        goverify does not run, followed by what it printed."""
+        for example in self.examples:
+            runnable = [block.command for block in example.outputs if block.command.command is not None]
+            if runnable:
+                example.command = runnable[0]
+            elif not example.outputs and isinstance(example.command.parsed, Refusal):
+                self._refused(example.command)
+            example.file = _file_name(example)
+            # A command stated for another example names that example's file: this one keeps its own name.
+            example.command = _own_file(example.command, example.file)
+            for block in example.outputs:
+                block.command = _own_file(block.command, example.file)
+            for block in example.outputs:
+                if isinstance(block.command.parsed, Refusal):
+                    block.checked = False
+                    self._refused(block.command)
+                    continue
+                named = [f for f in block_files(block.lines) if f != "<autogenerated>"
+                         and not f.startswith("_testmain")]
+                if named and example.base not in named:
+                    block.checked = False
+                    self.not_verified.append(NotVerified(block.location, "other-file", block.command.text,
+                                                         file=named[0], example_file=example.file))
+        self._unrun_spans()
+
+    def _refused(self, stated: Stated) -> None:
+        """A stated command goverify does not run: not verified when it would run code, else refused."""
+        parsed = stated.parsed
+        assert isinstance(parsed, Refusal)
+        if parsed.not_run:
+            found = NotVerified(stated.location, "runs-code", stated.text, parsed.reason)
+            if found not in self.not_verified:
+                self.not_verified.append(found)
+        else:
+            error = GoverifyError(f"refusing {stated.text!r}: {parsed.reason}", stated.location, 1)
+            if error not in self.problems:
+                self.problems.append(error)
+
+    def _unrun_spans(self) -> None:
+        """`Run it with `go run main.go`:` and a block after it: that block is not verified, said at the span."""
+        bound = {block.command.location for e in self.examples for block in e.outputs}
+        for offset, code in inline_code_spans(self.prose):
+            if not states_a_command(code):
+                continue
+            parsed = parse_command(code)
+            if not isinstance(parsed, Refusal) or not parsed.not_run:
+                continue
+            where = self.at(offset)
+            if where in bound:
+                continue
+            following = next((b for b in self.blocks if b.fence.start > offset), None)
+            between = self.prose[offset:following.fence.start] if following else ""
+            if following is not None and following.kind in {OUTPUT, COMMANDS, OTHER_BLOCK} \
+                    and not any(states_a_command(c) for _, c in inline_code_spans(between)[1:]) \
+                    and not any(b.kind in {EXAMPLE, FRAGMENT} and offset < b.fence.start < following.fence.start
+                                for b in self.blocks):
+                self.not_verified.append(NotVerified(where, "runs-code", code, parsed.reason))
 
 
-def _prose_claims(text, starts, fences, examples, here, problems) -> tuple[list[BoundProse], list[Location]]:
-    prose_text = _blank_fences(text, 0, len(text), fences)
-    bound: list[BoundProse] = []
-    claimed_lines = set()
-    for item in find_prose_claims(prose_text):
-        line0 = line_of(starts, getattr(item, "offset", 0))
-        claimed_lines.add(line0)
-        if isinstance(item, ProseError):
-            problems.append(Problem(here(line0), str(item)))
-            continue
-        before = [e for e in examples if e.fence.start < item.offset]
-        index = item.example if item.example is not None else (before[-1].index if before else None)
-        if index is None or not 1 <= index <= len(examples):
-            problems.append(Problem(here(line0), f"prose claim {item.describe()} has no example to speak about "
-                                    + ("before it" if item.example is None else f"(example={item.example})")))
-            continue
-        bound.append(BoundProse(item, here(line0), index))
-    hints = []
-    for offset, code in inline_code_spans(prose_text):
-        line0 = line_of(starts, offset)
-        if line0 in claimed_lines or not examples:
-            continue
-        line = prose_text[starts[line0]: starts[line0 + 1] if line0 + 1 < len(starts) else len(prose_text)]
-        if HINT_WORDS.search(line) and not code.startswith("go "):
-            claimed_lines.add(line0)
-            hints.append(here(line0))
-    return bound, hints
+def _command_lines(lines: list[WrittenLine]) -> list[WrittenLine]:
+    """The first line of each command in a block (not its continuation lines)."""
+    return [line for line in lines if line.kind == PROMPT and line.command
+            and not (line.index and lines[line.index - 1].kind == PROMPT
+                     and lines[line.index - 1].command == line.command)]
 
 
-def _blank_fences(text: str, start: int, end: int, fences: list[Fence]) -> str:
-    """The prose of text[start:end], with fenced blocks inside it blanked out (offsets kept)."""
-    chunk = list(text[start:end])
-    for fence in fences:
-        if fence.end <= start or fence.start >= end:
-            continue
-        for i in range(max(fence.start, start), min(fence.end, end)):
-            if chunk[i - start] != "\n":
-                chunk[i - start] = " "
-    return "".join(chunk)
+def _own_file(stated: Stated, file: str) -> Stated:
+    command = stated.command
+    if stated.origin != "page" or command is None or not command.files or command.files == (file,):
+        return stated
+    return Stated(stated.text, stated.location, stated.origin, command.renamed(file))
+
+
+def _file_name(example: Example) -> str:
+    """The file the example is written to: the one its commands name, else the one its output names, else main.go
+    (a test command needs a `_test.go` name). A command inherited from another example does not name it."""
+    commands = [s.command for s in [example.command, *(b.command for b in example.outputs)] if s.origin != "page"]
+    named = next((c.files[0] for c in commands if c is not None and c.files), None)
+    if named is None:
+        named = next((f for b in example.outputs for f in block_files(b.lines)
+                      if f != "<autogenerated>" and not f.startswith("_testmain")), "main.go")
+    name = str(PurePosixPath(named.replace("\\", "/")))
+    testing = any(s.command is not None and s.command.is_test
+                  for s in [example.command, *(b.command for b in example.outputs)])
+    if testing and not name.endswith("_test.go"):
+        name = name[: -len(".go")] + "_test.go"
+    return name

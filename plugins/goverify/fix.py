@@ -1,10 +1,14 @@
-"""`goverify check --fix`: rewrite stale output blocks, and claims the compiler now words differently.
+"""`goverify check --fix`: rewrite what the compiler now prints differently, and nothing else.
 
-Only fenced output blocks and `//` claim comments are touched, never prose. Output blocks take the reference
-release's real output (fence, label and indentation kept). A failing claim is rewritten when, at the spot where
-it held (or on its own line), the failing releases report another message: a claim that holds on no release is
-replaced; one that holds on some gets version scopes (`X (go1.21–1.24); Y (go1.25+)`). Claims are rewritten
-only with `--yes`, after asking on a terminal, or shown with `--dry-run`.
+Never destructive:
+- an output block is touched only when a line of it is no longer printed, and only that line: it becomes the line
+  the compiler prints there now (with the output of the command the block states, in the author's path style and
+  line offset), or goes when the compiler prints nothing like it there. The prompt line, headers, `...`, notes,
+  every line still printed, and the author's choice of which lines to show are kept;
+- a failing `//` claim is rewritten when, at the spot where it held (or on its own line), the failing releases
+  report another message: one that holds on no release is replaced; one that holds on some gets version scopes
+  (`X (go1.21–1.24); Y (go1.25+)`). Claims only with `--yes`, after asking on a terminal, or shown with `--dry-run`;
+- prose is never touched.
 """
 
 from __future__ import annotations
@@ -14,112 +18,123 @@ import re
 import sys
 from typing import TYPE_CHECKING, TextIO
 
-from .check import ClaimVerdict, diagnostics_of, reference_toolchain
-from .diagnostics import function_spans, span_of
-from .examples import Example
-from .runner import RunResult
+from .check import ClaimVerdict, ExampleVerdict
+from .claims import function_spans, span_of
+from .errors import EXIT_DISAGREES, EXIT_OK
+from .output import DIAGNOSTIC, Diagnostic, kind_of, parse_output
+from .snippets import read_text
 from .versions import scope_text
 
 if TYPE_CHECKING:
-    from .engine import Engine, PageVerdict
+    from .check import OutputVerdict, PageVerdict
+    from .engine import Engine
+
+def block_rewrite(output: OutputVerdict, verdict: ExampleVerdict) -> dict[int, list[str]]:
+    """The new text of each line of a block that changes (by 1-based file line): [] deletes it."""
+    block = output.block
+    command = block.command.command
+    assert command is not None
+    run = verdict.runs_of(command).get(output.release)
+    if run is None or not output.missing:
+        return {}
+    printed = parse_output(command.filter(run.output))[0]
+    shown = {line.diagnostic.key(-output.offset) + (line.diagnostic.line - output.offset,)
+             for line in block.lines if line.diagnostic}
+    used: set[tuple] = set()
+    missing = {m.location.line for m in output.missing}
+    edits: dict[int, list[str]] = {}
+    for line in block.lines:
+        location = block.line_location(line)
+        if line.kind != DIAGNOSTIC or location.line not in missing or line.diagnostic is None:
+            continue
+        w = line.diagnostic
+        here = [p for p in printed if p.file == w.file and p.line == w.line - output.offset
+                and (*p.key(), p.line) not in shown and (*p.key(), p.line) not in used]
+        same = [p for p in here if kind_of(p.message) == kind_of(w.message)]
+        for p in same:
+            used.add((*p.key(), p.line))
+        indent = block.fence.indent if block.fence else verdict.example.fence.indent
+        edits[location.line] = [indent + _in_author_style(p, w, output.offset) for p in same]
+    return edits
 
 
-def claim_rewrite(example: Example, verdict: ClaimVerdict, runs: dict[str, RunResult],
-                  matrix: list[str]) -> str | None:
+def _in_author_style(printed: Diagnostic, written: Diagnostic, offset: int) -> str:
+    """A printed line with the author's path and line offset: `./docs/ex6/main.go:24:9: int32(4096) escapes...`."""
+    rest = printed.text[len(printed.path) + 1:]  # "8:9: message"
+    number, _, tail = rest.partition(":")
+    return f"{written.path}:{int(number) + offset}:{tail}"
+
+
+def claim_rewrite(verdict: ExampleVerdict, claim: ClaimVerdict, matrix: list[str]) -> str | None:
     """The comment text that would make a failing claim true on every release, or None."""
-    claim = verdict.claim
-    span = span_of(function_spans(example.source), claim.line)
-    spot: tuple[int, int] | None = None
-    for version in verdict.holds:
-        found = [d for d in diagnostics_of(example, runs[version]) if d.message == claim.message
-                 and (d.line == claim.line or span[0] <= d.line <= span[1])]
+    c = claim.claim
+    shift = verdict.plan.shift
+    line = c.line + shift
+    span = span_of(function_spans(verdict.plan.source), line)
+    runs = verdict.runs_of(verdict.command)
+    base = verdict.example.base
+
+    def diagnostics(version: str) -> list[Diagnostic]:
+        return [d for d in parse_output(runs[version].output)[0] if d.file == base]
+
+    spot: tuple[int, int | None] | None = None
+    for version in claim.holds:
+        found = [d for d in diagnostics(version) if d.message == c.message and span[0] <= d.line <= span[1]]
         if found:
-            best = min(found, key=lambda d: abs(d.line - claim.line))
-            spot = (best.line, best.column)
+            best = min(found, key=lambda d: abs(d.line - line))
+            spot = best.position
             break
     said: dict[str, list[str]] = {}
-    for version in verdict.fails:
-        diagnostics = diagnostics_of(example, runs[version])
-        if spot:
-            at = [d for d in diagnostics if (d.line, d.column) == spot]
-        else:
-            at = [d for d in diagnostics if d.line == claim.line]
+    for version in claim.fails:
+        at = [d for d in diagnostics(version) if (d.position == spot if spot else d.line == line)]
         if len(at) != 1:
             return None
         said.setdefault(at[0].message, []).append(version)
     if not said:
         return None
-    if not verdict.holds and len(said) == 1:
-        message = next(iter(said))
-        return message + (f" {claim.scope}" if claim.scope else "")
+    if not claim.holds and len(said) == 1:
+        return next(iter(said)) + (f" {c.scope}" if c.scope else "")
     parts = []
-    if verdict.holds:
-        parts.append(f"{claim.message} ({scope_text(list(verdict.holds), matrix)})")
+    if claim.holds:
+        parts.append(f"{c.message} ({scope_text(list(claim.holds), matrix)})")
     parts += [f"{message} ({scope_text(versions, matrix)})" for message, versions in said.items()]
     return "; ".join(parts)
-
-
-def _body_span(text: str, start: int, end: int) -> tuple[int, int]:
-    """Offsets of a fence's body: after its opening line, up to its closing line."""
-    body_start = text.index("\n", start) + 1
-    closing = text.rstrip("\n") if end >= len(text) else text[:end].rstrip("\n")
-    return body_start, closing.rfind("\n") + 1
 
 
 def fix_pages(engine: Engine, verdicts: list[PageVerdict], *, dry_run: bool, assume_yes: bool,
               out: TextIO) -> int:
     root = engine.settings.root
     matrix = [str(t.version) for t in engine.matrix]
-    edits: dict[str, list[tuple[int, int, str]]] = {}
-    texts: dict[str, str] = {}
-
-    def text_of(path: str) -> str:
-        if path not in texts:
-            texts[path] = (root / path).read_text(encoding="utf-8-sig").replace("\r\n", "\n")
-        return texts[path]
-
+    line_edits: dict[str, dict[int, list[str]]] = {}
+    claim_edits: dict[str, list[tuple[int, str, str]]] = {}
     claims_skipped = 0
     for page in verdicts:
         for verdict in page.examples:
-            example = verdict.example
-            runs = page.results.get(example.index, {})
-            if example.output is not None:
-                reference = reference_toolchain(example, engine.matrix)
-                run = runs.get(str(reference.version)) if reference else None
-                written = [line.strip() for line in example.output.text.splitlines() if line.strip()]
-                if run is not None and written != [line.strip() for line in run.output.splitlines() if line.strip()]:
-                    fence = example.output.fence
-                    text = text_of(page.page.path)
-                    start, end = _body_span(text, fence.start, fence.end)
-                    body = "".join(f"{fence.indent}{line}\n" for line in run.output.rstrip("\n").splitlines())
-                    edits.setdefault(page.page.path, []).append((start, end, body))
-            for claim_verdict in verdict.claims:
-                if not claim_verdict.fails:
+            for output in verdict.outputs:
+                edits = block_rewrite(output, verdict)
+                if edits:
+                    line_edits.setdefault(output.block.location.path, {}).update(edits)
+            for claim in verdict.claims:
+                if not claim.fails:
                     continue
-                new = claim_rewrite(example, claim_verdict, runs, matrix)
+                new = claim_rewrite(verdict, claim, matrix)
                 if new is None:
                     continue
-                if not (dry_run or assume_yes or _ask(claim_verdict, new)):
+                if not (dry_run or assume_yes or _ask(claim, new)):
                     claims_skipped += 1
                     continue
-                location = claim_verdict.location
-                text = text_of(location.path)
-                line_start = 0
-                for _ in range(location.line - 1):
-                    line_start = text.index("\n", line_start) + 1
-                line_end = text.find("\n", line_start)
-                line = text[line_start: len(text) if line_end < 0 else line_end]
-                claim = claim_verdict.claim
-                old = re.escape(claim.message) + (r"\s*" + re.escape(claim.scope.text) if claim.scope else "")
-                m = re.search(old, line)
-                if m:
-                    edits.setdefault(location.path, []).append((line_start + m.start(), line_start + m.end(), new))
+                c = claim.claim
+                old = re.escape(c.message) + (r"\s*" + re.escape(c.scope.text) if c.scope else "")
+                claim_edits.setdefault(claim.location.path, []).append((claim.location.line, old, new))
     changed = 0
-    for path, items in sorted(edits.items()):
-        before = text_of(path)
-        after = before
-        for start, end, new in sorted(set(items), reverse=True):
-            after = after[:start] + new + after[end:]
+    for path in sorted(set(line_edits) | set(claim_edits)):
+        before = read_text(root / path)
+        lines = before.split("\n")
+        for number, old, new in claim_edits.get(path, []):
+            lines[number - 1] = re.sub(old, lambda _m, new=new: new, lines[number - 1], count=1)
+        for number in sorted(line_edits.get(path, {}), reverse=True):
+            lines[number - 1: number] = line_edits[path][number]
+        after = "\n".join(lines)
         if after == before:
             continue
         changed += 1
@@ -135,11 +150,11 @@ def fix_pages(engine: Engine, verdicts: list[PageVerdict], *, dry_run: bool, ass
         out.write(f"goverify: {claims_skipped} claim(s) not rewritten: add --yes, or see them with --dry-run\n")
     verb = "would change" if dry_run else "changed"
     out.write(f"goverify: {verb} {changed} file(s)\n")
-    return 1 if dry_run and changed else 0
+    return EXIT_DISAGREES if dry_run and changed else EXIT_OK
 
 
-def _ask(verdict: ClaimVerdict, new: str) -> bool:
+def _ask(claim: ClaimVerdict, new: str) -> bool:
     if not sys.stdin.isatty():
         return False
-    answer = input(f"{verdict.location}: rewrite claim \"{verdict.claim.message}\" as \"{new}\"? [y/N] ")
+    answer = input(f"{claim.location}: rewrite claim \"{claim.claim.message}\" as \"{new}\"? [y/N] ")
     return answer.strip().lower() in {"y", "yes"}

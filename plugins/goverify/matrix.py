@@ -1,13 +1,18 @@
-"""The release matrix page: every example × every Go release, whether its claims hold, where output changed."""
+"""The release matrix page: every example × every Go release, whether what the page says holds, where output
+changed; generated in each language of the site (mkdocs-static-i18n's suffix layout)."""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
-from .render import group_runs
+from .render import changes, group_runs
 
 if TYPE_CHECKING:
-    from .engine import Engine, PageVerdict
+    from mkdocs.structure.files import File
+
+    from .check import PageVerdict
+    from .engine import Engine
 
 TEXT = {
     "en": {
@@ -37,8 +42,8 @@ def _text(language: str | None) -> dict[str, str]:
     return TEXT.get((language or "en").split("-")[0].split("_")[0].lower(), TEXT["en"])
 
 
-def matrix_markdown(engine: Engine, verdicts: list[PageVerdict], language: str | None,
-                    docs_prefix: str = "docs/", page_filter=None) -> str:
+def matrix_markdown(engine: Engine, verdicts: list[PageVerdict], language: str | None, docs_prefix: str = "docs/",
+                    page_filter=None) -> str:
     t = _text(language)
     versions = [str(tc.version) for tc in engine.matrix]
     lines = [f"# {t['title']}", "", t["intro"], ""]
@@ -51,12 +56,7 @@ def matrix_markdown(engine: Engine, verdicts: list[PageVerdict], language: str |
             continue
         for verdict in page.examples:
             example = verdict.example
-            runs = page.results.get(example.index, {})
-            failing = {v for d in verdict.claims for v in d.fails}
-            if verdict.output and verdict.output.missing:
-                failing.add(verdict.output.version)
-            for d in verdict.disagreements:
-                failing.update(v for v in versions if f"Go {v}" in d.summary)
+            runs = verdict.runs_of(verdict.command)
             cells = []
             previous = None
             for v in versions:
@@ -64,7 +64,7 @@ def matrix_markdown(engine: Engine, verdicts: list[PageVerdict], language: str |
                 if run is None:
                     cells.append("–")
                     continue
-                mark = "✗" if v in failing else "✓"
+                mark = "✗" if v in verdict.failing else "✓"
                 if previous is not None and (previous.output, previous.returncode) != (run.output, run.returncode):
                     mark += " Δ"
                 cells.append(mark)
@@ -75,15 +75,67 @@ def matrix_markdown(engine: Engine, verdicts: list[PageVerdict], language: str |
             lines.append(f"| {label} | {len(example.claims)} | " + " | ".join(cells) + " |")
             rows += 1
             groups = group_runs(runs)
-            if len(groups) > 1:
-                from .render import changes
-
-                for before, after in zip(groups, groups[1:], strict=False):
-                    for change in changes(before.run, after.run):
-                        changes_lines.append(f"- {page_link} #{example.index}, Go {after.versions[0].minor_name}: "
-                                             f"`{change}`")
+            for before, after in zip(groups, groups[1:], strict=False):
+                for change in changes(before.run, after.run):
+                    changes_lines.append(f"- {page_link} #{example.index}, Go {after.versions[0].minor_name}: "
+                                         f"`{change}`")
     if not rows:
         lines.append(f"| {t['none']} | | " + " | ".join("" for _ in versions) + " |")
     if changes_lines:
         lines += ["", f"## {t['changed']}", "", *changes_lines]
     return "\n".join(lines) + "\n"
+
+
+def matrix_file(config: Any, engine: Engine, verdicts: list[PageVerdict], name: str) -> File:
+    """The matrix page of the language being built, as a generated MkDocs file (with what mkdocs-static-i18n's
+    language switcher reads, when that plugin is used)."""
+    from mkdocs.structure.files import File
+
+    from .snippets import display_path
+
+    docs = display_path(Path(config.docs_dir), engine.settings.root) + "/"
+    i18n = config.plugins.get("i18n")
+    languages = _i18n_languages(config)
+    current = getattr(i18n, "current_language", None) if i18n else None
+    language = current or config.theme.get("language") or "en"
+    default = next((lang for lang, is_default in languages if is_default), language)
+    others = {lang for lang, is_default in languages if not is_default}
+
+    def mine(path: str) -> bool:
+        parts = path.rsplit(".", 2)
+        suffix = parts[1] if len(parts) == 3 and parts[1] in others else None
+        return suffix == (None if language == default else language)
+
+    file = File.generated(config, name, content=matrix_markdown(engine, verdicts, language, docs, mine))
+    if current is None:
+        return file
+    if current != default:
+        file.dest_uri = f"{current}/{file.dest_uri}"
+        file.url = file._get_url(config.use_directory_urls)
+    alternates = {}
+    for lang, is_default in languages:
+        alternate = File.generated(config, name, content="")
+        if not is_default:
+            alternate.dest_uri = f"{lang}/{alternate.dest_uri}"
+            alternate.url = alternate._get_url(config.use_directory_urls)
+        alternates[lang] = file if lang == current else alternate
+    file.alternates = alternates
+    file.locale = current
+    file.locale_alternate_of = current
+    file.localization = None if current == default else current
+    file.norm_src_uri = name
+    return file
+
+
+def _i18n_languages(config: Any) -> list[tuple[str, bool]]:
+    """(locale, is default) of mkdocs-static-i18n's languages, if that plugin is used."""
+    plugin = config.plugins.get("i18n")
+    if plugin is None:
+        return []
+    languages = []
+    for entry in getattr(plugin.config, "languages", []) or []:
+        locale = entry.get("locale") if isinstance(entry, dict) else getattr(entry, "locale", None)
+        default = entry.get("default") if isinstance(entry, dict) else getattr(entry, "default", False)
+        if locale:
+            languages.append((str(locale), bool(default)))
+    return languages

@@ -9,9 +9,10 @@ from __future__ import annotations
 
 import re
 
-from .check import Disagreement
 from .claims import strip_comments
-from .examples import Page
+from .errors import GoverifyError, Location
+from .examples import Example, Page
+from .findings import Problem
 
 _SUFFIX = re.compile(r"^(?P<stem>.+)\.(?P<lang>[a-z]{2}(?:[_-][A-Za-z]{2,4})?)\.md$")
 
@@ -27,22 +28,26 @@ def pairs(pages: list[Page]) -> list[tuple[Page, Page]]:
     return found
 
 
-def _claims(example) -> list[tuple[int, str, str]]:
+def _claims(example: Example) -> list[tuple[int, str, str]]:
     return [(c.line, c.message, str(c.scope or "")) for c in example.claims]
 
 
-def check_parity(original: Page, translation: Page) -> list[Disagreement]:
-    problems: list[Disagreement] = []
+def _problem(location: Location, message: str, detail: list[str] | None = None) -> Problem:
+    return Problem(GoverifyError(message, location, 1), tuple(detail or ()))
+
+
+def check_parity(original: Page, translation: Page) -> list[Problem]:
+    problems: list[Problem] = []
     if len(original.examples) != len(translation.examples):
-        problems.append(Disagreement(
-            translation.examples[0].location if translation.examples else _first(translation),
+        problems.append(_problem(
+            translation.examples[0].location if translation.examples else Location(translation.path, 1),
             f"translation has {len(translation.examples)} Go examples, its original {original.path} has "
             f"{len(original.examples)}: the examples must be the same"))
     for mine, theirs in zip(translation.examples, original.examples, strict=False):
         if strip_comments(mine.source) != strip_comments(theirs.source):
             a, b = strip_comments(mine.source).splitlines(), strip_comments(theirs.source).splitlines()
             at = next((i for i, (x, y) in enumerate(zip(a, b, strict=False)) if x != y), min(len(a), len(b)))
-            problems.append(Disagreement(
+            problems.append(_problem(
                 mine.location,
                 f"example {mine.index} differs from the original's at {theirs.location} (code line {at + 1}, "
                 "comments aside)",
@@ -51,15 +56,9 @@ def check_parity(original: Page, translation: Page) -> list[Disagreement]:
         elif _claims(mine) != _claims(theirs):
             only_mine = sorted(set(_claims(mine)) - set(_claims(theirs)))
             only_theirs = sorted(set(_claims(theirs)) - set(_claims(mine)))
-            problems.append(Disagreement(
+            problems.append(_problem(
                 mine.location,
                 f"example {mine.index} claims differ from the original's at {theirs.location}",
                 [*(f"only in the original (line {n}): {msg} {scope}".rstrip() for n, msg, scope in only_theirs),
                  *(f"only in the translation (line {n}): {msg} {scope}".rstrip() for n, msg, scope in only_mine)]))
     return problems
-
-
-def _first(page: Page):
-    from .examples import Location
-
-    return Location(page.path, 1)

@@ -17,15 +17,23 @@ import re
 from dataclasses import dataclass
 
 from .claims import Scope, parse_scope
-from .scan import _INLINE_CODE, find_fences
+from .errors import GoverifyError, Location
+from .scan import INLINE_CODE, blank_fences, find_fences, inline_code_spans, line_of
 
 _ATTRS = re.compile(r"""\{(?:[^{}"'\n]|"[^"\n]*"|'[^'\n]*')*\}""")  # braces may sit inside quotes
 _TOKEN = re.compile(r"""(?P<neg>!?)(?P<key>[\w-]+)(?:=(?:"(?P<dq>[^"]*)"|'(?P<sq>[^']*)'|(?P<bare>[^\s}]+)))?""")
 _DIRECTIVES = {"escapes", "claim"}
 
 
-class ProseError(ValueError):
-    """A prose claim that cannot be read."""
+@dataclass(frozen=True)
+class ProseError:
+    """A prose claim that cannot be read: where its code span starts, and why."""
+
+    offset: int
+    message: str
+
+    def __str__(self) -> str:
+        return self.message
 
 
 @dataclass(frozen=True)
@@ -55,7 +63,7 @@ class ProseClaim:
 def find_prose_claims(prose: str) -> list[ProseClaim | ProseError]:
     """Prose claims in text whose fenced blocks are already blanked out (offsets preserved)."""
     found: list[ProseClaim | ProseError] = []
-    for span in _INLINE_CODE.finditer(prose):  # left to right, so `a`：`b`{ ... } binds to `b`
+    for span in INLINE_CODE.finditer(prose):  # left to right, so `a`：`b`{ ... } binds to `b`
         a = _ATTRS.match(prose, span.end())
         if not a:
             continue
@@ -69,44 +77,86 @@ def find_prose_claims(prose: str) -> list[ProseClaim | ProseError]:
                                    if t.group("sq") is not None else t.group("bare")) for t in tokens}
         negative = any(t.group("neg") for t in tokens if t.group("key") in _DIRECTIVES)
         unknown = keys - _DIRECTIVES - {"of", "go", "example"}
-        try:
-            if unknown:
-                raise ProseError(f"unknown prose-claim directive(s) {', '.join(sorted(unknown))} in {whole}")
-            if "claim" in keys and not values.get("claim"):
-                raise ProseError(f'claim= needs a diagnostic, e.g. claim="a does not escape", in {whole}')
-            scope = None
-            if values.get("go"):
-                text = values["go"].strip()
-                scope, used = parse_scope(f"({text if text.lower().startswith('go') else 'go' + text})")
-                if scope is None:
-                    raise ProseError(f'cannot read the version scope go="{values["go"]}" (write go="1.25+" or '
-                                     f'go="1.21–1.24") in {whole}')
-            example = None
-            if values.get("example"):
-                if not str(values["example"]).isdigit():
-                    raise ProseError(f"example= takes the number of an example on this page, in {whole}")
-                example = int(values["example"])
-            code = span.group(2).strip()
-            found.append(ProseClaim(
-                offset=span.start(), attrs_start=a.start(), attrs_end=a.end(), code=code,
-                subject=(values.get("of") or code).strip(), negative=negative,
-                message=values.get("claim") or None, scope=scope, example=example))
-        except ProseError as exc:
-            exc.offset = span.start()  # type: ignore[attr-defined]
-            found.append(exc)
+        if unknown:
+            found.append(ProseError(span.start(), f"unknown prose-claim directive(s) {', '.join(sorted(unknown))} "
+                                                  f"in {whole}"))
+            continue
+        if "claim" in keys and not values.get("claim"):
+            found.append(ProseError(span.start(), 'claim= needs a diagnostic, e.g. claim="a does not escape", in '
+                                                  f"{whole}"))
+            continue
+        scope = None
+        if values.get("go"):
+            text = values["go"].strip()
+            scope, _ = parse_scope(f"({text if text.lower().startswith('go') else 'go' + text})")
+            if scope is None:
+                found.append(ProseError(span.start(), f'cannot read the version scope go="{values["go"]}" (write '
+                                                      f'go="1.25+" or go="1.21–1.24") in {whole}'))
+                continue
+        example = None
+        if values.get("example"):
+            if not str(values["example"]).isdigit():
+                found.append(ProseError(span.start(), f"example= takes the number of an example on this page, in "
+                                                      f"{whole}"))
+                continue
+            example = int(values["example"])
+        code = span.group(2).strip()
+        found.append(ProseClaim(
+            offset=span.start(), attrs_start=a.start(), attrs_end=a.end(), code=code,
+            subject=(values.get("of") or code).strip(), negative=negative,
+            message=values.get("claim") or None, scope=scope, example=example))
     return found
 
 
 def strip_prose_claims(text: str) -> str:
     """The page without its prose-claim braces (for builds with verification turned off)."""
-    prose = list(text)
-    for fence in find_fences(text):
-        prose[fence.start: fence.end] = " " * (fence.end - fence.start)
+    prose = blank_fences(text, 0, len(text), find_fences(text))
     out = text
-    for claim in sorted((c for c in find_prose_claims("".join(prose)) if isinstance(c, ProseClaim)),
+    for claim in sorted((c for c in find_prose_claims(prose) if isinstance(c, ProseClaim)),
                         key=lambda c: c.attrs_start, reverse=True):
         out = out[: claim.attrs_start] + out[claim.attrs_end:]
     return out
 
 
 HINT_WORDS = re.compile(r"逃逸|escap|heap|堆上|堆中")
+
+
+@dataclass(frozen=True)
+class BoundProse:
+    """A prose claim, where it is, and the example it speaks about."""
+
+    claim: ProseClaim
+    location: Location
+    example: int  # 1-based index among the page's examples
+
+
+def bind_prose(prose_text, starts, examples, here, problems: list[GoverifyError]) -> tuple[list[BoundProse],
+                                                                                          list[Location]]:
+    """Each prose claim bound to its example (the nearest one before it, or `example=N`), and the hints: sentences
+    that speak of escaping beside inline code but carry no claim. Unreadable claims go to `problems`."""
+    bound: list[BoundProse] = []
+    claimed_lines = set()
+    for item in find_prose_claims(prose_text):
+        line0 = line_of(starts, item.offset)
+        claimed_lines.add(line0)
+        if isinstance(item, ProseError):
+            problems.append(GoverifyError(item.message, here(line0), 1))
+            continue
+        before = [e for e in examples if e.fence.start < item.offset]
+        index = item.example if item.example is not None else (before[-1].index if before else None)
+        if index is None or not 1 <= index <= len(examples):
+            problems.append(GoverifyError(f"prose claim {item.describe()} has no example to speak about "
+                                          + ("before it" if item.example is None else f"(example={item.example})"),
+                                          here(line0), 1))
+            continue
+        bound.append(BoundProse(item, here(line0), index))
+    hints = []
+    for offset, code in inline_code_spans(prose_text):
+        line0 = line_of(starts, offset)
+        if line0 in claimed_lines or not examples:
+            continue
+        line = prose_text[starts[line0]: starts[line0 + 1] if line0 + 1 < len(starts) else len(prose_text)]
+        if HINT_WORDS.search(line) and not code.startswith("go "):
+            claimed_lines.add(line0)
+            hints.append(here(line0))
+    return bound, hints

@@ -9,14 +9,15 @@ from __future__ import annotations
 import re
 
 from .command import Command
-from .diagnostics import normalize_file
+from .output import parse_line
 
-_POSITION = re.compile(r"^(?P<file>\.?/?[^\s:]+\.go):(?P<line>\d+):(?P<col>\d+): (?P<rest>.*)$")
 _PACKAGE = re.compile(r"^(\s*package\s+)main\b", re.M)
 
 
 def reasons_job_parts(source: str, command: Command) -> tuple[str, Command] | None:
     """(source, command) of the `-m=2` run, or None when the command does not ask for `-m`."""
+    if command.argv[1] == "vet":
+        return None
     argv = list(command.argv)
     changed = False
     for i, arg in enumerate(argv):
@@ -36,20 +37,19 @@ def reasons_job_parts(source: str, command: Command) -> tuple[str, Command] | No
     if not changed:
         return None
     argv = [a for a in argv if a not in {"-o", "/dev/null"}]
-    renamed = _PACKAGE.sub(r"\1goverifyreasons", source, count=1)
-    text = " ".join(argv)
-    return renamed, Command(f"{text}  (-m=2)", tuple(argv), command.source_file, command.needs_module)
+    renamed = _PACKAGE.sub(r"\1goverifyreasons", source, count=1) if command.argv[1] == "build" else source
+    return renamed, Command(f"{command.stated}  (-m=2)", tuple(argv), command.files, command.env, None,
+                            command.subcommand)
 
 
-def parse_reasons(output: str, source_file: str) -> dict[tuple[int, int], list[str]]:
-    """(line, column) -> the `flow:`/`from` lines the compiler printed for that position."""
-    name = normalize_file(source_file)
+def parse_reasons(output: str, file: str) -> dict[tuple[int, int], tuple[str, ...]]:
+    """(line, column) -> the `flow:`/`from` lines the compiler printed for that position of `file` (base name)."""
     found: dict[tuple[int, int], list[str]] = {}
     for raw in output.splitlines():
-        m = _POSITION.match(raw.strip())
-        if not m or normalize_file(m.group("file")) != name:
+        d = parse_line(raw)
+        if d is None or d.file != file or d.column is None:
             continue
-        rest = m.group("rest")
-        if rest.startswith(" ") and rest.strip().startswith(("flow:", "from ")):
-            found.setdefault((int(m.group("line")), int(m.group("col"))), []).append(rest.rstrip())
-    return found
+        rest = raw.strip().split(":", 3)[-1] if ":" in raw else ""
+        if rest.startswith("  ") and d.message.startswith(("flow:", "from ")):
+            found.setdefault((d.line, d.column), []).append(d.message)
+    return {position: tuple(lines) for position, lines in found.items()}

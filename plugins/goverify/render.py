@@ -1,37 +1,53 @@
-"""HTML for the reader: the real output under each example, grouped by Go release, in the page's language."""
+"""The page a reader sees: each hand-written output block replaced by the compiler's real output, grouped by Go
+release, in the page's language; and the Markdown edits that put it there.
+
+`edit_page` turns a page's Markdown into the Markdown MkDocs renders: goverify's fence options and prose-claim braces
+removed, output pasted inside an example's fence taken out, and a placeholder paragraph (a "slot") where each block
+of real output goes. `swap_slots` puts the HTML in after Markdown has rendered the page: this works inside lists,
+admonitions and tabs without depending on any Markdown extension.
+"""
 
 from __future__ import annotations
 
+import re
+import secrets
 from dataclasses import dataclass
 from html import escape
 
-from .check import ExampleVerdict
-from .diagnostics import parse_output
+from .check import ExampleVerdict, PageVerdict
+from .command import Command
+from .examples import OPTIONS
+from .output import parse_output
+from .report import describe
 from .runner import RunResult
-from .versions import Version, parse_version, range_label
+from .scan import Fence
+from .versions import Version, parse_version, range_label, releases_label
 
 TEXT = {
     "en": {
         "caption": "Output of <code>{command}</code> on {versions}",
         "verified": "Verified with <code>{command}</code> on {versions}",
+        "ran": "compiled as <code>{command}</code>, never run",
+        "default": "the page states no command: goverify's default",
+        "header": "compiled with a {lines}-line header: {header}",
         "changed": "What changed",
         "failed": "goverify: the compiler disagrees with this example",
         "exit": "exit status {status}",
-        "added": "new",
-        "removed": "gone",
         "why": "Why? The compiler's data flow (<code>-m=2</code>) for each escaping value",
     },
     "zh": {
         "caption": "<code>{command}</code> 在 {versions} 上的实际输出",
         "verified": "已用 <code>{command}</code> 在 {versions} 上验证",
+        "ran": "实际执行 <code>{command}</code>（只编译，不运行）",
+        "default": "页面未写明命令，使用 goverify 的默认命令",
+        "header": "编译时加了 {lines} 行文件头：{header}",
         "changed": "版本间的变化",
         "failed": "goverify：编译器的结果与本示例不符",
         "exit": "退出状态 {status}",
-        "added": "新增",
-        "removed": "消失",
         "why": "为什么？编译器对每个逃逸值给出的数据流（<code>-m=2</code>）",
     },
 }
+_SLOT = re.compile(r"<p>\s*(goverifyslot[0-9a-f]{16})\s*</p>|(goverifyslot[0-9a-f]{16})")
 
 
 def text_for(language: str | None) -> dict[str, str]:
@@ -65,8 +81,8 @@ def group_runs(runs: dict[str, RunResult]) -> list[Group]:
 
 def changes(before: RunResult, after: RunResult) -> list[str]:
     """`make([]int, l) escapes to heap → make([]int, 1) does not escape`, paired by position."""
-    old = {(d.line, d.column, d.message) for d in parse_output(before.output)[0]}
-    new = {(d.line, d.column, d.message) for d in parse_output(after.output)[0]}
+    old = {(d.line, d.column or 0, d.message) for d in parse_output(before.output)[0]}
+    new = {(d.line, d.column or 0, d.message) for d in parse_output(after.output)[0]}
     gone = sorted(old - new)
     came = sorted(new - old)
     lines = []
@@ -81,79 +97,93 @@ def changes(before: RunResult, after: RunResult) -> list[str]:
     return lines
 
 
-def _versions_text(versions: list[Version]) -> str:
-    if len(versions) == 1:
-        return f"Go {versions[0]}"
-    return f"Go {versions[0]} – {versions[-1]}" if len(versions) > 2 else f"Go {versions[0]}, {versions[1]}"
+# --- HTML ---------------------------------------------------------------------------------------------------------
+
+
+def _filtered(runs: dict[str, RunResult], command: Command) -> dict[str, RunResult]:
+    return {v: RunResult(command.filter(r.output), r.returncode, r.timed_out) for v, r in runs.items()}
 
 
 def _pre(run: RunResult) -> str:
     return f'<div class="highlight goverify-output"><pre><code>{escape(run.output.rstrip())}</code></pre></div>'
 
 
-def render_output(verdict: ExampleVerdict, runs: dict[str, RunResult], language: str | None,
-                  with_output: bool, tabs_id: str) -> str:
-    """The block that replaces a hand-written output block (or follows an example that has none)."""
+def _notes(verdict: ExampleVerdict, command: Command, origin: str, t: dict[str, str]) -> str:
+    """What the caption adds: what ran when it is not what the page states, the header, the default."""
+    notes = []
+    if command.stated.split() != command.text.split():
+        notes.append(t["ran"].format(command=escape(command.text)))
+    header = verdict.plan.header
+    if header is not None:
+        notes.append(t["header"].format(lines=header.lines, header=escape(header.describe())))
+    if origin == "default":
+        notes.append(t["default"])
+    return "".join(f" · {n}" for n in notes)
+
+
+def render_block(verdict: ExampleVerdict, command: Command, origin: str, language: str | None, tabs_id: str,
+                 with_output: bool, failure: bool) -> str:
+    """The HTML that replaces a hand-written output block (or follows an example that has none)."""
     t = text_for(language)
-    command = escape(str(verdict.example.command))
+    runs = _filtered(verdict.runs_of(command), command)
     groups = group_runs(runs)
     if not groups:
         return ""
+    stated = escape(command.stated)
+    notes = _notes(verdict, command, origin, t)
     all_versions = [v for g in groups for v in g.versions]
     parts = [f'<div class="goverify" data-example="{verdict.example.index}" '
              f'data-go="{escape(" ".join(str(v) for v in all_versions))}">']
-    if verdict.disagreements:
-        messages = "\n".join(d.render() for d in verdict.disagreements)
-        parts.append(f'<div class="admonition failure goverify-failure"><p class="admonition-title">'
-                     f'{t["failed"]}</p><pre><code>{escape(messages)}</code></pre></div>')
+    if failure:
+        shown = [describe(f).render() for f in verdict.findings if f.severity in {"error", "warning"}]
+        if shown:
+            parts.append(f'<div class="admonition failure goverify-failure"><p class="admonition-title">'
+                         f'{t["failed"]}</p><pre><code>{escape(chr(10).join(shown))}</code></pre></div>')
     if not with_output:
-        versions = escape(_versions_text(all_versions))
-        parts.append(f'<p class="goverify-caption">{t["verified"].format(command=command, versions=versions)}</p>')
-        parts.append("</div>")
+        versions = escape(releases_label(all_versions))
+        parts.append(f'<p class="goverify-caption">{t["verified"].format(command=stated, versions=versions)}'
+                     f'{notes}</p></div>')
         return "".join(parts)
+    reasons = verdict.reasons if command == verdict.command else {}
     if len(groups) == 1:
-        parts.append(_pre(groups[0].run))
-    else:
-        count = len(groups)
-        parts.append(f'<div class="tabbed-set tabbed-alternate goverify-tabs" data-tabs="{tabs_id}:{count}">')
-        for i, _ in enumerate(groups, start=1):
-            checked = " checked" if i == count else ""
-            parts.append(f'<input{checked} id="__goverify_{tabs_id}_{i}" name="__goverify_{tabs_id}" type="radio">')
-        parts.append('<div class="tabbed-labels">')
-        for i, group in enumerate(groups, start=1):
-            parts.append(f'<label for="__goverify_{tabs_id}_{i}">{escape(group.label)}</label>')
-        parts.append('</div><div class="tabbed-content">')
-        for group in groups:
-            why = _reasons(group.run, verdict.reasons, t) if group is groups[-1] else ""
-            parts.append(f'<div class="tabbed-block">{_pre(group.run)}{why}'
-                         f'<p class="goverify-caption">'
-                         f'{t["caption"].format(command=command, versions=escape(_versions_text(group.versions)))}'
-                         f'{_status(group.run, t)}</p></div>')
-        parts.append("</div></div>")
-        change_lines = []
-        for before, after in zip(groups, groups[1:], strict=False):
-            for line in changes(before.run, after.run):
-                change_lines.append(f"<li>Go {after.versions[0].minor_name}: <code>{escape(line)}</code></li>")
-        if change_lines:
-            parts.append(f'<div class="goverify-changes"><p>{t["changed"]}</p><ul>{"".join(change_lines)}</ul></div>')
-        parts.append("</div>")
+        versions = escape(releases_label(all_versions))
+        parts.append(_pre(groups[0].run) + _reasons(groups[0].run, reasons, t))
+        parts.append(f'<p class="goverify-caption">{t["caption"].format(command=stated, versions=versions)}'
+                     f'{_status(groups[0].run, t)}{notes}</p></div>')
         return "".join(parts)
-    parts.append(_reasons(groups[0].run, verdict.reasons, t))
-    versions = escape(_versions_text(all_versions))
-    parts.append(f'<p class="goverify-caption">{t["caption"].format(command=command, versions=versions)}'
-                 f'{_status(groups[0].run, t)}</p>')
+    count = len(groups)
+    parts.append(f'<div class="tabbed-set tabbed-alternate goverify-tabs" data-tabs="{tabs_id}:{count}">')
+    for i, _ in enumerate(groups, start=1):
+        checked = " checked" if i == count else ""
+        parts.append(f'<input{checked} id="__goverify_{tabs_id}_{i}" name="__goverify_{tabs_id}" type="radio">')
+    parts.append('<div class="tabbed-labels">')
+    for i, group in enumerate(groups, start=1):
+        parts.append(f'<label for="__goverify_{tabs_id}_{i}">{escape(group.label)}</label>')
+    parts.append('</div><div class="tabbed-content">')
+    for group in groups:
+        why = _reasons(group.run, reasons, t) if group is groups[-1] else ""
+        versions = escape(releases_label(group.versions))
+        parts.append(f'<div class="tabbed-block">{_pre(group.run)}{why}<p class="goverify-caption">'
+                     f'{t["caption"].format(command=stated, versions=versions)}{_status(group.run, t)}{notes}'
+                     f'</p></div>')
+    parts.append("</div></div>")
+    change_lines = [f"<li>Go {after.versions[0].minor_name}: <code>{escape(line)}</code></li>"
+                    for before, after in zip(groups, groups[1:], strict=False)
+                    for line in changes(before.run, after.run)]
+    if change_lines:
+        parts.append(f'<div class="goverify-changes"><p>{t["changed"]}</p><ul>{"".join(change_lines)}</ul></div>')
     parts.append("</div>")
     return "".join(parts)
 
 
-def _reasons(run: RunResult, reasons: dict[tuple[int, int], list[str]], t: dict[str, str]) -> str:
+def _reasons(run: RunResult, reasons: dict[tuple[int, int], tuple[str, ...]], t: dict[str, str]) -> str:
     """One expandable line per escaping value of the output, showing the flow that makes it escape."""
     items = []
     for d in parse_output(run.output)[0]:
-        flow = reasons.get((d.line, d.column))
+        flow = reasons.get(d.position)
         if flow and ("escapes to heap" in d.message or "moved to heap" in d.message):
             items.append(f'<details class="goverify-reason"><summary><code>{escape(d.text)}</code></summary>'
-                         f'<pre><code>{escape(chr(10).join(line.rstrip() for line in flow))}</code></pre></details>')
+                         f'<pre><code>{escape(chr(10).join(flow))}</code></pre></details>')
     if not items:
         return ""
     return f'<details class="goverify-reasons"><summary>{t["why"]}</summary>{"".join(items)}</details>'
@@ -161,3 +191,72 @@ def _reasons(run: RunResult, reasons: dict[tuple[int, int], list[str]], t: dict[
 
 def _status(run: RunResult, t: dict[str, str]) -> str:
     return "" if run.returncode == 0 else f' · {t["exit"].format(status=run.returncode)}'
+
+
+# --- Markdown edits ---------------------------------------------------------------------------------------------
+
+
+def edit_page(verdict: PageVerdict, language: str | None, *, failures: bool) -> tuple[str, dict[str, str]]:
+    """The Markdown to render, and the HTML for each slot in it. `failures`: show what disagrees on the page
+    (under `mkdocs serve`, where the build goes on)."""
+    page = verdict.page
+    edits: list[tuple[int, int, str]] = []
+    slots: dict[str, str] = {}
+
+    def slot(html: str, indent: str) -> str:
+        token = f"goverifyslot{secrets.token_hex(8)}"
+        slots[token] = html
+        return f"\n{indent}{token}\n\n"  # a paragraph of its own: never inside a <p>
+
+    for example_verdict in verdict.examples:
+        example = example_verdict.example
+        edits.append(strip_options(page.text, example.fence))
+        failure = failures and not example_verdict.ok
+        shown = [b for b in example.outputs if b.checked and b.command.command is not None]
+        for n, block in enumerate(shown):
+            html = render_block(example_verdict, block.command.command, block.command.origin, language,
+                                f"{example.index}" + (f"_{n + 1}" if n else ""), True, failure and n == 0)
+            if not html:
+                continue
+            if block.fence is not None:
+                edits.append((block.fence.start, block.fence.end, slot(html, block.fence.indent)))
+            else:  # pasted in the example's fence: taken out of it, shown after it
+                edits.append((block.span[0], block.span[1], ""))
+                edits.append((example.fence.end, example.fence.end, slot(html, example.fence.indent)))
+        if not shown and example_verdict.command is not None:
+            html = render_block(example_verdict, example_verdict.command, example.command.origin, language,
+                                f"{example.index}", False, failure)
+            if html:
+                edits.append((example.fence.end, example.fence.end, slot(html, example.fence.indent)))
+    for bound in page.prose:  # the reader sees the ordinary sentence
+        edits.append((bound.claim.attrs_start, bound.claim.attrs_end, ""))
+    text = page.text
+    for start, end, new in sorted(edits, key=lambda e: (e[0], e[1]), reverse=True):
+        text = text[:start] + new + text[end:]
+    return text, slots
+
+
+def swap_slots(html: str, slots: dict[str, str]) -> str:
+    """Put each slot's HTML where Markdown rendered its placeholder."""
+    if not slots or "goverifyslot" not in html:
+        return html
+
+    def swap(m: re.Match[str]) -> str:
+        if m.group(1):
+            return slots.get(m.group(1), m.group(0))
+        if m.start() and re.match(r"\w", html[m.start() - 1]):  # (?<!\w), tested only where a slot is: faster
+            return m.group(0)
+        return slots.get(m.group(2), m.group(0))
+
+    return _SLOT.sub(swap, html)
+
+
+def strip_options(text: str, fence: Fence) -> tuple[int, int, str]:
+    """Remove goverify's own options from an example's opening fence line (other renderers never see them)."""
+    line_end = text.find("\n", fence.start)
+    line_end = len(text) if line_end < 0 else line_end
+    line = text[fence.start:line_end]
+    for name in OPTIONS:
+        line = re.sub(r"\s+" + name + r"""=(?:"[^"]*"|'[^']*'|\S+)""", "", line)
+    line = re.sub(r"\{\s*\}", "", line)
+    return fence.start, line_end, line

@@ -1,98 +1,344 @@
-"""Say what a verification found: located text for people, JSON for machines, annotations for GitHub."""
+"""Say what a verification found: the only place findings become text. Located lines for people, JSON for machines,
+annotations for GitHub; `describe` is also what the page shows under a failing example."""
 
 from __future__ import annotations
 
+import difflib
 import hashlib
 import json
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, TextIO
 
-if TYPE_CHECKING:
-    from .engine import Engine, PageVerdict
+from .errors import EXIT_DISAGREES, EXIT_OK
+from .findings import (
+    ERROR,
+    NOTE,
+    WARNING,
+    ClaimFails,
+    CompileFails,
+    Finding,
+    FormatChange,
+    LineMissing,
+    NoResult,
+    NotVerified,
+    Offset,
+    Problem,
+    ProseClaimFails,
+    Said,
+    ScopeProblem,
+    Skipped,
+    TimedOut,
+)
+from .versions import parse_version, range_label, scope_text
 
-SCHEMA = "goverify-report/1"
+if TYPE_CHECKING:
+    from .check import PageVerdict
+    from .engine import Engine
+
+SCHEMA = "goverify-report/2"
+
+
+@dataclass(frozen=True)
+class Message:
+    location: str
+    severity: str
+    summary: str
+    detail: tuple[str, ...] = ()
+    fix: str | None = None
+    kind: str = ""  # the finding's type
+
+    def render(self) -> str:
+        lines = [f"{self.location}: {self.summary}", *("    " + d for d in self.detail)]
+        if self.fix:
+            lines.append(f"    fix: {self.fix}")
+        return "\n".join(lines)
+
+
+def _releases(names: list[str] | tuple[str, ...]) -> str:
+    return ", ".join(f"Go {v}" for v in names)
+
+
+def _group(saids: tuple[Said, ...] | list, text) -> list[str]:
+    """`Go 1.25 – 1.27 (1.25.5, 1.26.6, 1.27.3) says: ...` once per distinct answer, each with its -m=2 flow."""
+    by_answer: dict[str, list] = {}
+    for said in saids:
+        by_answer.setdefault(text(said), []).append(said)
+    lines = []
+    for answer, group in by_answer.items():
+        versions = [s.release for s in group]
+        lines.append(f"{range_label([parse_version(v) for v in versions])} ({', '.join(versions)}) says: {answer}")
+        flow = next((s.flow for s in group if s.flow), ())
+        lines += [f"  why (-m=2): {line}" if i == 0 else f"               {line}" for i, line in enumerate(flow[:12])]
+    return lines
+
+
+def _change(change: FormatChange | None, release: str) -> list[str]:
+    if change is None:
+        return []
+    words = {
+        "function-name prefix": "no function-name prefix before the expression",
+        "composite literal": "a composite literal is written `&T{...}`, not `&T literal`",
+        "variadic argument": "the arguments of an inlined variadic call are `... argument`",
+        "result numbering": "unnamed results are numbered from ~r0 in their own list",
+        "escapes to heap in": "an -m=2 explanation names its function: `x escapes to heap in f:`",
+        "flow arrow": "-m=2 flow lines use `←`, not `=`",
+        "old -m=2 explanation": "-m=2 explains with `flow:` lines, not `from x (reason) at ...`",
+        "non-leaf function": "a function that calls others is inlined or reported as `function too complex`",
+        "wrapper receiver": "no `.this` lines for generated wrappers",
+        "constant by value": "a local that only ever holds a constant is reported by its value",
+    }
+    said = [f"since Go {since}, {words.get(name, name)}" for name, since in change.changes]
+    line = "written in an older compiler's words: " + "; ".join(said)
+    if change.modern:
+        line += f"; Go {release} prints: {change.modern}"
+    return [line]
+
+
+def describe(finding: Finding) -> Message:
+    """The text of one finding."""
+    message = _describe(finding)
+    return Message(message.location, message.severity, message.summary, message.detail, message.fix,
+                   type(finding).__name__)
+
+
+def _describe(finding: Finding) -> Message:
+    where = str(finding.location)
+    if isinstance(finding, ClaimFails):
+        scope = f" {finding.scope}" if finding.scope else ""
+        where_fails = ("holds on no release in its scope" if not finding.holds
+                       else f"does not hold on {_releases([s.release for s in finding.fails])}")
+        detail = _group(finding.fails, lambda s: s.nearest.text if s.nearest else "nothing in this function")
+        if finding.holds:
+            detail.append(f"holds on {_releases(finding.holds)}: scope the claim, e.g. \"{finding.message} "
+                          f"({scope_text(list(finding.holds), list(finding.releases))})\"")
+        return Message(where, ERROR, f'claim "{finding.message}"{scope} {where_fails}', tuple(detail),
+                       f"{finding.fix_hint} --dry-run  (shows the claim the compiler supports)")
+    if isinstance(finding, ProseClaimFails):
+        where_fails = ("holds on no release in its scope" if not finding.holds
+                       else f"does not hold on {_releases([s.release for s in finding.fails])}")
+
+        def said(s) -> str:
+            if s.about:
+                return "; ".join(d.text for d in s.about)
+            reported = ", ".join(d.text for d in s.reported)
+            return f"nothing about {finding.subject}" + (f"; it reports {reported}" if reported else "")
+
+        detail = _group(finding.fails, said)
+        if finding.holds:
+            detail.append(f"holds on {_releases(finding.holds)}: add a scope, e.g. "
+                          f"go=\"{scope_text(list(finding.holds), list(finding.in_scope))[2:]}\"")
+        return Message(where, ERROR, f"prose claim {finding.claim} (about example {finding.example}) {where_fails}",
+                       tuple(detail))
+    if isinstance(finding, ScopeProblem):
+        matrix = range_label([parse_version(v) for v in finding.matrix])
+        what = finding.claim if finding.claim.startswith(("`", "go=")) else f'"{finding.claim}"'
+        kind = "output block" if finding.claim.startswith("go=") else \
+            "prose claim" if finding.claim.startswith("`") else "claim"
+        if kind == "output block":
+            return Message(where, ERROR, f"output block names {finding.claim}, which is not in go_versions ({matrix})")
+        if finding.bound:
+            problem = (f"scope {finding.scope} names Go {finding.bound}, newer than the newest release verified "
+                       f"({matrix})")
+        else:
+            problem = f"scope {finding.scope} names no release of the matrix ({matrix})"
+        return Message(where, ERROR, f"{kind} {what}: {problem}")
+    if isinstance(finding, LineMissing):
+        summary = f"Go {finding.release} no longer prints this line (`{finding.command}`): {finding.written.text}"
+        detail: list[str] = []
+        if finding.nearest is not None:
+            detail.append(f"at that line it prints: {finding.nearest.text}")
+        detail += _change(finding.change, finding.release)
+        if finding.printed_by:
+            detail.append(f"{_releases(finding.printed_by)} still print{'s' if len(finding.printed_by) == 1 else ''}"
+                          " it")
+        if finding.offset:
+            detail.append(_offset_words(finding.offset, finding.written.file))
+        if finding.diff:
+            written, printed = finding.diff
+            detail += list(difflib.unified_diff(list(written), list(printed), "written", f"Go {finding.release}",
+                                                lineterm="", n=1))
+        return Message(where, ERROR, summary, tuple(detail), finding.fix_hint or None)
+    if isinstance(finding, Offset):
+        return Message(where, NOTE, f"output block holds: {_offset_words(finding.offset, finding.file)}")
+    if isinstance(finding, CompileFails):
+        summary = (f"example does not compile on Go {finding.release} (`{finding.command}` exits "
+                   f"{finding.returncode})" + (", and the output block does not show it" if finding.has_output else ""))
+        shown = [d.text for d in finding.errors] or list(finding.unpositioned)
+        detail = [*shown[:20], *([f"... and {len(shown) - 20} more"] if len(shown) > 20 else [])]
+        return Message(where, ERROR, summary, tuple(detail))
+    if isinstance(finding, TimedOut):
+        return Message(where, ERROR, f"`{finding.command}` did not finish within the timeout on Go {finding.release}; "
+                                     "the process group was killed (raise `timeout` if the example is just slow)")
+    if isinstance(finding, NoResult):
+        return Message(where, ERROR, f"no result for this example on Go {', '.join(finding.releases)} in the shard "
+                                     "results: its source or command changed since they were made; re-run "
+                                     "`goverify verify --go VERSION --results DIR`")
+    if isinstance(finding, Problem):
+        return Message(where, ERROR, finding.error.message, finding.detail)
+    if isinstance(finding, NotVerified):
+        more = finding.errors[1:6]  # the first is in the summary
+        return Message(where, WARNING, "not verified: " + _not_verified(finding), tuple(d.text for d in more))
+    if isinstance(finding, Skipped):
+        why = {
+            "no-package": "no package clause, and no output or claim to fit a header to",
+            "relisting": f"it repeats lines of example {finding.example}",
+            "skip-option": "goverify=skip",
+        }[finding.reason]
+        return Message(where, NOTE, f"not compiled: {why}")
+    raise TypeError(f"no text for {finding!r}")
+
+
+def _offset_words(offset: int, file: str) -> str:
+    lines = f"{abs(offset)} line{'s' if abs(offset) != 1 else ''}"
+    longer = "longer" if offset > 0 else "shorter"
+    return f"the output is from a file {lines} {longer} than the snippet ({file}: every line compared {offset:+d})"
+
+
+def _not_verified(f: NotVerified) -> str:
+    if f.reason == "runs-code":
+        return f"`{f.command}` is not run: {f.detail}"
+    if f.reason == "program-output":
+        return (f"what `{f.command}` prints when the program or its tests run; goverify compiles, it never runs "
+                "code (the compiler's lines in it are verified)")
+    if f.reason == "other-file":
+        return (f"this output is for {f.file}, a file the page does not show (the example before it is written "
+                f"as {f.example_file})")
+    if f.reason == "no-example":
+        return "compiler output with no Go example before it"
+    if f.reason == "fragment":
+        first = f.errors[0].text if f.errors else f.detail
+        return (f"the fragment does not compile with the header goverify gives it (package main and the standard "
+                f"imports it uses) on Go {f.release} (`{f.command}`): {first}")
+    if f.reason == "fragment-fit":
+        if f.detail:
+            return f"the written lines would need a header of {f.detail} lines before the fragment: no header fits"
+        return (f"none of the written lines is printed by Go {f.release} (`{f.command}`) anywhere in the fragment, "
+                "so no header can be fitted to it; show the whole file, or its package clause")
+    if f.reason == "does-not-compile":
+        first = f.errors[0].text if f.errors else f.detail
+        return f"the example does not compile on Go {f.release} (`{f.command}`): {first}"
+    return f.reason
+
+
+def messages(verdicts: list[PageVerdict]) -> list[Message]:
+    """Every finding of these pages, once each, in page order."""
+    seen = set()
+    out = []
+    for page in verdicts:
+        for finding in page.findings:
+            message = describe(finding)
+            key = (message.location, message.summary)
+            if key not in seen:
+                seen.add(key)
+                out.append(message)
+    return out
 
 
 def summary(verdicts: list[PageVerdict]) -> str:
     examples = sum(len(v.page.examples) for v in verdicts)
     claims = sum(len(e.claims) for v in verdicts for e in v.examples)
     prose = sum(len(e.prose) for v in verdicts for e in v.examples)
-    outputs = sum(1 for v in verdicts for e in v.examples if e.output is not None)
-    corrected = sum(e.output.corrected for v in verdicts for e in v.examples if e.output is not None)
-    skipped = sum(len(v.page.not_compiled) for v in verdicts)
-    failed = sum(len(v.disagreements) for v in verdicts)
+    outputs = sum(len(e.outputs) for v in verdicts for e in v.examples)
+    corrected = sum(o.corrected for v in verdicts for e in v.examples for o in e.outputs)
+    skipped = sum(len(v.page.skipped) for v in verdicts)
+    found = messages(verdicts)
+    errors = sum(1 for m in found if m.severity == ERROR)
+    warnings = sum(1 for m in found if m.severity == WARNING)
     return (f"{examples} examples, {claims} comment claims, {prose} prose claims, {outputs} output blocks checked"
-            f" ({corrected} lines corrected silently), {skipped} go blocks not compiled; "
-            f"{failed} disagreement(s)")
+            f" ({corrected} lines corrected silently), {skipped} go blocks not compiled, {warnings} not verified; "
+            f"{errors} disagreement(s)")
 
 
 def coverage(page: PageVerdict) -> str:
-    """`docs/index.md: 7 examples (2 without claims), 21 comment claims, 4 prose claims, ...` for one page."""
+    """`docs/index.md: 7 examples (2 without claims), 21 comment claims, ...` for one page."""
     examples = page.examples
-    bare = sum(1 for e in examples if not e.claims and not e.prose and e.output is None)
+    bare = sum(1 for e in examples if not e.claims and not e.prose and not e.example.outputs)
     comment = sum(len(e.claims) for e in examples)
     prose = sum(len(e.prose) for e in examples)
-    outputs = sum(1 for e in examples if e.output is not None)
-    hints = len(page.page.hints)
+    outputs = sum(len(e.outputs) for e in examples)
+    skipped: dict[str, int] = {}
+    for s in page.page.skipped:
+        skipped[s.reason] = skipped.get(s.reason, 0) + 1
+    why = {"no-package": "fragments", "relisting": "re-listings", "skip-option": "goverify=skip"}
+    not_compiled = (f" ({', '.join(f'{n} {why[r]}' for r, n in skipped.items())})" if skipped else "")
+    hints = page.page.hints
     return (f"{page.page.path}: {len(page.page.examples)} examples ({bare} without claims), {comment} comment "
-            f"claims, {prose} prose claims, {outputs} output blocks checked, {len(page.page.not_compiled)} go "
-            f"blocks not compiled" + (f"; {hints} sentence(s) speak of escaping with no claim: "
-                                      + ", ".join(str(h.line) for h in page.page.hints[:10]) if hints else ""))
+            f"claims, {prose} prose claims, {outputs} output blocks checked, {len(page.page.skipped)} go "
+            f"blocks not compiled{not_compiled}" + (f"; {len(hints)} sentence(s) speak of escaping with no claim: "
+                                                     + ", ".join(str(h.line) for h in hints[:10]) if hints else ""))
 
 
 def as_json(verdicts: list[PageVerdict], engine: Engine) -> dict:
-    """One record per example × version: claims, verdicts, positions, output digest."""
+    """One record per example × command × release, then every finding by severity."""
     records = []
     for page in verdicts:
         for verdict in page.examples:
             example = verdict.example
-            runs = page.results.get(example.index, {})
-            for version, run in runs.items():
-                records.append({
-                    "page": page.page.path,
-                    "example": example.index,
-                    "location": str(example.location),
-                    "command": str(example.command),
-                    "go": version,
-                    "exit_status": run.returncode,
-                    "output_sha256": hashlib.sha256(run.output.encode()).hexdigest(),
-                    "output": run.output,
-                    "claims": [
-                        {
-                            "message": c.claim.message,
-                            "location": str(c.location),
-                            "line": c.claim.line,
-                            "scope": str(c.claim.scope) if c.claim.scope else None,
-                            "in_scope": version in c.versions,
-                            "verdict": ("holds" if version in c.holds else "fails" if version in c.fails
-                                        else "out of scope"),
-                            "said_instead": c.fails.get(version),
-                        }
-                        for c in verdict.claims
-                    ],
-                    "prose_claims": [
-                        {
-                            "claim": p.bound.claim.describe(),
-                            "location": str(p.bound.location),
-                            "line": p.bound.location.line,
-                            "negative": p.bound.claim.negative,
-                            "scope": str(p.bound.claim.scope) if p.bound.claim.scope else None,
-                            "verdict": ("holds" if version in p.holds else "fails" if version in p.fails
-                                        else "out of scope"),
-                            "said_instead": p.fails.get(version),
-                        }
-                        for p in verdict.prose
-                    ],
-                })
+            for command, runs in verdict.runs.items():
+                for version, run in runs.items():
+                    records.append({
+                        "page": page.page.path,
+                        "example": example.index,
+                        "location": str(example.location),
+                        "command": command.text,
+                        "stated": command.stated,
+                        "compiler_flags": list(command.compiler_flags()),
+                        "file": example.file,
+                        "header": verdict.plan.header.text if verdict.plan.header else None,
+                        "go": version,
+                        "exit_status": run.returncode,
+                        "output_sha256": hashlib.sha256(run.output.encode()).hexdigest(),
+                        "output": run.output,
+                        "claims": [_claim_json(c, version) for c in verdict.claims] if command == verdict.command
+                        else [],
+                        "prose_claims": [_prose_json(p, version) for p in verdict.prose]
+                        if command == verdict.command else [],
+                    })
+    found = messages(verdicts)
+
+    def listing(severity: str) -> list[dict]:
+        out = []
+        for m in found:
+            if m.severity != severity:
+                continue
+            path, _, line = m.location.rpartition(":")
+            out.append({"location": m.location, "path": path, "line": int(line), "summary": m.summary,
+                        "detail": list(m.detail), "fix": m.fix})
+        return out
+
     return {
         "schema": SCHEMA,
         "go_versions": [str(t.version) for t in engine.matrix],
         "results": records,
-        "disagreements": [
-            {"location": str(d.location), "path": d.location.path, "line": d.location.line,
-             "summary": d.summary, "detail": d.detail, "fix": d.fix}
-            for page in verdicts for d in page.disagreements
-        ],
+        "disagreements": listing(ERROR),
+        "not_verified": listing(WARNING),
+        "notes": listing(NOTE),
         "summary": summary(verdicts),
+    }
+
+
+def _claim_json(c, version: str) -> dict:
+    return {
+        "message": c.claim.message,
+        "location": str(c.location),
+        "line": c.claim.line,
+        "scope": str(c.claim.scope) if c.claim.scope else None,
+        "in_scope": version in c.in_scope,
+        "verdict": "holds" if version in c.holds else "fails" if version in c.fails else "out of scope",
+        "said_instead": c.fails[version].nearest.text if version in c.fails and c.fails[version].nearest else None,
+    }
+
+
+def _prose_json(p, version: str) -> dict:
+    said = p.fails.get(version)
+    return {
+        "claim": p.bound.claim.describe(),
+        "location": str(p.bound.location),
+        "line": p.bound.location.line,
+        "negative": p.bound.claim.negative,
+        "scope": str(p.bound.claim.scope) if p.bound.claim.scope else None,
+        "verdict": "holds" if version in p.holds else "fails" if said else "out of scope",
+        "said_instead": "; ".join(d.text for d in (said.about or said.reported)) if said else None,
     }
 
 
@@ -100,19 +346,25 @@ def _github_escape(text: str) -> str:
     return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
 
 
-def emit(verdicts: list[PageVerdict], engine: Engine, fmt: str, out: TextIO) -> int:
-    disagreements = [d for page in verdicts for d in page.disagreements]
+def emit(verdicts: list[PageVerdict], engine: Engine, fmt: str, out: TextIO, *, strict: bool = False) -> int:
+    found = messages(verdicts)
+    failing = [m for m in found if m.severity == ERROR or (strict and m.severity == WARNING)]
     if fmt == "json":
         json.dump(as_json(verdicts, engine), out, ensure_ascii=False, indent=1)
         out.write("\n")
     elif fmt == "github":
-        for d in disagreements:
-            body = "\n".join([d.summary, *d.detail, *([f"fix: {d.fix}"] if d.fix else [])])
-            out.write(f"::error file={d.location.path},line={d.location.line},title=goverify::{_github_escape(body)}\n")
+        for m in found:
+            if m.severity == NOTE:
+                continue
+            level = "error" if m.severity == ERROR or strict else "warning"
+            path, _, line = m.location.rpartition(":")
+            body = "\n".join([m.summary, *m.detail, *([f"fix: {m.fix}"] if m.fix else [])])
+            out.write(f"::{level} file={path},line={line},title=goverify::{_github_escape(body)}\n")
     else:
-        for d in disagreements:
-            out.write(d.render() + "\n")
+        for m in found:
+            if m.kind != "Skipped":  # counted in the coverage line
+                out.write(m.render() + "\n")
         for page in verdicts:
             out.write(f"goverify: {coverage(page)}\n")
         out.write(f"goverify: {summary(verdicts)} on {', '.join('Go ' + str(t.version) for t in engine.matrix)}\n")
-    return 1 if disagreements else 0
+    return EXIT_DISAGREES if failing else EXIT_OK

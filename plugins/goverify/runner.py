@@ -12,7 +12,7 @@ import sys
 import tempfile
 import threading
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
@@ -24,16 +24,17 @@ from .toolchains import Toolchain
 
 @dataclass(frozen=True)
 class Job:
-    """One example's source, compiled by one command on one toolchain."""
+    """One example's source, written to `file` and compiled by one command on one toolchain."""
 
     source: str
     command: Command
     toolchain: Toolchain
+    file: str = "main.go"
 
     @property
     def key(self) -> str:
-        return key_of("run", self.source, "\0".join(self.command.argv), self.command.source_file,
-                      self.toolchain.identity)
+        env = "\0".join(f"{k}={v}" for k, v in self.command.env)
+        return key_of("run", self.source, "\0".join(self.command.argv), self.file, env, self.toolchain.identity)
 
 
 @dataclass(frozen=True)
@@ -108,7 +109,7 @@ def run_job(job: Job, gocache: Path, timeout: float, procs: int | None = None) -
         # file.
         (home / ".config" / "go" / "telemetry").mkdir(parents=True)
         (home / ".config" / "go" / "telemetry" / "mode").write_text("off", encoding="utf-8")
-        target = work / job.command.source_file
+        target = work / job.file
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_text(job.source, encoding="utf-8")
         if job.command.needs_module:
@@ -118,7 +119,7 @@ def run_job(job: Job, gocache: Path, timeout: float, procs: int | None = None) -
             process = subprocess.Popen(
                 [str(job.toolchain.go), *job.command.argv[1:]],
                 cwd=work,
-                env={**hermetic_env(job.toolchain, gocache, home),
+                env={**hermetic_env(job.toolchain, gocache, home), **dict(job.command.env),
                      **({"GOMAXPROCS": str(procs), "GOGC": "400"} if procs else {})},
                 stdin=subprocess.DEVNULL,
                 stdout=subprocess.PIPE,
@@ -201,7 +202,7 @@ class Runner:
     ran: int = 0
     warnings: list[str] | None = None
 
-    def run_all(self, jobs: Iterable[Job], on_progress: Callable[[int], None] | None = None) -> dict[str, RunResult]:
+    def run_all(self, jobs: Iterable[Job]) -> dict[str, RunResult]:
         results: dict[str, RunResult] = {}
         todo: dict[str, Job] = {}
         for job in jobs:

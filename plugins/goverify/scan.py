@@ -9,7 +9,7 @@ _OPEN = re.compile(r"^(?P<indent>[ \t]*)(?P<marker>`{3,}|~{3,})(?P<info>.*)$")
 _OPTION = re.compile(r"""([\w.-]+)=(?:"([^"]*)"|'([^']*)'|(\S+))""")
 _LINE_END = re.compile(r"\r\n|\r|\n")
 # A code span ends with its paragraph (CommonMark): a stray backtick cannot swallow the next paragraph's command.
-_INLINE_CODE = re.compile(r"(?<!`)(`+)(?!`)((?:[^\n]|\n(?![ \t]*(?:\n|$)))+?)(?<!`)\1(?!`)")
+INLINE_CODE = re.compile(r"(?<!`)(`+)(?!`)((?:[^\n]|\n(?![ \t]*(?:\n|$)))+?)(?<!`)\1(?!`)")
 
 
 @dataclass(frozen=True)
@@ -134,4 +134,16 @@ def find_fences(text: str) -> list[Fence]:
 
 def inline_code_spans(text: str) -> list[tuple[int, str]]:
     """(offset, code) of each inline code span in a stretch of prose."""
-    return [(m.start(), m.group(2).strip()) for m in _INLINE_CODE.finditer(text)]
+    return [(m.start(), m.group(2).strip()) for m in INLINE_CODE.finditer(text)]
+
+
+def blank_fences(text: str, start: int, end: int, fences: list[Fence]) -> str:
+    """The prose of text[start:end], with fenced blocks inside it blanked out (offsets kept)."""
+    chunk = list(text[start:end])
+    for fence in fences:
+        if fence.end <= start or fence.start >= end:
+            continue
+        for i in range(max(fence.start, start), min(fence.end, end)):
+            if chunk[i - start] != "\n":
+                chunk[i - start] = " "
+    return "".join(chunk)

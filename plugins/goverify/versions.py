@@ -1,15 +1,13 @@
-"""Go release numbers: parsing `1.25`, `go1.25.5`, `Go 1.25`, and naming ranges of them for readers."""
+"""Go release numbers: parsing `1.25`, `go1.25.5`, `Go 1.25`, matching them, and naming ranges of them for readers."""
 
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass
 
+from .errors import GoverifyError
+
 _VERSION = re.compile(r"^\s*(?:[Gg]o\s*)?(\d+)\.(\d+)(?:\.(\d+))?\s*$")
-
-
-class VersionError(ValueError):
-    """A string that names no Go release."""
 
 
 @dataclass(frozen=True, order=True)
@@ -29,6 +27,10 @@ class Version:
     def sort_key(self) -> tuple[int, int, int]:
         return (self.major, self.minor, -1 if self.patch is None else self.patch)
 
+    def matches(self, wanted: Version) -> bool:
+        """This exact release is what `wanted` names: the same minor and, when `wanted` names one, the same patch."""
+        return self.minor_key == wanted.minor_key and (wanted.patch is None or self.patch == wanted.patch)
+
     def __str__(self) -> str:
         return self.minor_name if self.patch is None else f"{self.minor_name}.{self.patch}"
 
@@ -36,9 +38,13 @@ class Version:
 def parse_version(text: str) -> Version:
     m = _VERSION.match(str(text))
     if not m:
-        raise VersionError(f"not a Go version: {text!r} (write 1.25 or 1.25.5)")
+        raise GoverifyError(f"not a Go version: {text!r} (write 1.25 or 1.25.5)")
     major, minor, patch = m.groups()
     return Version(int(major), int(minor), None if patch is None else int(patch))
+
+
+def is_version(text: str) -> bool:
+    return _VERSION.match(str(text)) is not None
 
 
 def scope_text(versions: list[str], matrix: list[str]) -> str:
@@ -60,3 +66,13 @@ def range_label(versions: list[Version]) -> str:
     if first == last:
         return f"Go {first[0]}.{first[1]}"
     return f"Go {first[0]}.{first[1]} – {last[0]}.{last[1]}"
+
+
+def releases_label(versions: list[Version]) -> str:
+    """`Go 1.27.3`, `Go 1.24.11, 1.27.3`, `Go 1.21.13 – 1.27.3`: exact releases, for captions."""
+    ordered = sorted(versions, key=Version.sort_key)
+    if len(ordered) == 1:
+        return f"Go {ordered[0]}"
+    if len(ordered) == 2:
+        return f"Go {ordered[0]}, {ordered[1]}"
+    return f"Go {ordered[0]} – {ordered[-1]}"

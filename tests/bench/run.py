@@ -106,10 +106,9 @@ class Figure:
 def environment(**extra: str) -> dict[str, str]:
     """The caller's environment without goverify settings (and with bytecode caching, as on a user's machine)."""
     env = {k: v for k, v in os.environ.items() if not k.startswith("GOVERIFY_") and k != "PYTHONDONTWRITEBYTECODE"}
-    env.update(
-        GOVERIFY_TOOLCHAINS=os.environ.get("GOVERIFY_TOOLCHAINS", str(REPO / ".cache" / "toolchains")),
-        NO_MKDOCS_2_WARNING="1",
-    )
+    if os.environ.get("GOVERIFY_TOOLCHAINS"):
+        env["GOVERIFY_TOOLCHAINS"] = os.environ["GOVERIFY_TOOLCHAINS"]
+    env.update(NO_MKDOCS_2_WARNING="1")
     env.update(extra)
     return env
 
@@ -202,9 +201,9 @@ class Bench:
                                       "*.egg-info")
         shutil.copytree(REPO, root, ignore=skip, symlinks=True)
         sys.path.insert(0, str(REPO / "plugins"))
-        from goverify.siteconfig import load_settings
+        from goverify.config import load
 
-        settings, _ = load_settings(REPO / "mkdocs.yml")
+        _, settings, _, _ = load(REPO / "mkdocs.yml")
         cache = settings.cache_dir or REPO / ".cache" / "goverify"
         copy = root / cache.relative_to(REPO)
         copy.mkdir(parents=True)
@@ -265,7 +264,10 @@ class Bench:
 
     def by_hand(self, folders: list[Path], name: str) -> Run:
         """`go build -gcflags="-m -l" main.go` in each folder, one after another, from a cold GOCACHE."""
-        go = Path(environment()["GOVERIFY_TOOLCHAINS"]) / GO_VERSION / "go" / "bin" / "go"
+        sys.path.insert(0, str(REPO / "plugins"))
+        from goverify.toolchains import resolve
+
+        go = resolve(GO_VERSION).go
         home = self.out / "hand-home"
         shutil.rmtree(home, ignore_errors=True)
         # `go telemetry off`, as goverify's runs have it: no detached telemetry child per command.

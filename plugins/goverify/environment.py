@@ -1,0 +1,46 @@
+"""The environment variables goverify reads, all of them, here and nowhere else.
+
+- `GOVERIFY_GO_VERSIONS=1.24,1.27`: verify on these releases instead of `go_versions`;
+- `GOVERIFY_RESULTS=DIR`: use shard results instead of local toolchains (the `results` option);
+- `GOVERIFY_TOOLCHAINS=DIR`: where installed toolchains live (default: the per-user cache, below);
+- `GOVERIFY_GOCACHE=DIR`: Go's own build cache, shared between sites (default: `<cache_dir>/gocache`);
+- `XDG_CACHE_HOME`: the per-user cache, `~/.cache` when unset.
+
+(`GOVERIFY_ENABLED` is not read here: a site's mkdocs.yml reads it with `!ENV`, as MkDocs does.)
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+
+
+@dataclass(frozen=True)
+class Overrides:
+    go_versions: list[str] | None
+    results: Path | None
+    toolchains: Path
+    gocache: Path | None
+
+
+def read(environ: Mapping[str, str] | None = None) -> Overrides:
+    env = os.environ if environ is None else environ
+    versions = [v.strip() for v in env.get("GOVERIFY_GO_VERSIONS", "").split(",") if v.strip()]
+    return Overrides(
+        go_versions=versions or None,
+        results=Path(env["GOVERIFY_RESULTS"]) if env.get("GOVERIFY_RESULTS") else None,
+        toolchains=toolchains_home(env),
+        gocache=Path(env["GOVERIFY_GOCACHE"]).expanduser().resolve() if env.get("GOVERIFY_GOCACHE") else None,
+    )
+
+
+def toolchains_home(environ: Mapping[str, str] | None = None) -> Path:
+    """Where installed toolchains live: one folder per user, shared by every site and every door (the plugin, the
+    CLI, `make`, `mkdocs serve`), so that what `make site` installed is found by a plain `mkdocs build` too."""
+    env = os.environ if environ is None else environ
+    if env.get("GOVERIFY_TOOLCHAINS"):
+        return Path(env["GOVERIFY_TOOLCHAINS"]).expanduser().resolve()
+    base = env.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
+    return Path(base) / "goverify" / "toolchains"

@@ -1,0 +1,210 @@
+"""What goverify has to tell an author, as data: each record is located, carries what the compiler said as
+`Diagnostic`s, and has a severity. Text is made from these in `report.py` (and `render.py` for the page), nowhere
+else; nothing reads a message back.
+
+Severity decides what happens:
+- ERROR: the compiler disagrees with the page (or the page cannot be read): the build fails, the CLI exits 1;
+- WARNING: something the page states cannot be verified, and why (`mkdocs build --strict` and `--strict` fail);
+- NOTE: said for completeness (a Go block not compiled, a constant line offset forgiven).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from .errors import GoverifyError, Location
+from .output import Diagnostic
+
+ERROR = "error"
+WARNING = "warning"
+NOTE = "note"
+
+
+@dataclass(frozen=True)
+class Skipped:
+    """A Go block that is not compiled, and why: `no-package` (a fragment with neither output nor claims),
+    `relisting` (it repeats lines of example `example`), `skip-option` (goverify=skip)."""
+
+    location: Location
+    reason: str
+    example: int | None = None
+    severity = NOTE
+
+
+@dataclass(frozen=True)
+class NotVerified:
+    """Something the page states that goverify cannot verify, and why.
+
+    reasons: `runs-code` (the command would run code; `detail` is why), `program-output` (the block shows what the
+    program or its tests print), `other-file` (the output names `file`, the example is written as `example_file`),
+    `no-example` (output with no example before it), `fragment` (no header makes the fragment compile; `errors`),
+    `fragment-fit` (no header puts the written lines where the compiler reports them), `no-result` (no run).
+    """
+
+    location: Location
+    reason: str
+    command: str = ""
+    detail: str = ""
+    file: str = ""
+    example_file: str = ""
+    errors: tuple[Diagnostic, ...] = ()
+    release: str = ""
+    severity = WARNING
+
+
+@dataclass(frozen=True)
+class FormatChange:
+    """A line written in an older compiler's words: which changes (name, the Go release it came with), and the
+    message in today's words when the compiler prints it at that line ("" when it prints nothing like it)."""
+
+    changes: tuple[tuple[str, str], ...]
+    modern: str
+
+
+@dataclass(frozen=True)
+class Said:
+    """What one release printed instead of a claim: the nearest line in the claim's function, if any, and the
+    compiler's `-m=2` data flow for that line's position."""
+
+    release: str
+    nearest: Diagnostic | None
+    flow: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class ClaimFails:
+    """A comment claim that does not hold on some release in its scope."""
+
+    location: Location
+    message: str
+    scope: str  # as written, "" when unscoped
+    holds: tuple[str, ...]  # releases where it holds
+    fails: tuple[Said, ...]
+    releases: tuple[str, ...]  # every release that ran
+    fix_hint: str
+    severity = ERROR
+
+
+@dataclass(frozen=True)
+class ProseSaid:
+    release: str
+    about: tuple[Diagnostic, ...]  # what the compiler said about the subject
+    reported: tuple[Diagnostic, ...]  # when nothing: what it did report as escaping
+    flow: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class ProseClaimFails:
+    location: Location
+    claim: str  # the directive as written (`s` escapes (go1.25+))
+    example: int
+    subject: str
+    negative: bool
+    holds: tuple[str, ...]
+    fails: tuple[ProseSaid, ...]
+    in_scope: tuple[str, ...]
+    severity = ERROR
+
+
+@dataclass(frozen=True)
+class ScopeProblem:
+    """A claim's version scope that cannot be verified: it names a release newer than the matrix (`bound`), or
+    selects none of it."""
+
+    location: Location
+    claim: str
+    scope: str
+    bound: str  # "" when the scope selects no release of the matrix
+    matrix: tuple[str, ...]
+    severity = ERROR
+
+
+@dataclass(frozen=True)
+class LineMissing:
+    """A line of an output block that the compiler no longer prints (after the block's constant line offset)."""
+
+    location: Location  # the line in the block
+    written: Diagnostic
+    release: str
+    command: str  # what ran
+    offset: int  # the block's constant line offset (0: none)
+    nearest: Diagnostic | None  # what the compiler prints at that line instead
+    change: FormatChange | None = None
+    printed_by: tuple[str, ...] = ()  # older releases of the matrix that still print it
+    diff: tuple[tuple[str, ...], tuple[str, ...]] | None = None  # (written, printed), on a block's first missing line
+    fix_hint: str = ""
+    severity = ERROR
+
+
+@dataclass(frozen=True)
+class Offset:
+    """An output block whose lines all hold at a constant line offset: taken from a longer file."""
+
+    location: Location
+    offset: int
+    file: str
+    severity = NOTE
+
+
+@dataclass(frozen=True)
+class CompileFails:
+    """The example does not compile on a release (and its output block does not show it)."""
+
+    location: Location  # the Markdown line of the first Go line the compiler names
+    release: str
+    command: str
+    returncode: int
+    errors: tuple[Diagnostic, ...]
+    unpositioned: tuple[str, ...]
+    has_output: bool
+    severity = ERROR
+
+
+@dataclass(frozen=True)
+class TimedOut:
+    location: Location
+    release: str
+    command: str
+    severity = ERROR
+
+
+@dataclass(frozen=True)
+class NoResult:
+    """No shard result for an example on some releases: its source or command changed since the shards."""
+
+    location: Location
+    releases: tuple[str, ...]
+    severity = ERROR
+
+
+@dataclass(frozen=True)
+class Problem:
+    """A located error about the page itself (snippet missing, unclosed fence, cgo, refused command, parity)."""
+
+    error: GoverifyError
+    detail: tuple[str, ...] = ()
+    severity = ERROR
+
+    @property
+    def location(self) -> Location:
+        assert self.error.location is not None
+        return self.error.location
+
+
+Finding = (Skipped | NotVerified | ClaimFails | ProseClaimFails | ScopeProblem | LineMissing | Offset | CompileFails
+           | TimedOut | NoResult | Problem)
+
+
+@dataclass
+class Tally:
+    """Counts for the summary line."""
+
+    examples: int = 0
+    claims: int = 0
+    prose: int = 0
+    outputs: int = 0
+    corrected: int = 0
+    skipped: int = 0
+    not_verified: int = 0
+    errors: int = 0
+    hints: list[Location] = field(default_factory=list)

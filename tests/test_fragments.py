@@ -1,0 +1,83 @@
+"""Fragments: Go code shown without its package clause, compiled with the header that puts the written lines where
+the compiler reports them, or said to be not verified, with the reason."""
+
+from __future__ import annotations
+
+import json
+
+from conftest import cli
+from goverify.fragments import Header, best_offset, imports_used
+from goverify.output import parse_line
+from releases import NEW
+
+
+def test_the_standard_imports_a_fragment_uses() -> None:
+    assert imports_used('func f() { n := rand.Intn(3); fmt.Println(n, "os.Exit") } // strings.X\n') == \
+        ("fmt", "math/rand")
+    assert imports_used("func f(rand int) int { return rand.Intn(3) }\n") == ()  # a parameter, not the package
+    assert imports_used('import "fmt"\n\nfunc f() { fmt.Println() }\n') == ()  # it brings its own
+
+
+def test_headers_of_every_size() -> None:
+    assert Header(("math/rand",), 7).text == 'package main\n\nimport "math/rand"\n\n\n\n\n'
+    assert Header(("fmt", "os"), 1).text == 'package main; import ("fmt"; "os")\n'
+    assert Header((), 2).text == "package main\n\n"
+    assert Header(("fmt",), 4).describe() == 'package main, import "fmt"'
+
+
+def test_the_offset_that_fits_most_lines() -> None:
+    written = [parse_line(t) for t in ["./m.go:9:14: generate8191 make([]int, 8191) does not escape",
+                                       "./m.go:16:14: make([]int, 8192) escapes to heap"]]
+    printed = [parse_line(t) for t in ["./m.go:3:14: make([]int, 8191) does not escape",
+                                       "./m.go:10:14: make([]int, 8192) does not escape"]]
+    assert best_offset(written, printed, loose=True) == 6  # the same subjects, whatever is said of them now
+    assert best_offset(written, printed, loose=False) is None
+    assert best_offset(written, [parse_line("./m.go:1:1: can inline x")], loose=True) is None
+
+
+PAGE = """\
+# Stack
+
+```go
+func generate8191() {
+	nums := make([]int, 8191) // < 64KB
+	for i := 0; i < 8191; i++ {
+		nums[i] = rand.Int()
+	}
+}
+```
+
+```bash
+$ go build -gcflags=-m main_stack.go
+./main_stack.go:6:14: make([]int, 8191) does not escape
+```
+"""
+
+
+def test_a_fragment_compiles_with_the_header_its_output_implies(tmp_path) -> None:
+    (tmp_path / "a.md").write_text(PAGE, encoding="utf-8")
+    run = cli("check", "--go", NEW, "--format", "json", "a.md", cwd=tmp_path)
+    assert run.returncode == 0, run.stdout + run.stderr
+    data = json.loads(run.stdout)
+    assert data["disagreements"] == []
+    [result] = data["results"]
+    assert result["header"] == 'package fragment\n\nimport "math/rand"\n\n'  # four lines: line 2 of the code is 6
+    assert result["file"] == "main_stack.go"
+    assert "./main_stack.go:6:14: make([]int, 8191) does not escape" in result["output"]
+
+
+def test_a_fragment_no_header_fits_is_not_verified_with_the_reason(tmp_path) -> None:
+    (tmp_path / "a.md").write_text(PAGE.replace("6:14", "1:14"), encoding="utf-8")
+    run = cli("check", "--go", NEW, "a.md", cwd=tmp_path)
+    assert run.returncode == 0, run.stdout
+    assert ("a.md:3: not verified: the written lines would need a header of -1 lines before the fragment: no header "
+            "fits") in run.stdout.splitlines()
+    assert cli("check", "--go", NEW, "--strict", "a.md", cwd=tmp_path).returncode == 1
+
+
+def test_a_fragment_that_does_not_compile_is_not_verified_and_says_why(tmp_path) -> None:
+    (tmp_path / "a.md").write_text(PAGE.replace("rand.Int()", "undefinedThing()"), encoding="utf-8")
+    run = cli("check", "--go", NEW, "a.md", cwd=tmp_path)
+    assert run.returncode == 0, run.stdout
+    assert any(line.startswith("a.md:3: not verified: the fragment does not compile with the header goverify gives "
+                               "it") and line.endswith("undefined: undefinedThing") for line in run.stdout.splitlines())
