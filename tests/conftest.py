@@ -183,3 +183,12 @@ def site(tmp_path: Path):
         return build(tmp_path, strict=strict, serve=serve)
 
     return make
+
+
+def pytest_terminal_summary(terminalreporter, exitstatus, config) -> None:
+    """Tables a test records (`record_property("...-table", text)`), printed after the run, from any worker."""
+    for report in terminalreporter.stats.get("passed", []) + terminalreporter.stats.get("failed", []):
+        for name, value in getattr(report, "user_properties", []):
+            if name.endswith("-table") and report.when == "call":
+                terminalreporter.write_sep("-", name)
+                terminalreporter.write_line(str(value))

@@ -220,6 +220,8 @@ class Engine:
                     if run is not None:
                         results[example.index, command, str(toolchain.version)] = run
             job = self._reasons_job(example, plan) if self.settings.reasons and plan.commands else None
+            if job is None and plan.commands:  # -m=2 already: the example's own run on the newest has the flow
+                job = Job(plan.source, plan.commands[0], self.matrix[-1], example.file)
             run = self.results.get(job.key) if job else None
             if run is not None:
                 reasons[example.index] = parse_reasons(run.output, example.base)

@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING, TextIO
 from .check import ClaimVerdict, ExampleVerdict
 from .claims import function_spans, span_of
 from .errors import EXIT_DISAGREES, EXIT_OK
+from .fragments import subject
 from .output import DIAGNOSTIC, Diagnostic, kind_of, parse_output
 from .snippets import read_text
 from .versions import scope_text
@@ -30,7 +31,11 @@ if TYPE_CHECKING:
     from .engine import Engine
 
 def block_rewrite(output: OutputVerdict, verdict: ExampleVerdict) -> dict[int, list[str]]:
-    """The new text of each line of a block that changes (by 1-based file line): [] deletes it."""
+    """The new text of each line of a block that changes (by 1-based file line): [] deletes it.
+
+    A line no longer printed becomes what the compiler prints at its position about the same expression, else the
+    same kind of line there (an escape verdict for an escape verdict), else it goes; when nothing is printed at its
+    position and no line of the block is printed at all (so where its lines are is not known), it stays."""
     block = output.block
     command = block.command.command
     assert command is not None
@@ -38,8 +43,10 @@ def block_rewrite(output: OutputVerdict, verdict: ExampleVerdict) -> dict[int, l
     if run is None or not output.missing:
         return {}
     printed = parse_output(command.filter(run.output))[0]
-    shown = {line.diagnostic.key(-output.offset) + (line.diagnostic.line - output.offset,)
+    shown = {(*line.diagnostic.key(-output.offset), line.diagnostic.line - output.offset)
              for line in block.lines if line.diagnostic}
+    anchored = any(line.diagnostic for line in block.lines) and \
+        len(output.missing) < sum(1 for line in block.lines if line.diagnostic)
     used: set[tuple] = set()
     missing = {m.location.line for m in output.missing}
     edits: dict[int, list[str]] = {}
@@ -48,14 +55,30 @@ def block_rewrite(output: OutputVerdict, verdict: ExampleVerdict) -> dict[int, l
         if line.kind != DIAGNOSTIC or location.line not in missing or line.diagnostic is None:
             continue
         w = line.diagnostic
-        here = [p for p in printed if p.file == w.file and p.line == w.line - output.offset
-                and (*p.key(), p.line) not in shown and (*p.key(), p.line) not in used]
-        same = [p for p in here if kind_of(p.message) == kind_of(w.message)]
-        for p in same:
-            used.add((*p.key(), p.line))
+        at = [p for p in printed if p.file == w.file and p.line == w.line - output.offset]
+        free = [p for p in at if (*p.key(), p.line) not in shown and (*p.key(), p.line) not in used]
+        best = _counterpart(w, free)
         indent = block.fence.indent if block.fence else verdict.example.fence.indent
-        edits[location.line] = [indent + _in_author_style(p, w, output.offset) for p in same]
+        if best is not None:
+            used.add((*best.key(), best.line))
+            edits[location.line] = [indent + _in_author_style(best, w, output.offset)]
+        elif at or anchored:
+            edits[location.line] = []  # nothing like it is printed there now
     return edits
+
+
+def _counterpart(written: Diagnostic, printed: list[Diagnostic]) -> Diagnostic | None:
+    """What the compiler prints now in place of a written line: about the same expression, or of the same kind."""
+    same = [p for p in printed if subject(p.message) == subject(written.message)]
+    if same:
+        return same[0]
+    kind = _family(written.message)
+    return next((p for p in printed if _family(p.message) == kind), None)
+
+
+def _family(message: str) -> str:
+    kind = kind_of(message)
+    return "escape" if kind in {"escapes to heap", "does not escape", "moved to heap"} else kind
 
 
 def _in_author_style(printed: Diagnostic, written: Diagnostic, offset: int) -> str:
@@ -86,10 +109,11 @@ def claim_rewrite(verdict: ExampleVerdict, claim: ClaimVerdict, matrix: list[str
             break
     said: dict[str, list[str]] = {}
     for version in claim.fails:
-        at = [d for d in diagnostics(version) if (d.position == spot if spot else d.line == line)]
-        if len(at) != 1:
-            return None
-        said.setdefault(at[0].message, []).append(version)
+        here = [d for d in diagnostics(version) if (d.position == spot if spot else d.line == line)]
+        instead = _counterpart(_as_diagnostic(c.message, line), here)
+        if instead is None:
+            return None  # nothing the compiler says there is about what the claim says
+        said.setdefault(instead.message, []).append(version)
     if not said:
         return None
     if not claim.holds and len(said) == 1:
@@ -99,6 +123,10 @@ def claim_rewrite(verdict: ExampleVerdict, claim: ClaimVerdict, matrix: list[str
         parts.append(f"{c.message} ({scope_text(list(claim.holds), matrix)})")
     parts += [f"{message} ({scope_text(versions, matrix)})" for message, versions in said.items()]
     return "; ".join(parts)
+
+
+def _as_diagnostic(message: str, line: int) -> Diagnostic:
+    return Diagnostic("", line, None, message, message)
 
 
 def fix_pages(engine: Engine, verdicts: list[PageVerdict], *, dry_run: bool, assume_yes: bool,

@@ -15,8 +15,11 @@ _PACKAGE = re.compile(r"^(\s*package\s+)main\b", re.M)
 
 
 def reasons_job_parts(source: str, command: Command) -> tuple[str, Command] | None:
-    """(source, command) of the `-m=2` run, or None when the command does not ask for `-m`."""
-    if command.argv[1] == "vet":
+    """(source, command) of the `-m=2` run, or None when the command does not ask for `-m`, or asks for `-m=2` or
+    more already (its own output has the flow lines)."""
+    flags = command.compiler_flags()
+    level = sum(int(f[3:]) if f.startswith("-m=") else 1 for f in flags if f == "-m" or f.startswith("-m="))
+    if command.argv[1] == "vet" or level >= 2:
         return None
     argv = list(command.argv)
     changed = False
