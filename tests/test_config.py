@@ -1,0 +1,76 @@
+"""One configuration schema for both doors: a bad option is one line naming the option, the value and what is
+expected, from `goverify check` (exit status 2) and from `mkdocs build` (a configuration error), before any
+compile and without a traceback."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from conftest import build, cli, write_site
+
+PAGE = "# x\n\n```go\npackage main\n\nfunc main() {}\n```\n"
+
+BAD = [
+    ("timeout: soon", "timeout", "expected a number greater than 0 (seconds one command may run), got 'soon'"),
+    ("timeout: -1", "timeout", "expected a number greater than 0 (seconds one command may run), got -1"),
+    ("timeout: 0", "timeout", "expected a number greater than 0 (seconds one command may run), got 0"),
+    ('go_versions: "1.27"', "go_versions",
+     "expected a list of Go releases such as [\"1.24\", \"1.27.3\"], got '1.27'"),
+    ('go_versions: ["1.x"]', "go_versions",
+     "expected Go releases such as \"1.27\", \"1.27.3\", \"default\" or a path to a go binary, got '1.x'"),
+    ("jobs: -3", "jobs", "expected a whole number of at least 1 (parallel compiles), got -3"),
+    ("jobs: 0", "jobs", "expected a whole number of at least 1 (parallel compiles), got 0"),
+    ('command: "rm -rf /"', "command", "expected a compile-only go command, got 'rm -rf /': only go commands are run"),
+    ('command: "go run main.go"', "command",
+     "expected a compile-only go command, got 'go run main.go': `go run` runs the example (goverify never runs code; "
+     "with -gcflags=-m it compiles it and compares the diagnostics)"),
+    ("cache: yes please", "cache", "expected true or false, got 'yes please'"),
+    ("cache_dir: 5", "cache_dir", "expected a folder, relative to mkdocs.yml, got 5"),
+    ("matrix_page: [a]", "matrix_page", "expected a page name, such as go-releases.md, got ['a']"),
+]
+
+
+def _site(root: Path, option: str) -> Path:
+    return write_site(root, {"index.md": PAGE}, plugin=f"  - goverify:\n      {option}")
+
+
+@pytest.mark.parametrize(("option", "name", "message"), BAD, ids=[b[0] for b in BAD])
+def test_a_bad_option_is_one_line_from_both_doors(tmp_path: Path, option: str, name: str, message: str) -> None:
+    root = _site(tmp_path, option)
+    run = cli("check", cwd=root)
+    assert (run.returncode, run.stdout) == (2, "")
+    assert run.stderr == f"goverify: mkdocs.yml: goverify option '{name}': {message}\n"
+    done = build(root)
+    assert done.returncode == 1
+    assert "ABORT: Aborted with a configuration error!" in done.log_lines
+    assert f"ERROR: Config value 'plugins': Plugin 'goverify' option '{name}': {message}" in done.log_lines
+    assert not (root / ".cache").exists(), "something was compiled"
+
+
+def test_the_cli_reads_env_tags_and_inherit_as_mkdocs_does(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    (tmp_path / "base.yml").write_text("plugins:\n  - goverify:\n      timeout: !ENV [GOVERIFY_TEST_TIMEOUT, 60]\n",
+                                       encoding="utf-8")
+    write_site(tmp_path, {"index.md": PAGE}, plugin="  - search")
+    (tmp_path / "mkdocs.yml").write_text("INHERIT: base.yml\nsite_name: inherited\n", encoding="utf-8")
+    monkeypatch.setenv("GOVERIFY_TEST_TIMEOUT", "soon")
+    run = cli("check", cwd=tmp_path)
+    assert run.returncode == 2
+    assert run.stderr == ("goverify: mkdocs.yml: goverify option 'timeout': expected a number greater than 0 "
+                          "(seconds one command may run), got 'soon'\n")
+    monkeypatch.setenv("GOVERIFY_TEST_TIMEOUT", "30")
+    assert cli("check", cwd=tmp_path).returncode == 0
+
+
+def test_a_config_file_that_is_not_yaml_or_missing_is_one_line(tmp_path: Path) -> None:
+    (tmp_path / "mkdocs.yml").write_text("plugins: [goverify\n", encoding="utf-8")
+    run = cli("check", cwd=tmp_path)
+    assert run.returncode == 2 and run.stderr.startswith("goverify: mkdocs.yml: ") and run.stderr.count("\n") >= 1
+    assert "Traceback" not in run.stderr
+    missing = cli("check", "--config", "nope.yml", cwd=tmp_path)
+    assert (missing.returncode, missing.stderr) == (2, "goverify: nope.yml: no such file\n")
+
+
+def test_a_bad_timeout_on_the_command_line_is_refused(tmp_path: Path) -> None:
+    run = cli("check", "--timeout", "-5", cwd=_site(tmp_path, "timeout: 5"))
+    assert (run.returncode, run.stderr) == (2, "goverify: --timeout: expected a number greater than 0, got -5.0\n")
