@@ -7,6 +7,8 @@ line at that line of the block, a compile error at the Markdown (or snippet) lin
 
 from __future__ import annotations
 
+import bisect
+import functools
 import re
 from dataclasses import dataclass, field
 
@@ -262,12 +264,12 @@ def _check_claim(verdict: ExampleVerdict, claim: Claim, matrix: list[Toolchain],
         run = runs.get(release)
         if run is None:
             continue
-        reported = _diagnostics(verdict, run)
-        lines = {d.line for d in reported if d.message == claim.message}
+        reported = _reported(verdict, run)
+        lines = reported.lines.get(claim.message, ())
         if line in lines or any(span[0] <= n <= span[1] for n in lines):
             holds.append(release)
         else:
-            nearest = _nearest(reported, claim.message, line, span)
+            nearest = _nearest(reported.in_lines(*span), claim.message, line)
             flow = verdict.reasons.get(nearest.position, ()) if nearest and release == newest else ()
             fails[release] = Said(release, nearest, flow)
     verdict.claims.append(ClaimVerdict(claim, location, in_scope, holds, fails))
@@ -276,16 +278,39 @@ def _check_claim(verdict: ExampleVerdict, claim: Claim, matrix: list[Toolchain],
                                            tuple(fails.values()), tuple(runs), fix_hint))
 
 
+@dataclass(frozen=True)
+class _Reported:
+    """The lines of one run about one file, indexed once (an example may carry thousands of claims)."""
+
+    diagnostics: tuple[Diagnostic, ...]  # by line
+    lines: dict[str, tuple[int, ...]]  # message -> lines it is reported on
+
+    def in_lines(self, first: int, last: int) -> tuple[Diagnostic, ...]:
+        starts = [d.line for d in self.diagnostics]
+        return self.diagnostics[bisect.bisect_left(starts, first): bisect.bisect_right(starts, last)]
+
+
+@functools.lru_cache(maxsize=256)
+def _index(output: str, file: str) -> _Reported:
+    mine = tuple(sorted((d for d in parse_output(output)[0] if d.file == file), key=lambda d: d.line))
+    lines: dict[str, list[int]] = {}
+    for d in mine:
+        lines.setdefault(d.message, []).append(d.line)
+    return _Reported(mine, {message: tuple(found) for message, found in lines.items()})
+
+
+def _reported(verdict: ExampleVerdict, run: RunResult) -> _Reported:
+    command = verdict.command
+    return _index(command.filter(run.output) if command else run.output, verdict.example.base)
+
+
 def _diagnostics(verdict: ExampleVerdict, run: RunResult) -> list[Diagnostic]:
     """The positioned lines of a run about the example's own file."""
-    command = verdict.command
-    output = command.filter(run.output) if command else run.output
-    return [d for d in parse_output(output)[0] if d.file == verdict.example.base]
+    return list(_reported(verdict, run).diagnostics)
 
 
-def _nearest(diagnostics: list[Diagnostic], message: str, line: int, span: tuple[int, int]) -> Diagnostic | None:
+def _nearest(inside: tuple[Diagnostic, ...], message: str, line: int) -> Diagnostic | None:
     """What the compiler said nearest a claim, in its function: same kind of message first, then closest line."""
-    inside = [d for d in diagnostics if span[0] <= d.line <= span[1]]
     if not inside:
         return None
     kind = kind_of(message)
