@@ -255,7 +255,13 @@ def _check_claim(verdict: ExampleVerdict, claim: Claim, matrix: list[Toolchain],
         verdict.findings.append(problem)
         return
     line = claim.line + plan.shift
-    span = span_of(function_spans(plan.source), line)
+    spans: list[tuple[int, int]] = []  # the claim's function, found only if it is not reported on its own line
+
+    def span() -> tuple[int, int]:
+        if not spans:
+            spans.append(span_of(function_spans(plan.source), line))
+        return spans[0]
+
     in_scope = [str(t.version) for t in matrix if claim.scope is None or claim.scope.contains(t.version)]
     holds: list[str] = []
     fails: dict[str, Said] = {}
@@ -266,10 +272,10 @@ def _check_claim(verdict: ExampleVerdict, claim: Claim, matrix: list[Toolchain],
             continue
         reported = _reported(verdict, run)
         lines = reported.lines.get(claim.message, ())
-        if line in lines or any(span[0] <= n <= span[1] for n in lines):
+        if line in lines or (lines and any(span()[0] <= n <= span()[1] for n in lines)):
             holds.append(release)
         else:
-            nearest = _nearest(reported.in_lines(*span), claim.message, line)
+            nearest = _nearest(reported.in_lines(*span()), claim.message, line)
             flow = verdict.reasons.get(nearest.position, ()) if nearest and release == newest else ()
             fails[release] = Said(release, nearest, flow)
     verdict.claims.append(ClaimVerdict(claim, location, in_scope, holds, fails))
@@ -388,10 +394,10 @@ def _check_block(verdict: ExampleVerdict, block: OutputBlock, matrix: list[Toolc
     written_lines = [line for line in block.lines if line.kind == DIAGNOSTIC and line.diagnostic]
     written = [line.diagnostic for line in written_lines]
     offset = 0
-    if verdict.plan.header is None:
+    at_zero = _matches(written, printed, 0)
+    if verdict.plan.header is None and at_zero < len(written):  # not every line where written: another offset?
         found = best_offset(written, printed, loose=False)
-        offset = found if found is not None and _matches(written, printed, found) > _matches(written, printed, 0) \
-            else 0
+        offset = found if found is not None and _matches(written, printed, found) > at_zero else 0
     missing: list[LineMissing] = []
     corrected = 0
     first = True

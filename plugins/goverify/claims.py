@@ -108,7 +108,8 @@ def match_diagnostic(text: str) -> str | None:
         if "expr" in pattern.groupindex:
             # The shortest balanced expression before "escapes to heap"/"does not escape", with no CJK in it.
             balanced = _balanced_prefixes(text)
-            cjk = next((i for i, ch in enumerate(text) if _has_cjk(ch)), len(text))
+            first_cjk = _CJK.search(text)
+            cjk = first_cjk.start() if first_cjk else len(text)
             for m2 in re.finditer(r" (?:escapes to heap|does not escape)", text):
                 if 0 < m2.start() <= cjk and balanced[m2.start()]:
                     return text[: m2.end()]
@@ -121,8 +122,11 @@ def is_diagnostic(message: str) -> bool:
     return match_diagnostic(message) == message
 
 
+_CJK = re.compile("[\u3000-\u9fff\uff00-\uffef]")
+
+
 def _has_cjk(text: str) -> bool:
-    return any("\u3000" <= ch <= "\u9fff" or "\uff00" <= ch <= "\uffef" for ch in text)
+    return _CJK.search(text) is not None
 
 
 def parse_scope(text: str) -> tuple[Scope | None, int]:
@@ -147,6 +151,8 @@ def parse_scope(text: str) -> tuple[Scope | None, int]:
 
 def _split_top_level(text: str) -> list[tuple[int, str]]:
     """Split on `;`/`；` outside brackets and quotes, keeping each part's offset."""
+    if ";" not in text and "；" not in text:
+        return [(0, text)]
     parts: list[tuple[int, str]] = []
     depth = 0
     quote = ""
@@ -189,6 +195,11 @@ def parse_comment(comment: str, line: int, column: int) -> list[Claim]:
 
 def comment_of(line: str) -> tuple[int, str] | None:
     """(column, text) of the `//` comment on a Go source line, skipping strings and runes."""
+    first = line.find("//")
+    if first < 0:
+        return None
+    if not any(ch in line[:first] for ch in "\"'`/"):  # nothing before it can hide or start a comment
+        return first + 2, line[first + 2:]
     quote = ""
     i = 0
     while i < len(line):
@@ -222,9 +233,9 @@ def comment_claims(source: str) -> list[Claim]:
             if line.count("`") % 2 == 1:
                 in_raw = False
             continue
-        found = comment_of(line)
+        found = comment_of(line) if "//" in line else None  # most lines have no comment: no scan
         code = line if found is None else line[: found[0] - 2]
-        if code.count("`") % 2 == 1:
+        if "`" in code and code.count("`") % 2 == 1:
             in_raw = True
             continue
         if found is not None:

@@ -20,6 +20,7 @@ not verified; `refused` when it is unsafe or unknown (`-toolexec`, `-ldflags`, s
 
 from __future__ import annotations
 
+import functools
 import re
 import shlex
 from dataclasses import dataclass
@@ -33,6 +34,7 @@ _COMMAND_START = re.compile(
     r"(?:(?:docker|podman)\s+run\s(?:[^\n]*?\s)?)?[Gg]o\s+(?:" + _SUBCOMMANDS + r")\b.*)$"
 )
 _WRAPPED = re.compile(r"(?<=['\"\s(;&|])[Gg]o\s+(?:" + _SUBCOMMANDS + r")\b")
+_GO_WORD = re.compile(r"[Gg]o\s")
 _PROMPT_END = re.compile(r"(?:^|[$%>#❯➜»λ✗✓])\s*$")
 _SHELL = re.compile(r"[;&|<>$`\n(){}*?!\\]")  # outside quotes, after pipes to grep and 2>&1 are taken out
 _BUILD_FLAGS_BOOL = {"-a", "-n", "-v", "-x", "-trimpath", "-race", "-msan", "-asan", "-linkshared", "-work", "-i"}
@@ -114,6 +116,7 @@ class Command:
     def is_test(self) -> bool:
         return self.argv[1] == "test"
 
+    @functools.lru_cache(maxsize=1024)  # noqa: B019 (commands are few and live as long as the build)
     def compiler_flags(self) -> tuple[str, ...]:
         """The flags given to the compiler (`-m`, `-m`, `-l`): what decides which lines it prints."""
         flags: list[str] = []
@@ -161,6 +164,8 @@ def command_of_line(line: str) -> str | None:
     """The command on a prompt line (`$ go build ...`, `F:\\hello>go build ...`, `-> % go build ...`, or a bare
     `go build ...` as in a shell block), or None when the line states no go command."""
     text = line.strip()
+    if not _GO_WORD.search(text):
+        return None  # most lines name no go command: the full pattern is not tried
     m = _COMMAND_START.search(text)
     if not m:
         return None
@@ -185,8 +190,10 @@ def states_a_command(span: str) -> bool:
     return len(rest) >= 2
 
 
+@functools.lru_cache(maxsize=1024)
 def parse_command(text: str) -> Command | Refusal:
-    """What goverify runs for a stated command, or why it does not run it."""
+    """What goverify runs for a stated command, or why it does not run it (a page states the same few commands
+    many times: each is read once)."""
     stated = re.sub(r"\\\n\s*", " ", text).strip()
     try:
         return _parse(stated)

@@ -11,7 +11,7 @@ EXIT_USAGE = 2  # bad configuration, bad arguments, a missing toolchain: nothing
 EXIT_NEW_RELEASE_HOLDS = 3  # `goverify watch`: a new Go release, and every claim holds on it
 
 
-@dataclass(frozen=True, order=True)
+@dataclass(frozen=True, order=True, slots=True)
 class Location:
     """A line a reader can open: `docs/index.md:42` (1-based)."""
 

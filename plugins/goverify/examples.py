@@ -16,6 +16,7 @@
 
 from __future__ import annotations
 
+import posixpath
 import re
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
@@ -92,7 +93,7 @@ class Example:
 
     @property
     def base(self) -> str:
-        return PurePosixPath(self.file).name
+        return posixpath.basename(self.file)
 
     @property
     def snippet(self) -> str | None:
@@ -163,6 +164,9 @@ def _classify(fence: Fence) -> _Block:
 def _split_pasted(lines: list[str]) -> tuple[list[str], list[WrittenLine]]:
     """Go code, and compiler output pasted after it in the same fence (trailing prompt, header, positioned and
     elision lines, at least one positioned)."""
+    last = next((line for line in reversed(lines) if line.strip()), "")
+    if not (":" in last and ".go:" in last) and not last.lstrip().startswith(("#", "...", "…")):
+        return lines, []  # Go code ends with code (a brace, mostly): nothing pasted, and nothing read twice
     read = read_block("\n".join(lines) + "\n")
     cut = len(read)
     while cut and read[cut - 1].kind in {DIAGNOSTIC, HEADER, PROMPT, ELISION, BLANK}:

@@ -6,6 +6,7 @@ The reasons run compiles the example with `-m` raised to `-m=2` and the package 
 
 from __future__ import annotations
 
+import functools
 import re
 
 from .command import Command
@@ -14,6 +15,7 @@ from .output import parse_line
 _PACKAGE = re.compile(r"^(\s*package\s+)main\b", re.M)
 
 
+@functools.lru_cache(maxsize=4096)
 def reasons_job_parts(source: str, command: Command) -> tuple[str, Command] | None:
     """(source, command) of the `-m=2` run, or None when the command does not ask for `-m`, or asks for `-m=2` or
     more already (its own output has the flow lines)."""
@@ -49,6 +51,8 @@ def parse_reasons(output: str, file: str) -> dict[tuple[int, int], tuple[str, ..
     """(line, column) -> the `flow:`/`from` lines the compiler printed for that position of `file` (base name)."""
     found: dict[tuple[int, int], list[str]] = {}
     for raw in output.splitlines():
+        if "  flow:" not in raw and "  from " not in raw:
+            continue
         d = parse_line(raw)
         if d is None or d.file != file or d.column is None:
             continue

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import atexit
 import contextlib
+import functools
 import os
 import shutil
 import signal
@@ -31,7 +32,7 @@ class Job:
     toolchain: Toolchain
     file: str = "main.go"
 
-    @property
+    @functools.cached_property
     def key(self) -> str:
         env = "\0".join(f"{k}={v}" for k, v in self.command.env)
         return key_of("run", self.source, "\0".join(self.command.argv), self.file, env, self.toolchain.identity)

@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 _OPEN = re.compile(r"^(?P<indent>[ \t]*)(?P<marker>`{3,}|~{3,})(?P<info>.*)$")
 _OPTION = re.compile(r"""([\w.-]+)=(?:"([^"]*)"|'([^']*)'|(\S+))""")
 _LINE_END = re.compile(r"\r\n|\r|\n")
+_BLANK = re.compile(r"[^\n]")
 # A code span ends with its paragraph (CommonMark): a stray backtick cannot swallow the next paragraph's command.
 INLINE_CODE = re.compile(r"(?<!`)(`+)(?!`)((?:[^\n]|\n(?![ \t]*(?:\n|$)))+?)(?<!`)\1(?!`)")
 
@@ -99,6 +100,9 @@ def find_fences(text: str) -> list[Fence]:
         offset += len(line)
     offsets.append(offset)
     while i < len(lines):
+        if "```" not in lines[i] and "~~~" not in lines[i]:
+            i += 1  # most lines: no fence, no regex
+            continue
         raw = lines[i].rstrip("\r\n")
         m = _OPEN.match(raw)
         if not m or (m.group("marker")[0] == "`" and "`" in m.group("info")):
@@ -139,11 +143,14 @@ def inline_code_spans(text: str) -> list[tuple[int, str]]:
 
 def blank_fences(text: str, start: int, end: int, fences: list[Fence]) -> str:
     """The prose of text[start:end], with fenced blocks inside it blanked out (offsets kept)."""
-    chunk = list(text[start:end])
+    pieces = []
+    at = start
     for fence in fences:
         if fence.end <= start or fence.start >= end:
             continue
-        for i in range(max(fence.start, start), min(fence.end, end)):
-            if chunk[i - start] != "\n":
-                chunk[i - start] = " "
-    return "".join(chunk)
+        a, b = max(fence.start, start), min(fence.end, end)
+        pieces.append(text[at:a])
+        pieces.append(_BLANK.sub(" ", text[a:b]))
+        at = b
+    pieces.append(text[at:end])
+    return "".join(pieces)

@@ -19,7 +19,7 @@ def include(lines: list[str], first: Location, folders: list[Path],
     where: list[Location] = []
     for i, line in enumerate(lines):
         here = Location(first.path, first.line + i)
-        m = _SNIPPET.match(line)
+        m = _SNIPPET.match(line) if "8<" in line else None
         if not m:
             out.append(line)
             where.append(here)

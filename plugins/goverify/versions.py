@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass
 
@@ -32,7 +33,12 @@ class Version:
         return self.minor_key == wanted.minor_key and (wanted.patch is None or self.patch == wanted.patch)
 
     def __str__(self) -> str:
-        return self.minor_name if self.patch is None else f"{self.minor_name}.{self.patch}"
+        return _text(self.major, self.minor, self.patch)
+
+
+@functools.lru_cache(maxsize=256)
+def _text(major: int, minor: int, patch: int | None) -> str:
+    return f"{major}.{minor}" if patch is None else f"{major}.{minor}.{patch}"
 
 
 def parse_version(text: str) -> Version:
