@@ -238,7 +238,7 @@ def run(config_file: Path, offered: list[Version] | None, report_file: Path, pat
     if not config_file.is_file():
         raise GoverifyError(f"{config_file}: no such file")
     watch = find(config_file, offered, progress=log.isatty(), log=log)
-    report_file.write_text(report_text(watch, patch_file.name), encoding="utf-8")
+    report_file.write_text(report_text(watch, str(patch_file)), encoding="utf-8")
     if not watch.bumps:
         patch_file.unlink(missing_ok=True)  # a patch left by an earlier run would propose what is done
         print(f"goverify: no new Go release (go_versions: {', '.join(watch.before)}); report: {report_file}", file=out)
