@@ -224,11 +224,15 @@ def report_text(watch: Watch, patch_name: str) -> str:
 
 
 def _messages(found: list[Finding], fixed: list[Finding]) -> str:
-    """Each finding as report.py words it (with the compiler's reasons), and whether the patch mends it."""
+    """Each finding as report.py words it (with the compiler's reasons); for one the patch mends, that instead of
+    the command that would."""
     texts = []
     for finding in found:
-        text = report.describe(finding).render()
-        texts.append(text + "\n    the patch rewrites this line (diff below)" if finding in fixed else text)
+        message = report.describe(finding)
+        if finding in fixed:
+            texts.append(replace(message, fix=None).render() + "\n    the patch rewrites this line (diff below)")
+        else:
+            texts.append(message.render())
     return "\n".join(texts)
 
 
