@@ -102,7 +102,7 @@ def edit_go_versions(text: str, entries: list[str], new: list[str], name: str = 
     rest = key.group("rest")
     if rest.strip().startswith("["):
         lines[at] = _edit_flow(lines[at], len(lines[at]) - len(rest), entries, new, name)
-    elif rest.strip() in {""} or rest.strip().startswith("#"):
+    elif not rest.strip() or rest.strip().startswith("#"):
         _edit_block(lines, at, len(key.group("indent")), entries, new, name)
     else:
         raise GoverifyError(f"{name}:{at + 1}: go_versions is not a list of releases ({rest.strip()}): change it "
