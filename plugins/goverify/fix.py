@@ -16,6 +16,8 @@ from __future__ import annotations
 import difflib
 import re
 import sys
+from collections.abc import Callable
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, TextIO
 
 from .check import ClaimVerdict, ExampleVerdict
@@ -29,6 +31,7 @@ from .versions import scope_text
 if TYPE_CHECKING:
     from .check import OutputVerdict, PageVerdict
     from .engine import Engine
+
 
 def block_rewrite(output: OutputVerdict, verdict: ExampleVerdict) -> dict[int, list[str]]:
     """The new text of each line of a block that changes (by 1-based file line): [] deletes it.
@@ -129,32 +132,50 @@ def _as_diagnostic(message: str, line: int) -> Diagnostic:
     return Diagnostic("", line, None, message, message)
 
 
-def fix_pages(engine: Engine, verdicts: list[PageVerdict], *, dry_run: bool, assume_yes: bool,
-              out: TextIO) -> int:
+@dataclass(frozen=True)
+class FileEdit:
+    """One file's text before and after the rewrite (lines end in "\\n", as `read_text` gives them)."""
+
+    path: str  # relative to the site's root, as findings name it
+    before: str
+    after: str
+
+    def diff(self, prefix: str = "") -> str:
+        """A unified diff `git apply` takes: `a/PREFIXPATH`, `b/PREFIXPATH`, a missing final newline marked."""
+        lines = difflib.unified_diff(self.before.splitlines(keepends=True), self.after.splitlines(keepends=True),
+                                     f"a/{prefix}{self.path}", f"b/{prefix}{self.path}")
+        return "".join(line if line.endswith("\n") else line + "\n\\ No newline at end of file\n"
+                       for line in lines)
+
+
+def planned_edits(engine: Engine, verdicts: list[PageVerdict],
+                  rewrite_claim: Callable[[ClaimVerdict, str], bool] | None) -> tuple[list[FileEdit], int]:
+    """What `--fix` would change, file by file, writing nothing: the stale output lines, and each failing claim
+    `rewrite_claim` accepts (none when it is None). Also how many claims it declined."""
     root = engine.settings.root
     matrix = [str(t.version) for t in engine.matrix]
     line_edits: dict[str, dict[int, list[str]]] = {}
     claim_edits: dict[str, list[tuple[int, str, str]]] = {}
-    claims_skipped = 0
+    declined = 0
     for page in verdicts:
         for verdict in page.examples:
             for output in verdict.outputs:
                 edits = block_rewrite(output, verdict)
                 if edits:
                     line_edits.setdefault(output.block.location.path, {}).update(edits)
-            for claim in verdict.claims:
+            for claim in verdict.claims if rewrite_claim is not None else ():
                 if not claim.fails:
                     continue
                 new = claim_rewrite(verdict, claim, matrix)
                 if new is None:
                     continue
-                if not (dry_run or assume_yes or _ask(claim, new)):
-                    claims_skipped += 1
+                if not rewrite_claim(claim, new):
+                    declined += 1
                     continue
                 c = claim.claim
                 old = re.escape(c.message) + (r"\s*" + re.escape(c.scope.text) if c.scope else "")
                 claim_edits.setdefault(claim.location.path, []).append((claim.location.line, old, new))
-    changed = 0
+    changed = []
     for path in sorted(set(line_edits) | set(claim_edits)):
         before = read_text(root / path)
         lines = before.split("\n")
@@ -163,22 +184,29 @@ def fix_pages(engine: Engine, verdicts: list[PageVerdict], *, dry_run: bool, ass
         for number in sorted(line_edits.get(path, {}), reverse=True):
             lines[number - 1: number] = line_edits[path][number]
         after = "\n".join(lines)
-        if after == before:
-            continue
-        changed += 1
-        for line in difflib.unified_diff(before.splitlines(keepends=True), after.splitlines(keepends=True),
-                                         f"a/{path}", f"b/{path}"):
-            out.write(line if line.endswith("\n") else line + "\n\\ No newline at end of file\n")
+        if after != before:
+            changed.append(FileEdit(path, before, after))
+    return changed, declined
+
+
+def fix_pages(engine: Engine, verdicts: list[PageVerdict], *, dry_run: bool, assume_yes: bool,
+              out: TextIO) -> int:
+    root = engine.settings.root
+    edits, claims_skipped = planned_edits(
+        engine, verdicts, lambda claim, new: dry_run or assume_yes or _ask(claim, new))
+    for edit in edits:
+        out.write(edit.diff())
         if not dry_run:
-            raw = (root / path).read_bytes()
+            after = edit.after
+            raw = (root / edit.path).read_bytes()
             if b"\r\n" in raw:
                 after = after.replace("\n", "\r\n")
-            (root / path).write_text(after, encoding="utf-8")
+            (root / edit.path).write_text(after, encoding="utf-8")
     if claims_skipped:
         out.write(f"goverify: {claims_skipped} claim(s) not rewritten: add --yes, or see them with --dry-run\n")
     verb = "would change" if dry_run else "changed"
-    out.write(f"goverify: {verb} {changed} file(s)\n")
-    return EXIT_DISAGREES if dry_run and changed else EXIT_OK
+    out.write(f"goverify: {verb} {len(edits)} file(s)\n")
+    return EXIT_DISAGREES if dry_run and edits else EXIT_OK
 
 
 def _ask(claim: ClaimVerdict, new: str) -> bool:
