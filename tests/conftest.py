@@ -20,7 +20,21 @@ from pathlib import Path
 import pytest
 
 REPO = Path(__file__).resolve().parent.parent
-SHARED = REPO.parent / "shared"
+
+
+def _shared() -> Path:
+    """../shared beside the repository; for a clone of a local checkout (CI's clean clone), beside its origin."""
+    here = REPO.parent / "shared"
+    if here.is_dir():
+        return here
+    origin = subprocess.run(["git", "config", "--get", "remote.origin.url"], cwd=REPO, capture_output=True,
+                            text=True).stdout.strip()
+    if origin and Path(origin).is_dir():
+        return Path(origin).resolve().parent / "shared"
+    return here
+
+
+SHARED = _shared()
 # Go's own build cache is shared by the tests (goverify's result cache is not): compiling the runtime once per
 # toolchain instead of once per test keeps the suite within CI's budget.
 os.environ.setdefault("GOVERIFY_GOCACHE", str(REPO / ".cache" / "test-gocache"))

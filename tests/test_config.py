@@ -74,3 +74,18 @@ def test_a_config_file_that_is_not_yaml_or_missing_is_one_line(tmp_path: Path) -
 def test_a_bad_timeout_on_the_command_line_is_refused(tmp_path: Path) -> None:
     run = cli("check", "--timeout", "-5", cwd=_site(tmp_path, "timeout: 5"))
     assert (run.returncode, run.stderr) == (2, "goverify: --timeout: expected a number greater than 0, got -5.0\n")
+
+
+def test_the_schema_defaults_are_the_engines() -> None:
+    """The CLI without a mkdocs.yml uses the engine's Settings defaults: they must be the schema's."""
+    from goverify.config import GoVerifyConfig
+    from goverify.engine import Settings
+
+    config = GoVerifyConfig()
+    config.load_dict({})
+    assert config.validate() == ([], [])
+    engine = Settings(root=Path("/site"))
+    assert (config.command, float(config.timeout), config.cache, config.reasons, config.go_versions,
+            config.jobs or 0, Path("/site") / config.cache_dir) == (
+        engine.command, engine.timeout, engine.cache, engine.reasons, engine.go_versions, engine.jobs,
+        Path("/site") / ".cache" / "goverify")

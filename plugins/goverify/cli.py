@@ -12,8 +12,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from . import report
-from .config import load
+from . import environment, report
 from .engine import Engine, Settings
 from .errors import EXIT_USAGE, GoverifyError
 from .snippets import display_path, read_text
@@ -39,18 +38,16 @@ def _settings(args: argparse.Namespace) -> tuple[Settings, Path]:
     """Settings from --config (default: ./mkdocs.yml when there is one), then the command line's overrides."""
     config = Path(args.config)
     if config.is_file():
+        from .config import load  # MkDocs' configuration classes: imported only when there is a mkdocs.yml
+
         _, settings, docs_dir, warnings = load(config)
         for warning in warnings:
             print(f"goverify: warning: {warning}", file=sys.stderr)
     elif args.config != "mkdocs.yml":
         raise GoverifyError(f"{config}: no such file")
-    else:
-        from .config import GoVerifyConfig, settings_from
-
-        defaults = GoVerifyConfig()
-        defaults.load_dict({})
-        defaults.validate()
-        settings, docs_dir = settings_from(defaults, Path.cwd(), [Path.cwd()]), Path("docs")
+    else:  # no configuration: the schema's defaults, which are the engine's
+        settings, docs_dir = Settings(root=Path.cwd(), snippet_dirs=[Path.cwd()]), Path("docs")
+        environment.apply(settings)
     if getattr(args, "go", None):
         settings.go_versions = args.go
     if getattr(args, "no_cache", False):
@@ -80,6 +77,7 @@ def check_files(engine: Engine, files: list[Path]):
 
 def cmd_check(args: argparse.Namespace) -> int:
     settings, docs_dir = _settings(args)
+    settings.reasons_for_failures_only = True  # no page to show: only what fails is explained
     files = _markdown_files(args.paths, docs_dir)
     engine = Engine(settings)
     verdicts = check_files(engine, files)

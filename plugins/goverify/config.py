@@ -124,20 +124,20 @@ class GoVerifyConfig(Config):
 def settings_from(config: GoVerifyConfig, root: Path, snippet_dirs: list[Path]) -> Settings:
     """The engine's settings from validated options, the environment's overrides applied (all read in
     environment.py)."""
-    env = environment.read()
-    return Settings(
+    settings = Settings(
         root=root,
-        go_versions=env.go_versions or list(config.go_versions),
+        go_versions=list(config.go_versions),
         command=config.command,
         timeout=float(config.timeout),
         cache=config.cache,
         cache_dir=root / config.cache_dir,
-        gocache=env.gocache,
         snippet_dirs=snippet_dirs,
         jobs=config.jobs or 0,
         reasons=config.reasons,
-        results=(env.results or (Path(config.results) if config.results else None)),
+        results=Path(config.results) if config.results else None,
     )
+    environment.apply(settings)
+    return settings
 
 
 def base_dirs(base: str | list[str], root: Path) -> list[Path]:

@@ -43,6 +43,7 @@ class Settings:
     jobs: int = 0  # parallel compiles; 0: one per core
     fix_hint: str = "goverify check --fix"
     reasons: bool = True  # compile with -m=2 to explain escapes (failure messages, expandable lines on the page)
+    reasons_for_failures_only: bool = False  # the CLI shows no page: only what fails needs explaining
     results: Path | None = None  # shard results to use instead of local toolchains
 
 
@@ -119,6 +120,12 @@ class Engine:
         jobs = [job for page in pages for example in page.examples for job in self.jobs(example, self.plan(page,
                                                                                                           example))]
         self._run_jobs(jobs)
+        if self.settings.reasons and self.settings.reasons_for_failures_only:
+            # What fails is known once the runs are: a first check (pure, not kept) says which examples to explain.
+            failing = [(page, verdict.example) for page in pages
+                       for verdict in self._check(page).examples if _explainable(verdict)]
+            self._run_jobs(job for page, example in failing
+                           if (job := self._reasons_job(example, self.plan(page, example))) is not None)
         return self.runner.ran - before
 
     def made(self, pages: Iterable[Page]) -> list[Job]:
@@ -143,7 +150,7 @@ class Engine:
         """Each command of the example on every release, and its `-m=2` reasons run on the newest."""
         jobs = [Job(plan.source, command, toolchain, example.file)
                 for command in plan.commands for toolchain in self.matrix]
-        if self.settings.reasons and plan.commands:
+        if self.settings.reasons and not self.settings.reasons_for_failures_only and plan.commands:
             reasons = self._reasons_job(example, plan)
             if reasons is not None:
                 jobs.append(reasons)
@@ -207,6 +214,11 @@ class Engine:
         seen = self._checked.get(id(page))
         if seen is not None and seen.page is page:
             return seen
+        verdict = self._check(page)
+        self._checked[id(page)] = verdict
+        return verdict
+
+    def _check(self, page: Page) -> PageVerdict:
         plans = self._plans.get(id(page))
         if plans is None:
             raise GoverifyError(f"{page.path}: checked before it was run")
@@ -225,9 +237,12 @@ class Engine:
             run = self.results.get(job.key) if job else None
             if run is not None:
                 reasons[example.index] = parse_reasons(run.output, example.base)
-        verdict = check_page(page, plans, results, reasons, self.matrix, f"{self.settings.fix_hint} {page.path}")
-        self._checked[id(page)] = verdict
-        return verdict
+        return check_page(page, plans, results, reasons, self.matrix, f"{self.settings.fix_hint} {page.path}")
+
+
+def _explainable(verdict) -> bool:
+    """A claim of the example fails where the compiler says something: its -m=2 flow would explain it."""
+    return any(fails for fails in ([c.fails for c in verdict.claims] + [p.fails for p in verdict.prose]))
 
 
 def _commands(example: Example) -> tuple[Command, ...]:

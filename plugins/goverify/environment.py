@@ -36,6 +36,17 @@ def read(environ: Mapping[str, str] | None = None) -> Overrides:
     )
 
 
+def apply(settings) -> None:
+    """Put the environment's overrides on an engine's settings (whichever door made them)."""
+    env = read()
+    if env.go_versions:
+        settings.go_versions = env.go_versions
+    if env.gocache:
+        settings.gocache = env.gocache
+    if env.results:
+        settings.results = env.results
+
+
 def toolchains_home(environ: Mapping[str, str] | None = None) -> Path:
     """Where installed toolchains live: one folder per user, shared by every site and every door (the plugin, the
     CLI, `make`, `mkdocs serve`), so that what `make site` installed is found by a plain `mkdocs build` too."""
