@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
-from conftest import REPO
+from conftest import REPO, share_results
 from releases import BOTH
 
 pytestmark = pytest.mark.browser
@@ -51,6 +51,7 @@ def _build(root: Path) -> None:
     for name in ("docs", "snippets", "overrides"):
         shutil.copytree(REPO / name, root / name, ignore=shutil.ignore_patterns("screenshots"))
     shutil.copy(REPO / "mkdocs.yml", root / "mkdocs.yml")
+    share_results(root)
     env = {**os.environ, "GOVERIFY_GO_VERSIONS": GO_VERSIONS, "GOVERIFY_ENABLED": "true",
            "NO_MKDOCS_2_WARNING": "1"}
 

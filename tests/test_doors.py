@@ -3,8 +3,8 @@
 
 These run as processes, as a user runs them: what is proven is that nothing but the per-user toolchain home
 (where `make site` and `make test` install) is needed. The clone's go_versions is cut to the two releases `make test`
-installs (the same state `make site` leaves, for those releases); Go's build cache is linked to the tests' one so
-that nothing is compiled twice.
+installs (the same state `make site` leaves, for those releases); Go's build cache and goverify's result cache are
+linked to the tests' ones so that nothing is compiled twice.
 """
 
 from __future__ import annotations
@@ -20,7 +20,7 @@ import urllib.request
 from pathlib import Path
 
 import pytest
-from conftest import REPO, write_site
+from conftest import REPO, share_results, write_site
 from releases import BOTH
 
 BIN = Path(sys.executable).parent
@@ -41,9 +41,8 @@ def _clone(tmp_path: Path) -> Path:
     text, count = re.subn(r"go_versions: \[[^\]]*\]", f"go_versions: {json.dumps(BOTH)}", text)
     assert count == 1
     config.write_text(text, encoding="utf-8")
-    cache = root / ".cache" / "goverify"
-    cache.mkdir(parents=True)
-    (cache / "gocache").symlink_to(Path(os.environ["GOVERIFY_GOCACHE"]))
+    share_results(root)
+    (root / ".cache" / "goverify" / "gocache").symlink_to(Path(os.environ["GOVERIFY_GOCACHE"]))
     return root
 
 
