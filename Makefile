@@ -44,7 +44,7 @@ serve: $(VENV)/.installed
 test: $(VENV)/.installed
 	$(BIN)/goverify toolchains install $(TEST_GO_VERSIONS)
 	bash .ci/debian-deps
-	$(BIN)/pytest -x -n 2 -p no:cacheprovider
+	$(BIN)/pytest -x -n 2 --dist loadgroup -p no:cacheprovider
 
 # The release watch (.github/workflows/watch.yml runs it weekly): the Go releases PyPI offers that go_versions
 # lacks, the pages checked with them added, watch-report.md and watch.patch written. goverify's exit status: 0 nothing

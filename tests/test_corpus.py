@@ -149,7 +149,12 @@ def test_every_corpus_page_has_its_expected_outcome() -> None:
     assert sorted(p.stem for p in CORPUS.glob("*.expected")) == CASES
 
 
-@pytest.mark.parametrize("name", CASES)
+# Builds of test binaries compile the testing package: on one worker, one after another, it is compiled once.
+GO_TEST = {"command-blocks-and-flow-lines"}
+
+
+@pytest.mark.parametrize("name", [pytest.param(n, marks=pytest.mark.xdist_group("go-test")) if n in GO_TEST else n
+                                  for n in CASES])
 def test_corpus(name: str, tmp_path: Path, hostile: dict[str, str], honeypot: Honeypot) -> None:
     case = Case.load(name)
     work, markers = tmp_path / "work", tmp_path / "markers"
@@ -179,6 +184,7 @@ TRACED = ["import-outside-std", "import-outside-std-module", "command-blocks-and
           "fragments", "go-generate", "cgo", "embed-outside"]
 
 
+@pytest.mark.xdist_group("go-test")
 def test_no_corpus_page_attempts_a_connection(tmp_path: Path, hostile: dict[str, str], honeypot: Honeypot) -> None:
     """The corpus pages that could reach the network, in one run, every process it starts traced: not one
     connect() (the honeypot proxy catches what goes through a proxy; this catches what would go around it)."""

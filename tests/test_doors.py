@@ -24,6 +24,7 @@ from conftest import REPO, share_results, write_site
 from releases import BOTH
 
 BIN = Path(sys.executable).parent
+pytestmark = pytest.mark.xdist_group("repo-site")  # on the browser tests' worker: their build's results are reused
 
 
 def _plain_env() -> dict[str, str]:

@@ -29,7 +29,8 @@ from releases import NEW
 
 CORPUS = SHARED / "realworld"
 ARTICLES = sorted(p.name for p in CORPUS.iterdir() if (p / "expected.json").is_file()) if CORPUS.is_dir() else []
-pytestmark = pytest.mark.skipif(not ARTICLES, reason=f"no real-world corpus at {CORPUS}")
+pytestmark = [pytest.mark.skipif(not ARTICLES, reason=f"no real-world corpus at {CORPUS}"),
+              pytest.mark.xdist_group("go-test")]  # after (not beside) the corpus's test builds: one cold compile
 
 
 @dataclass
