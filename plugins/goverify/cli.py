@@ -15,7 +15,6 @@ from pathlib import Path
 from . import environment, report
 from .engine import Engine, Settings
 from .errors import EXIT_USAGE, GoverifyError
-from .snippets import display_path, read_text
 from .toolchains import default_go, install, installed, resolve, toolchains_dir
 
 
@@ -61,26 +60,12 @@ def _settings(args: argparse.Namespace) -> tuple[Settings, Path]:
     return settings, docs_dir
 
 
-def check_files(engine: Engine, files: list[Path]):
-    pages = []
-    for file in files:
-        try:
-            text = read_text(file)
-        except UnicodeDecodeError as exc:
-            raise GoverifyError(f"{file}: not UTF-8 text ({exc.reason} at byte {exc.start})") from exc
-        except OSError as exc:
-            raise GoverifyError(f"{file}: {exc.strerror}") from exc
-        pages.append(engine.scan(text, display_path(file, engine.settings.root)))
-    engine.run(pages)
-    return [engine.check(page) for page in pages]
-
-
 def cmd_check(args: argparse.Namespace) -> int:
     settings, docs_dir = _settings(args)
     settings.reasons_for_failures_only = True  # no page to show: only what fails is explained
     files = _markdown_files(args.paths, docs_dir)
     engine = Engine(settings)
-    verdicts = check_files(engine, files)
+    verdicts = engine.check_files(files)
     if args.fix:
         from .fix import fix_pages
 
@@ -139,7 +124,7 @@ def cmd_verify(args: argparse.Namespace) -> int:
     settings.results = None  # a shard is made by compiling, never from other shards
     files = _markdown_files(args.paths, docs_dir)
     engine = Engine(settings)
-    verdicts = check_files(engine, files)
+    verdicts = engine.check_files(files)
     print(write_shard(engine, [v.page for v in verdicts], results))
     return 0
 

@@ -25,6 +25,7 @@ from .fragments import Header, best_offset, conventional, header, probe
 from .output import DIAGNOSTIC, parse_output
 from .reasons import parse_reasons, reasons_job_parts
 from .runner import Job, Runner, RunResult
+from .snippets import display_path, read_text
 from .toolchains import Toolchain, resolve
 
 
@@ -206,6 +207,20 @@ class Engine:
                 fitted = header(example.source, offset + 1)
         fitted = fitted or header(example.source, 1)
         return Plan(fitted.text + example.source, fitted, commands, unfit)
+
+    def check_files(self, files: list[Path]) -> list[PageVerdict]:
+        """Markdown files (outside MkDocs: no front matter taken off): read, scanned, compiled and checked."""
+        pages = []
+        for file in files:
+            try:
+                text = read_text(file)
+            except UnicodeDecodeError as exc:
+                raise GoverifyError(f"{file}: not UTF-8 text ({exc.reason} at byte {exc.start})") from exc
+            except OSError as exc:
+                raise GoverifyError(f"{file}: {exc.strerror}") from exc
+            pages.append(self.scan(text, display_path(file, self.settings.root)))
+        self.run(pages)
+        return [self.check(page) for page in pages]
 
     # --- checking -----------------------------------------------------------------------------------------------
 

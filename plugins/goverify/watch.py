@@ -20,7 +20,6 @@ from typing import TextIO
 from . import report
 from .bump import Bump, edit_go_versions, find_bumps, proposed
 from .check import PageVerdict, failing_releases
-from .cli import check_files
 from .config import load
 from .engine import Engine
 from .errors import EXIT_DISAGREES, EXIT_NEW_RELEASE_HOLDS, EXIT_OK, GoverifyError, Location
@@ -80,7 +79,7 @@ def find(config_file: Path, offered: list[Version] | None, *, progress: bool, lo
           f"pages on Go {', '.join(watch.after)}", file=log, flush=True)
     install(watch.after, progress=progress)
     engine = Engine(replace(settings, go_versions=watch.after, results=None))
-    verdicts = check_files(engine, sorted(p for p in docs_dir.rglob("*.md") if p.is_file()))
+    verdicts = engine.check_files(sorted(p for p in docs_dir.rglob("*.md") if p.is_file()))
     for warning in engine.warnings:
         print(f"goverify: warning: {warning}", file=log)
     watch.edits, _ = planned_edits(engine, verdicts, None)  # output blocks only: claims are the author's words
