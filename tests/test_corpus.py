@@ -25,10 +25,11 @@ import threading
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import conftest
 import pytest
 from conftest import build as build_in_process
 from goverify.toolchains import resolve, toolchains_dir
-from releases import NEW
+from releases import NEW, NEW_MINOR
 
 CORPUS = Path(__file__).parent / "corpus"
 GO = NEW
@@ -224,7 +225,8 @@ def test_thousands_of_false_claims_are_all_reported_quickly(tmp_path: Path) -> N
     located = [line for line in lines if line.startswith("many.md:")]
     assert located == [f'many.md:{i + 6}: claim "q does not escape" holds on no release in its scope'
                        for i in range(count)]
-    assert f"    Go 1.27 (1.27.3) says: ./main.go:{count + 2}:{len(str(count - 1)) + 8}: p does not escape" in lines
+    column = len(str(count - 1)) + 8
+    assert f"    Go {NEW_MINOR} ({NEW}) says: ./main.go:{count + 2}:{column}: p does not escape" in lines
     assert run.returncode == 1 and TRACEBACK not in run.stdout + run.stderr
 
 
@@ -281,35 +283,17 @@ func main() {
 ./main.go:6:2: moved to heap: x
 ```
 """
-CONFIG = """\
-site_name: corpus
-use_directory_urls: false
-markdown_extensions:
-  - admonition
-  - pymdownx.details
-  - pymdownx.superfences
-  - pymdownx.tabbed:
-      alternate_style: true
-plugins:
-  - goverify:
-      go_versions: {versions}
-{options}"""
-
-
 SAME_DATE = {"SOURCE_DATE_EPOCH": "1700000000"}  # MkDocs writes the build date into the home page otherwise
 
 
-def write_site(root: Path, pages: dict[str, bytes | str], versions: str = f'["{GO}"]', options: str = "") -> Path:
-    (root / "docs").mkdir(parents=True, exist_ok=True)
-    for name, text in pages.items():
-        (root / "docs" / name).write_bytes(text if isinstance(text, bytes) else text.encode("utf-8"))
-    (root / "mkdocs.yml").write_text(CONFIG.format(versions=versions, options=options), encoding="utf-8")
-    return root
+def write_site(root: Path, pages: dict[str, bytes | str], versions: list[str] | None = None, **options) -> Path:
+    """conftest's site, verified on `versions` (default: Go 1.27.3) with these goverify options."""
+    return conftest.write_site(root, pages, plugin=conftest.plugin(go_versions=versions or [GO], **options))
 
 
 def build(root: Path, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-m", "mkdocs", "build"], cwd=root, capture_output=True, text=True,
-                          timeout=600, env={**os.environ, **SAME_DATE, **(env or {})})
+    """`mkdocs build` as its own process (where the process is the point: concurrency, a read-only mount)."""
+    return conftest.mkdocs_process(root, env={**SAME_DATE, **(env or {})})
 
 
 @pytest.fixture(scope="module")
@@ -331,7 +315,7 @@ TOOLCHAIN_ERRORS = {
 @pytest.mark.parametrize("kind", TOOLCHAIN_ERRORS)
 def test_a_missing_broken_or_unknown_toolchain_is_a_clear_error(kind: str, tmp_path: Path, broken_go: Path) -> None:
     spec, message = (s.format(broken=broken_go, dir=toolchains_dir()) for s in TOOLCHAIN_ERRORS[kind])
-    root = write_site(tmp_path, {"index.md": PAGE}, versions=json.dumps([spec]))
+    root = write_site(tmp_path, {"index.md": PAGE}, versions=[spec])
     cli = subprocess.run([sys.executable, "-m", "goverify.cli", "check", "docs/index.md"], cwd=root,
                          capture_output=True, text=True, timeout=120)
     assert (cli.returncode, cli.stdout, cli.stderr) == (2, "", f"goverify: {message}\n")
@@ -403,7 +387,7 @@ def _valid(entry: Path) -> bool:
 def test_concurrent_builds_on_one_cache_agree_and_rebuilds_are_byte_identical(
         tmp_path: Path, good_site: dict[str, str]) -> None:
     cache = tmp_path / "shared-cache"
-    roots = [write_site(tmp_path / f"site{i}", good_site, options=f"      cache_dir: {cache}\n") for i in range(3)]
+    roots = [write_site(tmp_path / f"site{i}", good_site, cache_dir=str(cache)) for i in range(3)]
     same_date = {**os.environ, **SAME_DATE}
     processes = [subprocess.Popen([sys.executable, "-m", "mkdocs", "build"], cwd=root, stdout=subprocess.PIPE,
                                   stderr=subprocess.STDOUT, text=True, env=same_date) for root in roots]
@@ -417,7 +401,7 @@ def test_concurrent_builds_on_one_cache_agree_and_rebuilds_are_byte_identical(
     json.loads((cache / "toolchains.json").read_text(encoding="utf-8"))
     # The same inputs again: from the cache, and with no cache at all, byte for byte the same pages.
     assert build(roots[0], same_date).returncode == 0 and _pages(roots[0]) == first
-    write_site(roots[1], good_site, options="      cache: false\n")
+    write_site(roots[1], good_site, cache=False)
     assert build(roots[1], same_date).returncode == 0 and _pages(roots[1]) == first
 
     # What the pages show: each real example verified in its container; the quoted and the skipped block are

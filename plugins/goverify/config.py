@@ -16,8 +16,9 @@ from mkdocs.config.base import Config, ValidationError
 
 from . import environment
 from .command import DEFAULT_COMMAND, Refusal, parse_command
-from .engine import Settings
+from .engine import CACHE_DIR, Settings
 from .errors import GoverifyError
+from .runner import DEFAULT_TIMEOUT
 from .versions import is_version
 
 
@@ -102,11 +103,11 @@ class GoVerifyConfig(Config):
     overrides it."""
     command = _Command()
     """The command when the page states none for an example (see README: how the command is found)."""
-    timeout = _PositiveNumber("seconds one command may run", default=60)
+    timeout = _PositiveNumber("seconds one command may run", default=DEFAULT_TIMEOUT)
     """Seconds one command may run before its process group is killed and the build fails."""
     cache = _Typed(bool, "true or false", default=True)
     """Keep compiler results between builds, keyed on source, command and toolchain identity."""
-    cache_dir = _Typed(str, "a folder, relative to mkdocs.yml", default=".cache/goverify")
+    cache_dir = _Typed(str, "a folder, relative to mkdocs.yml", default=CACHE_DIR)
     """Where the cache lives, relative to mkdocs.yml."""
     jobs = c.Optional(_PositiveNumber("parallel compiles", integer=True))
     """Compiles run in parallel; default one per core."""

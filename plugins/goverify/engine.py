@@ -24,9 +24,11 @@ from .findings import NotVerified
 from .fragments import Header, best_offset, conventional, header, probe
 from .output import DIAGNOSTIC, parse_output
 from .reasons import parse_reasons, reasons_job_parts
-from .runner import Job, Runner, RunResult
+from .runner import DEFAULT_TIMEOUT, Job, Runner, RunResult
 from .snippets import display_path, read_text
 from .toolchains import Toolchain, resolve
+
+CACHE_DIR = ".cache/goverify"  # relative to the site's root
 
 
 @dataclass
@@ -36,9 +38,9 @@ class Settings:
     root: Path  # paths in messages are relative to it
     go_versions: list[str] = field(default_factory=lambda: ["default"])
     command: str = DEFAULT_COMMAND
-    timeout: float = 60.0
+    timeout: float = DEFAULT_TIMEOUT
     cache: bool = True
-    cache_dir: Path | None = None  # default: <root>/.cache/goverify
+    cache_dir: Path | None = None  # default: <root>/CACHE_DIR
     gocache: Path | None = None  # Go's own build cache; default: <cache_dir>/gocache
     snippet_dirs: list[Path] = field(default_factory=list)
     jobs: int = 0  # parallel compiles; 0: one per core
@@ -54,7 +56,7 @@ class Engine:
     def __init__(self, settings: Settings, toolchains: list[Toolchain] | None = None,
                  known: dict[str, RunResult] | None = None) -> None:
         self.settings = settings
-        self.cache_dir = settings.cache_dir or settings.root / ".cache" / "goverify"
+        self.cache_dir = settings.cache_dir or settings.root / CACHE_DIR
         if toolchains is None and settings.results is not None:
             from .shards import load_shards
 

@@ -22,6 +22,8 @@ from .cache import Cache, key_of
 from .command import Command
 from .toolchains import Toolchain
 
+DEFAULT_TIMEOUT = 60.0  # seconds one command may run
+
 
 @dataclass(frozen=True)
 class Job:
@@ -197,7 +199,7 @@ class Runner:
 
     cache: Cache
     gocache_root: Path
-    timeout: float = 60.0
+    timeout: float = DEFAULT_TIMEOUT
     workers: int = max(1, os.cpu_count() or 1)
     known: dict[str, RunResult] | None = None  # results given from outside (shards): never run
     ran: int = 0
