@@ -204,3 +204,13 @@ def test_serve_keeps_running_and_the_page_shows_the_failure(tmp_path) -> None:
     assert "docs/index.md:7: claim &quot;n does not escape&quot; holds on no release in its scope" in page
     assert ('WARNING: goverify: docs/index.md:7: claim "n does not escape" holds on no release in its scope'
             in done.log_lines)
+
+
+def test_a_does_not_escape_claim_about_a_local_says_the_compiler_is_silent_about_it(site) -> None:
+    page = GOOD.replace("\tn := 0 // moved to heap: n\n\treturn &n",
+                        "\tn := 0\n\tm := 0 // m does not escape\n\t_ = &m\n\treturn &n").split("执行")[0]
+    build = site({"index.md": page})
+    assert build.returncode == 1
+    assert 'docs/index.md:8: claim "m does not escape" holds on no release in its scope' in build.log_lines
+    assert any(line.startswith("    the compiler says nothing about m: it prints `does not escape` for parameters")
+               for line in build.log_lines), build.log

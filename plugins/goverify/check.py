@@ -281,7 +281,21 @@ def _check_claim(verdict: ExampleVerdict, claim: Claim, matrix: list[Toolchain],
     verdict.claims.append(ClaimVerdict(claim, location, in_scope, holds, fails))
     if fails:
         verdict.findings.append(ClaimFails(location, claim.message, str(claim.scope or ""), tuple(holds),
-                                           tuple(fails.values()), tuple(runs), fix_hint))
+                                           tuple(fails.values()), tuple(runs), fix_hint,
+                                           _silent(verdict, claim.message, fails, runs)))
+
+
+def _silent(verdict: ExampleVerdict, message: str, fails: dict[str, Said], runs: dict[str, RunResult]) -> str:
+    """`x does not escape` of a variable the failing releases say nothing about (they report no local that stays
+    on the stack): the name, else ""."""
+    m = re.fullmatch(r"&?([A-Za-z_]\w*) does not escape", message)
+    if not m:
+        return ""
+    name = re.compile(rf"(?<![\w.]){re.escape(m.group(1))}(?!\w)")
+    for release in fails:
+        if any(name.search(d.message) for d in _diagnostics(verdict, runs[release])):
+            return ""
+    return m.group(1)
 
 
 @dataclass(frozen=True)

@@ -82,6 +82,7 @@ class ClaimFails:
     fails: tuple[Said, ...]
     releases: tuple[str, ...]  # every release that ran
     fix_hint: str
+    silent: str = ""  # a variable the claim says does not escape, of which the compiler says nothing at all
     severity = ERROR
 
 

@@ -111,6 +111,11 @@ def _describe(finding: Finding) -> Message:
         if finding.holds:
             detail.append(f"holds on {_releases(finding.holds)}: scope the claim, e.g. \"{finding.message} "
                           f"({scope_text(list(finding.holds), list(finding.releases))})\"")
+        if finding.silent:
+            detail.append(f"the compiler says nothing about {finding.silent}: it prints `does not escape` for "
+                          "parameters and for values it allocates (new, make, literals, closures), not for a local "
+                          f"variable that stays on the stack; a prose claim `{finding.silent}`{{ !escapes }} checks "
+                          "that nothing says it escapes")
         return Message(where, ERROR, f'claim "{finding.message}"{scope} {where_fails}', tuple(detail),
                        f"{finding.fix_hint} --dry-run  (shows the claim the compiler supports)")
     if isinstance(finding, ProseClaimFails):
