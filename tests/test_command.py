@@ -48,7 +48,14 @@ def test_environment_a_grep_and_what_the_caption_names() -> None:
         "./main.go:4:2: x escapes to heap\n"
     assert command.text == "GOOS=linux GOARCH=amd64 go build -gcflags=-m main.go"
     assert parse_command('go build -gcflags="-m -l" main.go').text == 'go build -gcflags="-m -l" main.go'
-    assert parse_command("go build -gcflags=-m main.go 2>&1 | grep -v inline").grep.invert
+    [grep] = parse_command("go build -gcflags=-m main.go 2>&1 | grep -v inline").filters
+    assert grep.invert
+    piped = parse_command("go build -gcflags=-m main.go 2>&1 | grep heap | sort | head -n 2 | tee out.txt")
+    assert isinstance(piped, Command)
+    printed = "./b.go:1:1: x escapes to heap\n./a.go:1:1: y escapes to heap\n./c.go:1:1: moved to heap: z\n"
+    assert piped.filter(printed + "./d.go:1:1: can inline f\n") == \
+        "./a.go:1:1: y escapes to heap\n./b.go:1:1: x escapes to heap\n"
+    assert parse_command("go build -gcflags=-m main.go | tail -1").filter("a\nb\n") == "b\n"
     assert parse_command("CGO_ENABLED=0 go build -gcflags=-m main.go").env == ()
     assert parse_command('go build -gcflags "-m -m -l" main.go').compiler_flags() == ("-m", "-m", "-l")
 
@@ -90,6 +97,9 @@ def test_commands_that_would_run_code_are_not_run(text: str, why: str) -> None:
         ("python main.go", "only go commands are run"),
         ('go build "main.go', "cannot parse"),
         ("go build main.go | grep -r x /etc", "grep flag -r is not supported"),
+        ("go build main.go | head -c 10", "head -c 10 is not supported"),
+        ("go build main.go | cat /etc/passwd", "cat reads its input, not files"),
+        ("go build main.go | awk '{print}'", "shell syntax '|'"),
     ],
 )
 def test_unsafe_commands_are_refused(text: str, why: str) -> None:

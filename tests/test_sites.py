@@ -122,12 +122,13 @@ def test_run_it_with_go_run_and_its_output_is_not_verified(site) -> None:
                for line in build.log_lines), build.log
 
 
-def test_an_unsafe_command_is_refused_at_its_line(site) -> None:
-    build = site({"index.md": GOOD.replace('`go build -gcflags="-m -l" main.go`',
-                                           "`go build -toolexec=/bin/sh -gcflags=-m main.go`")})
-    assert build.returncode == 1
-    assert ("docs/index.md:14: refusing 'go build -toolexec=/bin/sh -gcflags=-m main.go': flag -toolexec is not "
-            "allowed (it runs another program)") in build.log_lines
+def test_an_unsafe_command_is_refused_at_its_line_and_its_output_not_verified(site) -> None:
+    page = GOOD.replace('`go build -gcflags="-m -l" main.go`', "`go build -toolexec=/bin/sh -gcflags=-m main.go`")
+    build = site({"index.md": page})
+    assert build.returncode == 0, build.log
+    assert ("WARNING: goverify: docs/index.md:14: not verified: goverify refuses to run `go build -toolexec=/bin/sh "
+            "-gcflags=-m main.go`: flag -toolexec is not allowed (it runs another program)") in build.log_lines
+    assert site({"index.md": page}, strict=True).returncode == 1
 
 
 def test_an_output_block_labelled_go_is_replaced(site) -> None:
@@ -214,3 +215,13 @@ def test_a_does_not_escape_claim_about_a_local_says_the_compiler_is_silent_about
     assert 'docs/index.md:8: claim "m does not escape" holds on no release in its scope' in build.log_lines
     assert any(line.startswith("    the compiler says nothing about m: it prints `does not escape` for parameters")
                for line in build.log_lines), build.log
+
+
+def test_a_failing_claim_under_the_default_command_says_no_command_was_stated(site) -> None:
+    page = "# x\n\n```go\npackage main\n\nfunc f() int { return 1 } // can inline f\n\nfunc main() { _ = f() }\n```\n"
+    build = site({"index.md": page})
+    assert build.returncode == 1
+    assert ('    the page states no command for this example: goverify ran its default, `go build -gcflags="-m -l" '
+            "main.go`; if you used another, state it (a `$ go build ...` line above the output, or "
+            'command="..." on the fence)') in build.log_lines
+    assert site({"index.md": page.replace("```go", '```go command="go build -gcflags=-m main.go"')}).returncode == 0

@@ -282,7 +282,8 @@ def _check_claim(verdict: ExampleVerdict, claim: Claim, matrix: list[Toolchain],
     if fails:
         verdict.findings.append(ClaimFails(location, claim.message, str(claim.scope or ""), tuple(holds),
                                            tuple(fails.values()), tuple(runs), fix_hint,
-                                           _silent(verdict, claim.message, fails, runs)))
+                                           _silent(verdict, claim.message, fails, runs),
+                                           example.command.text if example.command.origin == "default" else ""))
 
 
 def _silent(verdict: ExampleVerdict, message: str, fails: dict[str, Said], runs: dict[str, RunResult]) -> str:
@@ -429,7 +430,7 @@ def _check_block(verdict: ExampleVerdict, block: OutputBlock, matrix: list[Toolc
             block.line_location(line), w, release, command.stated, offset, nearest,
             format_change(w, here, functions), older,
             (tuple(x.text for x in written_lines), tuple(_shown(command, run, block))) if first else None,
-            fix_hint))
+            fix_hint, block.command.origin == "default"))
         first = False
     if offset and not missing:
         verdict.findings.append(Offset(block.location, offset, verdict.example.base))

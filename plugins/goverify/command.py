@@ -1,9 +1,9 @@
 """The commands an article states, and what goverify runs for each: compile-only, checked, never given to a shell.
 
 Authors write `$ go build -gcflags='-m' ./main.go`, `go tool compile -m f.go`, `Go test -gcflags "-m -m" -run none
--bench .`, `docker run --rm IMAGE go tool compile -m main.go`, `GOOS=linux GOARCH=amd64 go build ...`, `... |& grep
-escape`. `parse_command` reads such a command into a `Command` that compiles without running anything and prints the
-same diagnostics:
+-bench .`, `docker run --rm IMAGE go tool compile -m main.go`, `GOOS=linux GOARCH=amd64 go build ...`,
+`... |& grep escape | head -20`. `parse_command` reads such a command into a `Command` that compiles without running
+anything and prints the same diagnostics:
 
 - `go build` and `go vet` run as written (their flags checked);
 - `go tool compile FLAGS f.go` runs as `go build -gcflags="FLAGS" f.go` (a `_test.go` file as `go test -c`): the
@@ -11,11 +11,12 @@ same diagnostics:
 - `go test -gcflags X ...` and `go run -gcflags X f.go` run as `go test -c -o /dev/null -gcflags X ...` and
   `go build -gcflags X -o /dev/null f.go`: the same diagnostics, the test binary or program built and never run;
 - a `docker run [OPTIONS] IMAGE` prefix is dropped; `GOOS`/`GOARCH` (and `CGO_ENABLED=0`) are kept as the run's
-  environment; `Go` reads as `go`; a trailing `| grep PAT` (`|&`, `2>&1 |`) filters the output.
+  environment; `Go` reads as `go`; a trailing `| grep PAT`, `| head -n N`, `| tail -n N` or `| sort` (after `|`,
+  `|&` or `2>&1 |`) filters the output as it would, and `| tee FILE` changes nothing (no file is written).
 
 Anything else is a `Refusal`: `not_run` when running it would execute code or needs what running produces
-(`go run` or `go test` without `-gcflags`, `go generate`, `go tool pprof`): goverify then says the output after it is
-not verified; `refused` when it is unsafe or unknown (`-toolexec`, `-ldflags`, shell syntax): an error at its line.
+(`go run` or `go test` without `-gcflags`, `go generate`, `go tool pprof`), else because it is unsafe or unknown
+(`-toolexec`, `-ldflags`, shell syntax). Either way nothing runs, and what follows it is not verified.
 """
 
 from __future__ import annotations
@@ -81,6 +82,26 @@ class Grep:
             found = re.search(self.pattern, line, re.I if self.ignore_case else 0) is not None
         return found != self.invert
 
+    def apply(self, lines: list[str]) -> list[str]:
+        return [line for line in lines if self.keeps(line)]
+
+
+@dataclass(frozen=True)
+class Cut:
+    """A trailing `| head -n N` (`first`) or `| tail -n N` (not `first`); `| sort`; `| tee`/`cat` (nothing)."""
+
+    kind: str  # head | tail | sort | same
+    count: int = 0
+
+    def apply(self, lines: list[str]) -> list[str]:
+        if self.kind == "head":
+            return lines[: self.count]
+        if self.kind == "tail":
+            return lines[-self.count:] if self.count else []
+        if self.kind == "sort":
+            return sorted(lines)
+        return lines
+
 
 @dataclass(frozen=True)
 class Command:
@@ -90,7 +111,7 @@ class Command:
     argv: tuple[str, ...]  # what runs: `go build`, `go vet` or `go test -c -o /dev/null`
     files: tuple[str, ...] = ()  # the .go files it names (relative); none: it builds the package in "."
     env: tuple[tuple[str, str], ...] = ()  # GOOS/GOARCH the command sets
-    grep: Grep | None = None
+    filters: tuple[Grep | Cut, ...] = ()  # what a trailing `| grep`, `| head` ... does to the output
     subcommand: str = "build"  # as stated: build, vet, test, run, compile (go tool compile)
 
     @property
@@ -106,7 +127,7 @@ class Command:
         argv = [a for a in self.argv if a not in self.files]
         argv.append(file)
         stated = " ".join(w for w in self.stated.split() if w not in self.files) + f" {file}"
-        return Command(stated, tuple(argv), (file,), self.env, self.grep, self.subcommand)
+        return Command(stated, tuple(argv), (file,), self.env, self.filters, self.subcommand)
 
     @property
     def needs_module(self) -> bool:
@@ -133,9 +154,12 @@ class Command:
         return tuple(flags)
 
     def filter(self, output: str) -> str:
-        if self.grep is None:
+        if not self.filters:
             return output
-        return "".join(line for line in output.splitlines(keepends=True) if self.grep.keeps(line.rstrip("\n")))
+        lines = output.splitlines()
+        for step in self.filters:
+            lines = step.apply(lines)
+        return "".join(line + "\n" for line in lines)
 
     def __str__(self) -> str:
         return self.stated
@@ -209,7 +233,7 @@ class _Refuse(Exception):
 
 
 def _parse(stated: str) -> Command:
-    command, grep = _split_pipes(stated)
+    command, filters = _split_pipes(stated)
     bad = _shell_syntax(command)
     if bad:
         why = "it writes the output to a file" if bad == ">" else "goverify never runs a shell"
@@ -224,14 +248,14 @@ def _parse(stated: str) -> Command:
     argv[0] = "go"
     sub = argv[1]
     if sub == "tool":
-        return _tool(stated, argv, env, grep)
+        return _tool(stated, argv, env, filters)
     if sub in {"build", "vet"}:
         args, files = _build_args(argv[2:], vet=sub == "vet")
-        return Command(stated, ("go", sub, *args), files, env, grep, sub)
+        return Command(stated, ("go", sub, *args), files, env, filters, sub)
     if sub == "test":
-        return _test(stated, argv, env, grep)
+        return _test(stated, argv, env, filters)
     if sub == "run":
-        return _run(stated, argv, env, grep)
+        return _run(stated, argv, env, filters)
     if sub == "generate":
         raise _Refuse("`go generate` runs the commands of //go:generate lines", not_run=True)
     raise _Refuse(f"`go {sub}` is not a compile-only command (goverify runs go build, go vet, go tool compile, "
@@ -254,16 +278,40 @@ def _shell_syntax(text: str) -> str | None:
     return None
 
 
-def _split_pipes(text: str) -> tuple[str, Grep | None]:
-    """The command before `| grep PAT` (or `|& grep`, `2>&1 | grep`), and the grep."""
-    parts = re.split(r"\s*\|&?\s*(?=grep\b)", text)
+def _split_pipes(text: str) -> tuple[str, tuple[Grep | Cut, ...]]:
+    """The command before `| grep PAT | head -20` (or `|&`, `2>&1 |`), and what each filter does."""
+    parts = re.split(r"\s*\|&?\s*(?=(?:grep|head|tail|sort|tee|cat|less|more)\b)", text)
     command = re.sub(r"\s+2>&1\s*$", "", parts[0].strip())
-    grep = None
-    for part in parts[1:]:
-        if grep is not None:
-            raise _Refuse("more than one grep")
-        grep = _grep(part)
-    return command, grep
+    return command, tuple(_filter(part) for part in parts[1:])
+
+
+def _filter(text: str) -> Grep | Cut:
+    try:
+        words = shlex.split(text)
+    except ValueError as exc:
+        raise _Refuse(f"cannot parse {text!r}: {exc}") from exc
+    name = words[0]
+    if name == "grep":
+        return _grep(text)
+    if name in {"tee", "cat", "less", "more"}:  # the same lines (tee's file is not written)
+        if name == "cat" and words[1:]:
+            raise _Refuse("cat reads its input, not files")
+        return Cut("same")
+    if name == "sort" and len(words) == 1:
+        return Cut("sort")
+    if name in {"head", "tail"}:
+        rest = words[1:]
+        count = "10"
+        if rest and rest[0] == "-n" and len(rest) == 2:
+            count = rest[1]
+        elif rest and re.fullmatch(r"-n?\d+", rest[0]) and len(rest) == 1:
+            count = rest[0].lstrip("-n")
+        elif rest:
+            raise _Refuse(f"{name} {' '.join(rest)} is not supported (use {name} -n N)")
+        if not count.isdigit():
+            raise _Refuse(f"{name} -n {count} is not supported (use {name} -n N)")
+        return Cut(name, int(count))
+    raise _Refuse(f"`| {text}` is not supported (grep, head, tail, sort, tee and cat are)")
 
 
 def _grep(text: str) -> Grep:
@@ -403,16 +451,16 @@ def _has_gcflags(args: list[str]) -> bool:
     return any(a == "-gcflags" or a.startswith(("-gcflags=", "--gcflags")) for a in args)
 
 
-def _test(stated: str, argv: list[str], env: tuple, grep: Grep | None) -> Command:
+def _test(stated: str, argv: list[str], env: tuple, filters: tuple) -> Command:
     if not _has_gcflags(argv[2:]):
         raise _Refuse("`go test` without -gcflags runs the tests (with -gcflags=-m goverify compiles the test "
                       "binary and compares its diagnostics)", not_run=True)
     args, files = _build_args(argv[2:], test=True)
     args = tuple(a for a in args if not a.startswith("-o="))
-    return Command(stated, ("go", "test", "-c", "-o", "/dev/null", *args), files, env, grep, "test")
+    return Command(stated, ("go", "test", "-c", "-o", "/dev/null", *args), files, env, filters, "test")
 
 
-def _run(stated: str, argv: list[str], env: tuple, grep: Grep | None) -> Command:
+def _run(stated: str, argv: list[str], env: tuple, filters: tuple) -> Command:
     rest = argv[2:]
     end = next((i + 1 for i, a in enumerate(rest) if a.endswith(".go") and not a.startswith("-")), None)
     if end is not None:
@@ -425,10 +473,10 @@ def _run(stated: str, argv: list[str], env: tuple, grep: Grep | None) -> Command
     args, files = _build_args(rest)
     args = tuple(a for a in args if not a.startswith("-o="))
     return Command(stated, ("go", "build", *args[: len(args) - len(files)], "-o", "/dev/null", *files), files, env,
-                   grep, "run")
+                   filters, "run")
 
 
-def _tool(stated: str, argv: list[str], env: tuple, grep: Grep | None) -> Command:
+def _tool(stated: str, argv: list[str], env: tuple, filters: tuple) -> Command:
     if len(argv) < 3 or argv[2] != "compile":
         name = argv[2] if len(argv) > 2 else ""
         raise _Refuse(f"`go tool {name}` is not a compile-only command (it needs what building or running the "
@@ -455,6 +503,6 @@ def _tool(stated: str, argv: list[str], env: tuple, grep: Grep | None) -> Comman
         raise _Refuse("`go tool compile` names no .go file")
     gcflags = f"-gcflags={' '.join(flags)}" if flags else "-gcflags="
     if all(f.endswith("_test.go") for f in files):
-        return Command(stated, ("go", "test", "-c", "-o", "/dev/null", gcflags, *files), tuple(files), env, grep,
+        return Command(stated, ("go", "test", "-c", "-o", "/dev/null", gcflags, *files), tuple(files), env, filters,
                        "compile")
-    return Command(stated, ("go", "build", gcflags, "-o", "/dev/null", *files), tuple(files), env, grep, "compile")
+    return Command(stated, ("go", "build", gcflags, "-o", "/dev/null", *files), tuple(files), env, filters, "compile")

@@ -307,9 +307,7 @@ class _Reader:
                 self.skipped.append(Skipped(where, "no-package"))
                 return None
         if _CGO.search(source):
-            self.problems.append(GoverifyError(
-                'example imports "C" (cgo), which goverify cannot compile: it builds with CGO_ENABLED=0 (mark the '
-                "fence goverify=skip to show it unverified)", where, 1))
+            self.not_verified.append(NotVerified(where, "cgo"))
             return None
         # Until its own output says otherwise: the command the page states before it (or the default).
         placeholder = self._fallback_at(fence.options, where)
@@ -433,17 +431,13 @@ class _Reader:
         self._unrun_spans()
 
     def _refused(self, stated: Stated) -> None:
-        """A stated command goverify does not run: not verified when it would run code, else refused."""
+        """A stated command goverify does not run, and why: it would run code, or it is unsafe or unknown. Nothing
+        runs; what it printed is not verified (a warning: it says nothing about the compiler)."""
         parsed = stated.parsed
         assert isinstance(parsed, Refusal)
-        if parsed.not_run:
-            found = NotVerified(stated.location, "runs-code", stated.text, parsed.reason)
-            if found not in self.not_verified:
-                self.not_verified.append(found)
-        else:
-            error = GoverifyError(f"refusing {stated.text!r}: {parsed.reason}", stated.location, 1)
-            if error not in self.problems:
-                self.problems.append(error)
+        found = NotVerified(stated.location, "runs-code" if parsed.not_run else "refused", stated.text, parsed.reason)
+        if found not in self.not_verified:
+            self.not_verified.append(found)
 
     def _unrun_spans(self) -> None:
         """`Run it with `go run main.go`:` and a block after it: that block is not verified, said at the span."""

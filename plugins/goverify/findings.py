@@ -35,7 +35,9 @@ class Skipped:
 class NotVerified:
     """Something the page states that goverify cannot verify, and why.
 
-    reasons: `runs-code` (the command would run code; `detail` is why), `program-output` (the block shows what the
+    reasons: `runs-code` (the command would run code; `detail` is why), `refused` (it is unsafe or unknown:
+    `detail`), `cgo` (the example imports "C"), `does-not-compile` (an example that claims nothing),
+    `program-output` (the block shows what the
     program or its tests print), `other-file` (the output names `file`, the example is written as `example_file`),
     `no-example` (output with no example before it), `fragment` (no header makes the fragment compile; `errors`),
     `fragment-fit` (no header puts the written lines where the compiler reports them), `no-result` (no run).
@@ -83,6 +85,7 @@ class ClaimFails:
     releases: tuple[str, ...]  # every release that ran
     fix_hint: str
     silent: str = ""  # a variable the claim says does not escape, of which the compiler says nothing at all
+    unstated: str = ""  # the command that ran when the page states none (goverify's default)
     severity = ERROR
 
 
@@ -134,6 +137,7 @@ class LineMissing:
     printed_by: tuple[str, ...] = ()  # older releases of the matrix that still print it
     diff: tuple[tuple[str, ...], tuple[str, ...]] | None = None  # (written, printed), on a block's first missing line
     fix_hint: str = ""
+    unstated: bool = False  # the page states no command for this block: goverify's default ran
     severity = ERROR
 
 

@@ -43,7 +43,7 @@ def reasons_job_parts(source: str, command: Command) -> tuple[str, Command] | No
         return None
     argv = [a for a in argv if a not in {"-o", "/dev/null"}]
     renamed = _PACKAGE.sub(r"\1goverifyreasons", source, count=1) if command.argv[1] == "build" else source
-    return renamed, Command(f"{command.stated}  (-m=2)", tuple(argv), command.files, command.env, None,
+    return renamed, Command(f"{command.stated}  (-m=2)", tuple(argv), command.files, command.env, (),
                             command.subcommand)
 
 

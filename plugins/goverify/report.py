@@ -111,6 +111,8 @@ def _describe(finding: Finding) -> Message:
         if finding.holds:
             detail.append(f"holds on {_releases(finding.holds)}: scope the claim, e.g. \"{finding.message} "
                           f"({scope_text(list(finding.holds), list(finding.releases))})\"")
+        if finding.unstated:
+            detail.append(_unstated(finding.unstated))
         if finding.silent:
             detail.append(f"the compiler says nothing about {finding.silent}: it prints `does not escape` for "
                           "parameters and for values it allocates (new, make, literals, closures), not for a local "
@@ -158,6 +160,8 @@ def _describe(finding: Finding) -> Message:
                           " it")
         if finding.offset:
             detail.append(_offset_words(finding.offset, finding.written.file))
+        if finding.unstated:
+            detail.append(_unstated(finding.command))
         if finding.diff:
             written, printed = finding.diff
             detail += list(difflib.unified_diff(list(written), list(printed), "written", f"Go {finding.release}",
@@ -193,6 +197,11 @@ def _describe(finding: Finding) -> Message:
     raise TypeError(f"no text for {finding!r}")
 
 
+def _unstated(command: str) -> str:
+    return (f"the page states no command for this example: goverify ran its default, `{command}`; if you used "
+            "another, state it (a `$ go build ...` line above the output, or command=\"...\" on the fence)")
+
+
 def _offset_words(offset: int, file: str) -> str:
     lines = f"{abs(offset)} line{'s' if abs(offset) != 1 else ''}"
     longer = "longer" if offset > 0 else "shorter"
@@ -202,6 +211,11 @@ def _offset_words(offset: int, file: str) -> str:
 def _not_verified(f: NotVerified) -> str:
     if f.reason == "runs-code":
         return f"`{f.command}` is not run: {f.detail}"
+    if f.reason == "refused":
+        return f"goverify refuses to run `{f.command}`: {f.detail}"
+    if f.reason == "cgo":
+        return ('the example imports "C" (cgo), which goverify does not compile: it builds with CGO_ENABLED=0 '
+                "(mark the fence goverify=skip to say so on the page)")
     if f.reason == "program-output":
         return (f"what `{f.command}` prints when the program or its tests run; goverify compiles, it never runs "
                 "code (the compiler's lines in it are verified)")
