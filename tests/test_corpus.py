@@ -435,9 +435,13 @@ def test_damaged_cache_entries_are_misses_rebuilt_into_the_same_pages(tmp_path: 
     assert build_in_process(root, env=SAME_DATE).returncode == 0
     before = _pages(root)
     entries = _entries(root / ".cache" / "goverify")
-    assert len(entries) >= len(DAMAGE)
+    packs = sorted((root / ".cache" / "goverify" / "packs").glob("*.json"))  # a page's entries kept together
+    assert len(entries) >= len(DAMAGE) and len(packs) == len(pages)
     for i, entry in enumerate(entries):
         entry.write_bytes(list(DAMAGE.values())[i % len(DAMAGE)](entry.read_bytes()))
+    whole_file = [DAMAGE[kind] for kind in ("truncated", "garbage", "empty", "not an object")]
+    for i, pack in enumerate(packs):
+        pack.write_bytes(whole_file[i % len(whole_file)](pack.read_bytes()))
     identities = root / ".cache" / "goverify" / "toolchains.json"
     known = json.loads(identities.read_text(encoding="utf-8"))
     identities.write_text(json.dumps({key: {**value, "version": 5} for key, value in known.items()}), "utf-8")
@@ -445,6 +449,7 @@ def test_damaged_cache_entries_are_misses_rebuilt_into_the_same_pages(tmp_path: 
     assert again.returncode == 0 and "WARNING" not in again.log, again.log
     assert _pages(root) == before
     assert _entries(root / ".cache" / "goverify") == entries and all(_valid(e) for e in entries)
+    assert all(isinstance(json.loads(p.read_text(encoding="utf-8")), dict) for p in packs)  # written anew
     assert json.loads(identities.read_text(encoding="utf-8")) == known
     identities.write_text("[1, 2, 3]", encoding="utf-8")  # valid JSON, not ours
     assert build_in_process(root, env=SAME_DATE).returncode == 0 and _pages(root) == before

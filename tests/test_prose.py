@@ -105,8 +105,10 @@ def test_the_page_shows_each_escape_reason_on_demand(tmp_path) -> None:
     build = _site(tmp_path, "Nothing to claim here.")
     assert build.returncode == 0, build.log
     page = build.page()
-    assert '<details class="goverify-reason"><summary><code>./main.go:7:14: &quot;Escape&quot; escapes to heap' in page
-    assert "from fmt.Println(... argument...) (call parameter) at ./main.go:7:13" in page
+    why = page.split('<details class="goverify-reasons">', 1)[1].split("</details>", 1)[0]
+    assert "<b>./main.go:7:14: &quot;Escape&quot; escapes to heap</b>\n    flow: {storage for ... argument}" in why
+    assert "    from fmt.Println(... argument...) (call parameter) at ./main.go:7:13" in why
+    assert page.count('class="goverify-why" data-search-exclude') == 1  # the flow stays out of the search index
 
 
 def test_json_report_round_trip(tmp_path) -> None:

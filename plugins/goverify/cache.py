@@ -1,4 +1,8 @@
-"""A content-addressed store of compiler runs: one JSON file per key, written atomically, misses on damage."""
+"""A content-addressed store of compiler runs: one JSON file per key, written atomically, misses on damage.
+
+Beside the entries, a *pack* per page keeps that page's entries together, so that a warm build reads one file per
+page instead of one per run. A pack only mirrors entries (each still carries its key); a damaged one is ignored.
+"""
 
 from __future__ import annotations
 
@@ -28,6 +32,30 @@ class Cache:
 
     root: Path | None
     read_only_warned: bool = False
+
+    @property
+    def packs(self) -> Path | None:
+        return self.root.parent / "packs" if self.root is not None else None
+
+    def get_pack(self, name: str) -> dict[str, dict]:
+        """The entries kept together under `name`, each checked against its key ({} when there is none)."""
+        if self.packs is None:
+            return {}
+        try:
+            data = json.loads((self.packs / f"{name}.json").read_text(encoding="utf-8"))
+        except (OSError, ValueError, UnicodeDecodeError):
+            return {}
+        if not isinstance(data, dict):
+            return {}
+        return {key: entry for key, entry in data.items() if isinstance(entry, dict) and entry.get("key") == key}
+
+    def put_pack(self, name: str, entries: dict[str, dict]) -> None:
+        if self.packs is None:
+            return
+        with contextlib.suppress(OSError):  # a read-only cache: the entries are read one by one
+            write_atomically(self.packs / f"{name}.json",
+                             json.dumps({k: {**v, "key": k} for k, v in entries.items()}, ensure_ascii=False,
+                                        sort_keys=True))
 
     def get(self, key: str) -> dict | None:
         if self.root is None:

@@ -246,6 +246,18 @@ def _scope_problem(location: Location, claim: str, scope: Scope | None, matrix: 
     return None
 
 
+def _in_scope(scope: Scope | None, matrix: list[Toolchain]) -> list[str]:
+    """The releases of the matrix a scope speaks for (all of them when there is none)."""
+    if scope is None:
+        return list(_names(tuple(matrix)))
+    return [str(t.version) for t in matrix if scope.contains(t.version)]
+
+
+@functools.lru_cache(maxsize=64)
+def _names(matrix: tuple[Toolchain, ...]) -> tuple[str, ...]:
+    return tuple(str(t.version) for t in matrix)
+
+
 def _check_claim(verdict: ExampleVerdict, claim: Claim, matrix: list[Toolchain], runs: dict[str, RunResult],
                  fix_hint: str) -> None:
     example, plan = verdict.example, verdict.plan
@@ -262,10 +274,10 @@ def _check_claim(verdict: ExampleVerdict, claim: Claim, matrix: list[Toolchain],
             spans.append(span_of(function_spans(plan.source), line))
         return spans[0]
 
-    in_scope = [str(t.version) for t in matrix if claim.scope is None or claim.scope.contains(t.version)]
+    in_scope = _in_scope(claim.scope, matrix)
     holds: list[str] = []
     fails: dict[str, Said] = {}
-    newest = str(matrix[-1].version)
+    newest = _names(tuple(matrix))[-1]
     for release in in_scope:
         run = runs.get(release)
         if run is None:

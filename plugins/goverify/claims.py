@@ -107,11 +107,12 @@ def match_diagnostic(text: str) -> str | None:
             continue
         if "expr" in pattern.groupindex:
             # The shortest balanced expression before "escapes to heap"/"does not escape", with no CJK in it.
-            balanced = _balanced_prefixes(text)
             first_cjk = _CJK.search(text)
             cjk = first_cjk.start() if first_cjk else len(text)
-            for m2 in re.finditer(r" (?:escapes to heap|does not escape)", text):
-                if 0 < m2.start() <= cjk and balanced[m2.start()]:
+            plain = not any(ch in text for ch in "([{)]}\"'`")  # nothing to balance: every prefix is balanced
+            balanced = None if plain else _balanced_prefixes(text)
+            for m2 in _VERDICT.finditer(text):
+                if 0 < m2.start() <= cjk and (plain or balanced[m2.start()]):
                     return text[: m2.end()]
             return None
         return m.group(0).rstrip()
@@ -122,6 +123,7 @@ def is_diagnostic(message: str) -> bool:
     return match_diagnostic(message) == message
 
 
+_VERDICT = re.compile(r" (?:escapes to heap|does not escape)")
 _CJK = re.compile("[\u3000-\u9fff\uff00-\uffef]")
 
 

@@ -15,7 +15,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .cache import Cache
+from .cache import Cache, key_of
 from .check import PageVerdict, Plan, check_page, is_report, reference_release
 from .command import DEFAULT_COMMAND, Command
 from .errors import GoverifyError
@@ -111,6 +111,7 @@ class Engine:
         """Every compile these pages need, in parallel; return how many ran (not cached, not known)."""
         pages = [p for p in pages if id(p) not in self._plans]
         before = self.runner.ran
+        packed = {id(page): self._unpack(page) for page in pages}
         probes = {}
         for page in pages:
             for example in page.examples:
@@ -129,7 +130,27 @@ class Engine:
                        for verdict in self._check(page).examples if _explainable(verdict)]
             self._run_jobs(job for page, example in failing
                            if (job := self._reasons_job(example, self.plan(page, example))) is not None)
+        for page in pages:
+            self._pack(page, packed[id(page)])
         return self.runner.ran - before
+
+    def _pack_name(self, page: Page) -> str:
+        return key_of("pack", page.path)[:40]
+
+    def _unpack(self, page: Page) -> set[str]:
+        """The runs of the page's pack, known before anything runs; the keys it held."""
+        entries = self.runner.cache.get_pack(self._pack_name(page))
+        for key, entry in entries.items():
+            if key not in self.results and (result := RunResult.from_json(entry)) is not None:
+                self.results[key] = result
+        return set(entries)
+
+    def _pack(self, page: Page, held: set[str]) -> None:
+        """Keep the page's runs together for the next build (when they are not what its pack holds already)."""
+        keys = {job.key for job in self.made([page])}
+        entries = {k: self.results[k].to_json() for k in keys if k in self.results and not self.results[k].timed_out}
+        if set(entries) != held:
+            self.runner.cache.put_pack(self._pack_name(page), entries)
 
     def made(self, pages: Iterable[Page]) -> list[Job]:
         """Every job `run` made for these pages: fragment probes, runs, reasons (what a shard keeps)."""

@@ -16,8 +16,10 @@
 
 from __future__ import annotations
 
+import functools
 import posixpath
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
@@ -28,7 +30,7 @@ from .findings import NotVerified, Skipped
 from .output import BLANK, DIAGNOSTIC, ELISION, HEADER, OTHER, PROMPT, WrittenLine, block_files, read_block
 from .prose import BoundProse, bind_prose
 from .scan import Fence, blank_fences, find_fences, inline_code_spans, line_of, line_starts
-from .snippets import include
+from .snippets import PageLines, include
 
 GO_LANGS = {"go", "golang"}
 SHELL_LANGS = {"", "bash", "sh", "shell", "console", "zsh", "shell-session", "sh-session", "text", "plain",
@@ -80,7 +82,7 @@ class Example:
     fence: Fence
     location: Location  # the opening fence
     source: str  # the Go code (output pasted at the end of the fence removed)
-    lines: list[Location]  # where each line of `source` comes from (the page, or a snippet file)
+    lines: Sequence[Location]  # where each line of `source` comes from (the page, or a snippet file)
     fragment: bool  # no package clause: goverify adds a header before compiling
     command: Stated  # what the claims are checked with (and what the page shows when there is no output)
     file: str  # the file the example is written to (relative, as the command names it)
@@ -93,10 +95,12 @@ class Example:
 
     @property
     def base(self) -> str:
-        return posixpath.basename(self.file)
+        return _basename(self.file)
 
     @property
     def snippet(self) -> str | None:
+        if isinstance(self.lines, PageLines):
+            return None
         paths = {loc.path for loc in self.lines}
         return next(iter(paths)) if len(paths) == 1 and self.location.path not in paths else None
 
@@ -113,6 +117,11 @@ class Page:
     not_verified: list[NotVerified]
     prose: list[BoundProse] = field(default_factory=list)
     hints: list[Location] = field(default_factory=list)  # escape talk beside code, but no claim
+
+
+@functools.lru_cache(maxsize=1024)
+def _basename(file: str) -> str:
+    return posixpath.basename(file)
 
 
 def starts_with_package(source: str) -> bool:
@@ -228,6 +237,7 @@ class _Reader:
         self.fences = find_fences(text)
         self.blocks = [_classify(f) for f in self.fences]
         self.prose = blank_fences(text, 0, len(text), self.fences)
+        self.spans = inline_code_spans(self.prose)  # (offset, code) of every inline code span, found once
         self.examples: list[Example] = []
         self.skipped: list[Skipped] = []
         self.problems: list[GoverifyError] = []
@@ -275,7 +285,7 @@ class _Reader:
             elif block.kind == COMMANDS:
                 self._command_block(block)
         self._finish()
-        prose, hints = bind_prose(self.prose, self.starts, self.examples, self.here, self.problems)
+        prose, hints = bind_prose(self.prose, self.spans, self.starts, self.examples, self.here, self.problems)
         return Page(self.path, self.text, self.examples, self.skipped, self.problems, self.not_verified, prose, hints)
 
     # -- examples --
@@ -346,11 +356,10 @@ class _Reader:
         if in_blocks:
             block, line = in_blocks[-1]
             return self._state(line.command, self.here(block.fence.body_line + line.index), "block")
-        spans = [(offset, code) for offset, code in inline_code_spans(self.prose[after:before])
-                 if states_a_command(code)]
+        spans = [(offset, code) for offset, code in self.spans if after <= offset < before and states_a_command(code)]
         if spans:
             offset, code = spans[-1]
-            return self._state(code, self.at(after + offset), "prose")
+            return self._state(code, self.at(offset), "prose")
         if previous is not None:
             return Stated(previous.text, previous.location, "previous", previous.parsed)
         return self._fallback(example)
@@ -442,7 +451,7 @@ class _Reader:
     def _unrun_spans(self) -> None:
         """`Run it with `go run main.go`:` and a block after it: that block is not verified, said at the span."""
         bound = {block.command.location for e in self.examples for block in e.outputs}
-        for offset, code in inline_code_spans(self.prose):
+        for offset, code in self.spans:
             if not states_a_command(code):
                 continue
             parsed = parse_command(code)
@@ -452,9 +461,8 @@ class _Reader:
             if where in bound:
                 continue
             following = next((b for b in self.blocks if b.fence.start > offset), None)
-            between = self.prose[offset:following.fence.start] if following else ""
             if following is not None and following.kind in {OUTPUT, COMMANDS, OTHER_BLOCK} \
-                    and not any(states_a_command(c) for _, c in inline_code_spans(between)[1:]) \
+                    and not any(offset < o < following.fence.start and states_a_command(c) for o, c in self.spans) \
                     and not any(b.kind in {EXAMPLE, FRAGMENT} and offset < b.fence.start < following.fence.start
                                 for b in self.blocks):
                 self.not_verified.append(NotVerified(where, "runs-code", code, parsed.reason))

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 
 from .claims import Scope, parse_scope
 from .errors import GoverifyError, Location
-from .scan import INLINE_CODE, blank_fences, find_fences, inline_code_spans, line_of
+from .scan import INLINE_CODE, blank_fences, find_fences, line_of
 
 _ATTRS = re.compile(r"""\{(?:[^{}"'\n]|"[^"\n]*"|'[^'\n]*')*\}""")  # braces may sit inside quotes
 _TOKEN = re.compile(r"""(?P<neg>!?)(?P<key>[\w-]+)(?:=(?:"(?P<dq>[^"]*)"|'(?P<sq>[^']*)'|(?P<bare>[^\s}]+)))?""")
@@ -130,8 +130,8 @@ class BoundProse:
     example: int  # 1-based index among the page's examples
 
 
-def bind_prose(prose_text, starts, examples, here, problems: list[GoverifyError]) -> tuple[list[BoundProse],
-                                                                                          list[Location]]:
+def bind_prose(prose_text, spans, starts, examples, here, problems: list[GoverifyError]) -> tuple[
+        list[BoundProse], list[Location]]:
     """Each prose claim bound to its example (the nearest one before it, or `example=N`), and the hints: sentences
     that speak of escaping beside inline code but carry no claim. Unreadable claims go to `problems`."""
     bound: list[BoundProse] = []
@@ -151,7 +151,7 @@ def bind_prose(prose_text, starts, examples, here, problems: list[GoverifyError]
             continue
         bound.append(BoundProse(item, here(line0), index))
     hints = []
-    for offset, code in inline_code_spans(prose_text):
+    for offset, code in spans:
         line0 = line_of(starts, offset)
         if line0 in claimed_lines or not examples:
             continue

@@ -7,11 +7,13 @@ The reasons run compiles the example with `-m` raised to `-m=2` and the package 
 from __future__ import annotations
 
 import functools
+import posixpath
 import re
 
 from .command import Command
-from .output import parse_line
 
+# `./main.go:6:2:   flow: ~r0 ← &p:` and `./main.go:6:2:     from &p (address-of) at ./main.go:7:9`
+_FLOW = re.compile(r"^\s*(?P<path>[^\s:]+\.go):(?P<line>\d+):(?P<col>\d+):\s{2,}(?P<message>(?:flow:|from ).*)$", re.M)
 _PACKAGE = re.compile(r"^(\s*package\s+)main\b", re.M)
 
 
@@ -47,16 +49,11 @@ def reasons_job_parts(source: str, command: Command) -> tuple[str, Command] | No
                             command.subcommand)
 
 
+@functools.lru_cache(maxsize=4096)
 def parse_reasons(output: str, file: str) -> dict[tuple[int, int], tuple[str, ...]]:
     """(line, column) -> the `flow:`/`from` lines the compiler printed for that position of `file` (base name)."""
     found: dict[tuple[int, int], list[str]] = {}
-    for raw in output.splitlines():
-        if "  flow:" not in raw and "  from " not in raw:
-            continue
-        d = parse_line(raw)
-        if d is None or d.file != file or d.column is None:
-            continue
-        rest = raw.strip().split(":", 3)[-1] if ":" in raw else ""
-        if rest.startswith("  ") and d.message.startswith(("flow:", "from ")):
-            found.setdefault((d.line, d.column), []).append(d.message)
+    for m in _FLOW.finditer(output):
+        if posixpath.basename(m.group("path")) == file:
+            found.setdefault((int(m.group("line")), int(m.group("col"))), []).append(m.group("message").rstrip())
     return {position: tuple(lines) for position, lines in found.items()}

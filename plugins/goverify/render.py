@@ -177,16 +177,18 @@ def render_block(verdict: ExampleVerdict, command: Command, origin: str, languag
 
 
 def _reasons(run: RunResult, reasons: dict[tuple[int, int], tuple[str, ...]], t: dict[str, str]) -> str:
-    """One expandable line per escaping value of the output, showing the flow that makes it escape."""
+    """One expandable block: each escaping line of the output, and under it the flow that makes it escape."""
     items = []
     for d in parse_output(run.output)[0]:
         flow = reasons.get(d.position)
         if flow and ("escapes to heap" in d.message or "moved to heap" in d.message):
-            items.append(f'<details class="goverify-reason"><summary><code>{escape(d.text)}</code></summary>'
-                         f'<pre><code>{escape(chr(10).join(flow))}</code></pre></details>')
+            items.append("\n".join([f'<b>{escape(d.text)}</b>', *(f"    {escape(line)}" for line in flow)]))
     if not items:
         return ""
-    return f'<details class="goverify-reasons"><summary>{t["why"]}</summary>{"".join(items)}</details>'
+    # Not in the search index: the data flow would only crowd results. Material honours data-search-exclude; on a
+    # <div> (no div inside), as its parser ends an exclusion at the first closing tag of the same name.
+    return (f'<div class="goverify-why" data-search-exclude><details class="goverify-reasons"><summary>{t["why"]}'
+            f'</summary><pre><code>{chr(10).join(items)}</code></pre></details></div>')
 
 
 def _status(run: RunResult, t: dict[str, str]) -> str:

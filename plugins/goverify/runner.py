@@ -34,10 +34,9 @@ class Job:
     toolchain: Toolchain
     file: str = "main.go"
 
-    @functools.cached_property
+    @property
     def key(self) -> str:
-        env = "\0".join(f"{k}={v}" for k, v in self.command.env)
-        return key_of("run", self.source, "\0".join(self.command.argv), self.file, env, self.toolchain.identity)
+        return _job_key(self.source, self.command.argv, self.file, self.command.env, self.toolchain.identity)
 
 
 @dataclass(frozen=True)
@@ -60,6 +59,11 @@ class RunResult:
                        float(data.get("seconds", 0.0)))
         except (KeyError, TypeError, ValueError):
             return None
+
+
+@functools.lru_cache(maxsize=16384)  # the same job is keyed by the run, the check and the shard writer
+def _job_key(source: str, argv: tuple[str, ...], file: str, env: tuple[tuple[str, str], ...], identity: str) -> str:
+    return key_of("run", source, "\0".join(argv), file, "\0".join(f"{k}={v}" for k, v in env), identity)
 
 
 def hermetic_env(toolchain: Toolchain, gocache: Path, home: Path) -> dict[str, str]:

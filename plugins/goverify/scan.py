@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import itertools
+import operator
 import re
 from dataclasses import dataclass, field
 
 _OPEN = re.compile(r"^(?P<indent>[ \t]*)(?P<marker>`{3,}|~{3,})(?P<info>.*)$")
 _OPTION = re.compile(r"""([\w.-]+)=(?:"([^"]*)"|'([^']*)'|(\S+))""")
 _LINE_END = re.compile(r"\r\n|\r|\n")
-_BLANK = re.compile(r"[^\n]")
 # A code span ends with its paragraph (CommonMark): a stray backtick cannot swallow the next paragraph's command.
 INLINE_CODE = re.compile(r"(?<!`)(`+)(?!`)((?:[^\n]|\n(?![ \t]*(?:\n|$)))+?)(?<!`)\1(?!`)")
 
@@ -66,6 +67,8 @@ def parse_info(info: str) -> tuple[str, dict[str, str]]:
 def line_starts(text: str) -> list[int]:
     """Offsets of each line's start. Lines end as in CommonMark: "\n", "\r\n" or a lone "\r" (not at the
     other characters `str.splitlines` breaks on, such as U+2028 or form feed, which Markdown keeps in a line)."""
+    if "\r" not in text:  # the usual case, without a regex
+        return [0, *itertools.accumulate(map(operator.add, map(len, text.split("\n")[:-1]), itertools.repeat(1)))]
     starts = [0]
     for m in _LINE_END.finditer(text):
         starts.append(m.end())
@@ -90,15 +93,14 @@ def find_fences(text: str) -> list[Fence]:
     A fence closes on a line of the same character, at least as long, with nothing after it; an unclosed
     fence runs to the end of the text, as in CommonMark.
     """
-    lines = [line for line in re.split(r"(?<=\n)|(?<=\r)(?!\n)", text) if line]  # CommonMark's line ends
+    if "\r" in text:
+        lines = [line for line in re.split(r"(?<=\n)|(?<=\r)(?!\n)", text) if line]  # CommonMark's line ends
+    else:
+        parts = text.split("\n")
+        lines = [part + "\n" for part in parts[:-1]] + ([parts[-1]] if parts[-1] else [])
     fences: list[Fence] = []
-    offset = 0
     i = 0
-    offsets = []
-    for line in lines:
-        offsets.append(offset)
-        offset += len(line)
-    offsets.append(offset)
+    offsets = [0, *itertools.accumulate(map(len, lines))]
     while i < len(lines):
         if "```" not in lines[i] and "~~~" not in lines[i]:
             i += 1  # most lines: no fence, no regex
@@ -115,7 +117,9 @@ def find_fences(text: str) -> list[Fence]:
         while j < len(lines) and not close.match(lines[j].rstrip("\r\n")):
             j += 1
         closed = j < len(lines)
-        body_lines = [_dedent(x.rstrip("\r\n"), width) for x in lines[i + 1 : j]]
+        body_lines = [x.rstrip("\r\n") for x in lines[i + 1 : j]]
+        if width:
+            body_lines = [_dedent(x, width) for x in body_lines]
         lang, options = parse_info(info)
         fences.append(
             Fence(
@@ -150,7 +154,7 @@ def blank_fences(text: str, start: int, end: int, fences: list[Fence]) -> str:
             continue
         a, b = max(fence.start, start), min(fence.end, end)
         pieces.append(text[at:a])
-        pieces.append(_BLANK.sub(" ", text[a:b]))
+        pieces.append("\n".join(map(" ".__mul__, map(len, text[a:b].split("\n")))))
         at = b
     pieces.append(text[at:end])
     return "".join(pieces)

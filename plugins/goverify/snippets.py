@@ -4,6 +4,7 @@ it comes from, so that a claim in a snippet file is reported at that file's line
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from pathlib import Path
 
 from .errors import GoverifyError, Location
@@ -12,9 +13,11 @@ _SNIPPET = re.compile(r"""^\s*-{1,}8<-{1,}\s+(["'])(?P<path>[^"']+)\1\s*$""")
 
 
 def include(lines: list[str], first: Location, folders: list[Path],
-            root: Path | None) -> tuple[list[str], list[Location]]:
+            root: Path | None) -> tuple[list[str], Sequence[Location]]:
     """The lines with every snippet line replaced by its file, and each line's origin; GoverifyError at the
     snippet line when a file cannot be found or read."""
+    if not any("8<" in line for line in lines):  # no snippet line: the lines are the page's own
+        return lines, PageLines(first.path, first.line, len(lines))
     out: list[str] = []
     where: list[Location] = []
     for i, line in enumerate(lines):
@@ -38,6 +41,31 @@ def include(lines: list[str], first: Location, folders: list[Path],
             out.append(snippet_line)
             where.append(Location(shown, j + 1))
     return out, where
+
+
+class PageLines(Sequence[Location]):
+    """The locations of `count` consecutive lines of one file, made when asked for (most examples are a page's own
+    lines: a list of thousands of Locations would be made for the few a message names)."""
+
+    def __init__(self, path: str, first: int, count: int) -> None:
+        self.path, self.first, self.count = path, first, count
+
+    def __len__(self) -> int:
+        return self.count
+
+    def __getitem__(self, index):  # type: ignore[override]
+        if type(index) is int and 0 <= index < self.count:
+            return Location(self.path, self.first + index)
+        if isinstance(index, slice):
+            return [self[i] for i in range(*index.indices(self.count))]
+        if index < 0:
+            index += self.count
+        if not 0 <= index < self.count:
+            raise IndexError(index)
+        return Location(self.path, self.first + index)
+
+    def __eq__(self, other: object) -> bool:
+        return list(self) == list(other) if isinstance(other, Sequence) else NotImplemented
 
 
 def read_text(path: Path | str) -> str:
