@@ -196,31 +196,6 @@ def mkdocs_process(root: Path, *args: str, env: dict[str, str] | None = None) ->
                           text=True, timeout=600, env={**os.environ, **(env or {})})
 
 
-@pytest.fixture(scope="session", autouse=True)
-def _standard_library_compiled_once() -> None:
-    """Go's build cache is shared by the tests; its first use compiles the standard library. Two workers starting at
-    once would each compile it: the first to come compiles it (fmt on the two releases most tests use, testing on
-    the newest) while the other waits, then both find it compiled."""
-    import fcntl
-
-    from goverify.cache import Cache
-    from goverify.command import parse_command
-    from goverify.runner import Job, Runner
-    from goverify.toolchains import resolve
-    from releases import BOTH, NEW
-
-    gocache = Path(os.environ["GOVERIFY_GOCACHE"])
-    gocache.mkdir(parents=True, exist_ok=True)
-    with open(gocache.parent / "test-gocache.lock", "w") as lock:
-        fcntl.flock(lock, fcntl.LOCK_EX)
-        program = 'package main\n\nimport "fmt"\n\nfunc main() { fmt.Println() }\n'
-        test = 'package main\n\nimport "testing"\n\nfunc TestX(t *testing.T) {}\n'
-        build, test_build = parse_command("go build -gcflags=-m main.go"), parse_command("go test -gcflags=-m .")
-        jobs = [Job(program, build, resolve(v)) for v in BOTH]
-        jobs.append(Job(test, test_build, resolve(NEW), "x_test.go"))
-        Runner(Cache(None), gocache).run_all(jobs)  # when compiled already: a second or so, from the cache
-
-
 @pytest.fixture
 def site(tmp_path: Path):
     """Write a site and build it in-process: site(pages, plugin=..., snippets=..., strict=...) -> Build."""
