@@ -7,7 +7,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from conftest import build, cli, write_site
+from conftest import build, cli, plugin, write_site
+from releases import NEW
 
 PAGE = "# x\n\n```go\npackage main\n\nfunc main() {}\n```\n"
 
@@ -89,3 +90,39 @@ def test_the_schema_defaults_are_the_engines() -> None:
             config.jobs or 0, Path("/site") / config.cache_dir) == (
         engine.command, engine.timeout, engine.cache, engine.reasons, engine.go_versions, engine.jobs,
         Path("/site") / ".cache" / "goverify")
+
+
+INCLUDING = '# x\n\n```go\n--8<-- "moved.go"\n```\n'
+MOVED = """\
+package main
+
+func f() *int {
+	x := 0 // moved to heap: x
+	return &x
+}
+
+func main() { _ = f() }
+"""
+
+
+def test_the_cli_finds_the_sites_mkdocs_yml_from_another_folder(tmp_path: Path) -> None:
+    """`goverify check blog/docs` reads blog/mkdocs.yml, as the build does: its snippets, its go_versions."""
+    site = write_site(tmp_path / "blog", {"index.md": INCLUDING}, plugin=plugin(go_versions=[NEW]),
+                      snippets={"moved.go": MOVED})
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    doors = {"a folder": (elsewhere, [str(site / "docs")]), "a page": (elsewhere, [str(site / "docs" / "index.md")]),
+             "inside docs": (site / "docs", [])}
+    for door, (cwd, paths) in doors.items():
+        run = cli("check", *paths, cwd=cwd)
+        assert run.returncode == 0, (door, run.stdout, run.stderr)
+        assert f"goverify: options from {site / 'mkdocs.yml'}\n" in run.stderr, door
+        assert "1 comment claims" in run.stdout + run.stderr, door
+        assert f"on Go {NEW}" in run.stdout + run.stderr, door
+
+
+def test_with_no_site_and_no_paths_the_cli_says_what_to_name(tmp_path: Path) -> None:
+    run = cli("check", cwd=tmp_path)
+    assert (run.returncode, run.stdout) == (2, "")
+    assert run.stderr == ("goverify: no such folder: docs (the pages checked when none are named: with no mkdocs.yml "
+                          "here or above, name them, as in `goverify check FILE_OR_FOLDER...`)\n")

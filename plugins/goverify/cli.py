@@ -9,6 +9,7 @@ pages say, 3 new releases and everything holds.
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from pathlib import Path
 
@@ -20,6 +21,9 @@ from .toolchains import default_go, install, installed, resolve, toolchains_dir
 
 def _markdown_files(paths: list[str], docs_dir: Path) -> list[Path]:
     if not paths:
+        if not docs_dir.is_dir():
+            raise GoverifyError(f"no such folder: {docs_dir} (the pages checked when none are named: with no "
+                                f"mkdocs.yml here or above, name them, as in `goverify check FILE_OR_FOLDER...`)")
         paths = [str(docs_dir)]
     files: list[Path] = []
     for name in paths:
@@ -33,9 +37,34 @@ def _markdown_files(paths: list[str], docs_dir: Path) -> list[Path]:
     return files
 
 
+CONFIG_NAMES = ("mkdocs.yml", "mkdocs.yaml")
+
+
+def _found_config(paths: list[str]) -> Path | None:
+    """The mkdocs.yml of the site the checked paths are in: the current folder's, else the nearest one above the
+    paths (not above the repository they are in), as `mkdocs` finds its own for the folder it runs in."""
+    start = Path.cwd()
+    if paths:
+        resolved = [Path(p).resolve() for p in paths]
+        start = Path(os.path.commonpath([p if p.is_dir() else p.parent for p in resolved]))
+    folders = [Path.cwd(), start, *start.parents]
+    for folder in folders:
+        for name in CONFIG_NAMES:
+            if (folder / name).is_file():
+                return Path(name) if folder == Path.cwd() else folder / name
+        if folder != Path.cwd() and (folder / ".git").exists():
+            break
+    return None
+
+
 def _settings(args: argparse.Namespace) -> tuple[Settings, Path]:
-    """Settings from --config (default: ./mkdocs.yml when there is one), then the command line's overrides."""
+    """Settings from --config (default: the site's mkdocs.yml when there is one, see `_found_config`), then the
+    command line's overrides."""
     config = Path(args.config)
+    if args.config == "mkdocs.yml":
+        config = _found_config(getattr(args, "paths", [])) or config
+        if config.is_absolute():
+            print(f"goverify: options from {config}", file=sys.stderr)
     if config.is_file():
         from .config import load  # MkDocs' configuration classes: imported only when there is a mkdocs.yml
 
