@@ -205,6 +205,7 @@ def test_serve_keeps_running_and_the_page_shows_the_failure(tmp_path) -> None:
     assert "docs/index.md:7: claim &quot;n does not escape&quot; holds on no release in its scope" in page
     assert ('WARNING: goverify: docs/index.md:7: claim "n does not escape" holds on no release in its scope'
             in done.log_lines)
+    assert not any("says nothing about" in line for line in done.log_lines)  # it says `moved to heap: n`
 
 
 def test_a_does_not_escape_claim_about_a_local_says_the_compiler_is_silent_about_it(site) -> None:

@@ -304,10 +304,8 @@ def _silent(verdict: ExampleVerdict, message: str, fails: dict[str, Said], runs:
     m = re.fullmatch(r"&?([A-Za-z_]\w*) does not escape", message)
     if not m:
         return ""
-    name = re.compile(rf"(?<![\w.]){re.escape(m.group(1))}(?!\w)")
-    for release in fails:
-        if any(name.search(d.message) for d in _diagnostics(verdict, runs[release])):
-            return ""
+    if any(m.group(1) in _reported(verdict, runs[release]).names for release in fails):
+        return ""
     return m.group(1)
 
 
@@ -317,10 +315,11 @@ class _Reported:
 
     diagnostics: tuple[Diagnostic, ...]  # by line
     lines: dict[str, tuple[int, ...]]  # message -> lines it is reported on
+    starts: tuple[int, ...]  # the line of each diagnostic
+    names: frozenset[str]  # every name the lines mention, not after a dot (`x`, not `f` of `x.f`)
 
     def in_lines(self, first: int, last: int) -> tuple[Diagnostic, ...]:
-        starts = [d.line for d in self.diagnostics]
-        return self.diagnostics[bisect.bisect_left(starts, first): bisect.bisect_right(starts, last)]
+        return self.diagnostics[bisect.bisect_left(self.starts, first): bisect.bisect_right(self.starts, last)]
 
 
 @functools.lru_cache(maxsize=256)
@@ -329,17 +328,17 @@ def _index(output: str, file: str) -> _Reported:
     lines: dict[str, list[int]] = {}
     for d in mine:
         lines.setdefault(d.message, []).append(d.line)
-    return _Reported(mine, {message: tuple(found) for message, found in lines.items()})
+    names = frozenset(name for d in mine for name in _NAME.findall(d.message))
+    return _Reported(mine, {message: tuple(found) for message, found in lines.items()}, tuple(d.line for d in mine),
+                     names)
+
+
+_NAME = re.compile(r"(?<![\w.])[A-Za-z_]\w*")
 
 
 def _reported(verdict: ExampleVerdict, run: RunResult) -> _Reported:
     command = verdict.command
     return _index(command.filter(run.output) if command else run.output, verdict.example.base)
-
-
-def _diagnostics(verdict: ExampleVerdict, run: RunResult) -> list[Diagnostic]:
-    """The positioned lines of a run about the example's own file."""
-    return list(_reported(verdict, run).diagnostics)
 
 
 def _nearest(inside: tuple[Diagnostic, ...], message: str, line: int) -> Diagnostic | None:
@@ -367,7 +366,7 @@ def _check_prose(verdict: ExampleVerdict, bound: BoundProse, matrix: list[Toolch
         run = runs.get(release)
         if run is None:
             continue
-        diagnostics = _diagnostics(verdict, run)
+        diagnostics = _reported(verdict, run).diagnostics  # the positioned lines about the example's file
         present = any(d.message in claim.expected() for d in diagnostics)
         if present != claim.negative:
             holds.append(release)

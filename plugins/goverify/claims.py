@@ -17,7 +17,9 @@ diagnostic (`// p 逃逸到堆上`) is no claim. An ALL-CAPS label before it is 
 
 from __future__ import annotations
 
+import bisect
 import functools
+import math
 import re
 from dataclasses import dataclass
 
@@ -257,14 +259,11 @@ def strip_comments(source: str) -> str:
     return "\n".join(out)
 
 
-def function_spans(source: str) -> list[tuple[int, int]]:
-    """(first, last) 1-based lines of each top-level declaration, found by matching braces outside strings
-    and comments; a claim that is not on the compiler's line may still be in the same function."""
-    return list(_function_spans(source))  # scanned once per example, not once per claim
-
-
 @functools.lru_cache(maxsize=256)
-def _function_spans(source: str) -> tuple[tuple[int, int], ...]:
+def function_spans(source: str) -> tuple[tuple[int, int], ...]:
+    """(first, last) 1-based lines of each top-level declaration, in order, found by matching braces outside strings
+    and comments; a claim that is not on the compiler's line may still be in the same function. Scanned once per
+    example, not once per claim."""
     spans: list[tuple[int, int]] = []
     depth = 0
     start = 0
@@ -305,8 +304,9 @@ def _function_spans(source: str) -> tuple[tuple[int, int], ...]:
     return tuple(spans)
 
 
-def span_of(spans: list[tuple[int, int]], line: int) -> tuple[int, int]:
-    for first, last in spans:
-        if first <= line <= last:
-            return first, last
+def span_of(spans: tuple[tuple[int, int], ...], line: int) -> tuple[int, int]:
+    """The declaration holding a line (spans in order, as `function_spans` gives them), else the line alone."""
+    i = bisect.bisect_right(spans, (line, math.inf)) - 1
+    if i >= 0 and spans[i][0] <= line <= spans[i][1]:
+        return spans[i]
     return line, line
