@@ -144,3 +144,22 @@ def test_a_run_starts_no_telemetry_child_that_would_outlive_it(
     assert "moved to heap: n" in result.output
     telemetry = kept / "home" / ".config" / "go" / "telemetry"
     assert sorted(p.name for p in telemetry.iterdir()) == ["mode"]  # no counters, no upload child
+
+
+def test_what_a_build_kept_is_let_go_when_mkdocs_shuts_down(tmp_path: Path) -> None:
+    # Alive at the interpreter's exit, a big build's pages, verdicts and parsed outputs cost seconds to tear down.
+    from goverify.output import parse_output
+    from goverify.reasons import parse_reasons
+    from mkdocs.commands.build import build as mkdocs_build
+    from mkdocs.config import load_config
+
+    write_site(tmp_path, {"index.md": "# One example\n" + EXAMPLE.format(n=1)}, plugin=plugin(go_versions=[NEW]))
+    config = load_config(str(tmp_path / "mkdocs.yml"))
+    config.plugins.on_startup(command="build", dirty=False)
+    mkdocs_build(config)
+    goverify = config.plugins["goverify"]
+    assert goverify.engine is not None and goverify.verdicts
+    assert parse_output.cache_info().currsize and parse_reasons.cache_info().currsize
+    config.plugins.on_shutdown()
+    assert goverify.engine is None and not goverify.verdicts and not goverify.slots
+    assert parse_output.cache_info().currsize == 0 and parse_reasons.cache_info().currsize == 0

@@ -316,7 +316,11 @@ class _Reported:
     diagnostics: tuple[Diagnostic, ...]  # by line
     lines: dict[str, tuple[int, ...]]  # message -> lines it is reported on
     starts: tuple[int, ...]  # the line of each diagnostic
-    names: frozenset[str]  # every name the lines mention, not after a dot (`x`, not `f` of `x.f`)
+
+    @functools.cached_property
+    def names(self) -> frozenset[str]:
+        """Every name the lines mention, not after a dot (`x`, not `f` of `x.f`): asked only of failing claims."""
+        return frozenset(name for d in self.diagnostics for name in _NAME.findall(d.message))
 
     def in_lines(self, first: int, last: int) -> tuple[Diagnostic, ...]:
         return self.diagnostics[bisect.bisect_left(self.starts, first): bisect.bisect_right(self.starts, last)]
@@ -328,9 +332,7 @@ def _index(output: str, file: str) -> _Reported:
     lines: dict[str, list[int]] = {}
     for d in mine:
         lines.setdefault(d.message, []).append(d.line)
-    names = frozenset(name for d in mine for name in _NAME.findall(d.message))
-    return _Reported(mine, {message: tuple(found) for message, found in lines.items()}, tuple(d.line for d in mine),
-                     names)
+    return _Reported(mine, {message: tuple(found) for message, found in lines.items()}, tuple(d.line for d in mine))
 
 
 _NAME = re.compile(r"(?<![\w.])[A-Za-z_]\w*")

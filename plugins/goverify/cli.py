@@ -14,7 +14,7 @@ import sys
 from pathlib import Path
 
 from . import environment, report
-from .engine import Engine, Settings
+from .engine import Engine, Settings, forget
 from .errors import EXIT_USAGE, GoverifyError
 from .toolchains import default_go, install, installed, resolve, toolchains_dir
 
@@ -238,6 +238,8 @@ def main(argv: list[str] | None = None) -> int:
     except BrokenPipeError:  # `goverify check | head`: the reader has what it wanted
         sys.stderr.close()
         return 0
+    finally:
+        forget()  # what the run remembered is freed here, quicker than by the interpreter's exit
 
 
 if __name__ == "__main__":

@@ -11,6 +11,7 @@ Event order, per build (mkdocs-static-i18n runs the events from on_config to on_
 4. `on_page_markdown`: the page's Markdown with output blocks replaced by slots (render.py).
 5. `on_page_content`: the slots replaced by the compiler's real output (render.py).
 6. `on_post_build`: the JSON report, once per build.
+7. `on_shutdown`: what the build kept is let go.
 """
 
 from __future__ import annotations
@@ -29,7 +30,7 @@ from mkdocs.utils.meta import get_data
 from . import report
 from .check import PageVerdict
 from .config import GoVerifyConfig, base_dirs, settings_from
-from .engine import Engine
+from .engine import Engine, forget
 from .errors import GoverifyError
 from .findings import ERROR, NOTE, Finding
 from .matrix import matrix_file
@@ -52,6 +53,7 @@ class GoVerifyPlugin(BasePlugin[GoVerifyConfig]):
         self.verdicts: list[PageVerdict] = []  # every page of every language
         self.parity: list[Finding] = []
         self.slots: dict[str, str] = {}
+        self.paths: dict[str, str] = {}  # abs_src_path -> as messages show it
         self.site_root: str | None = None  # the first language's site_dir: where the one JSON report goes
         self._config: Any = None
         self._logged = False
@@ -66,7 +68,7 @@ class GoVerifyPlugin(BasePlugin[GoVerifyConfig]):
             self._config = config
             self.engine = None
             self.site_root = config.site_dir  # the first language's: where the one JSON report goes
-            self.verdicts, self.parity, self.slots, self._logged = [], [], {}, False
+            self.verdicts, self.parity, self.slots, self.paths, self._logged = [], [], {}, {}, False
         if not self.config.enabled:
             self.engine = None
             return config
@@ -95,7 +97,7 @@ class GoVerifyPlugin(BasePlugin[GoVerifyConfig]):
             if file.abs_src_path:
                 text = read_text(file.abs_src_path)
                 markdown = get_data(text)[0]  # what on_page_markdown gets: scanned once, not again to render
-                path = display_path(Path(file.abs_src_path), self.engine.settings.root)
+                path = self._display(file.abs_src_path)
                 pages.append(self.engine.scan(markdown, path, _line_offset(text, markdown)))
         ran = self.engine.run(pages)
         log.debug("compiled %d example × release pairs", ran)
@@ -142,7 +144,7 @@ class GoVerifyPlugin(BasePlugin[GoVerifyConfig]):
         if not self.engine or not page.file.abs_src_path:
             return strip_prose_claims(markdown)  # unverified, but the reader still sees the plain sentence
         raw = read_text(page.file.abs_src_path)
-        path = display_path(Path(page.file.abs_src_path), self.engine.settings.root)
+        path = self._display(page.file.abs_src_path)
         scanned = self.engine.scan(markdown.lstrip("\ufeff"), path, _line_offset(raw, markdown))
         if self.engine.run([scanned]):  # a plugin before this one changed the page's code: said, then shown
             log.warning("%s: the Markdown changed after goverify checked it (another plugin edits it before "
@@ -154,6 +156,13 @@ class GoVerifyPlugin(BasePlugin[GoVerifyConfig]):
         for hint in scanned.hints:
             log.debug("%s: hint: this sentence speaks of escaping beside inline code but carries no claim", hint)
         return text
+
+    def _display(self, abs_src_path: str) -> str:
+        """The page's path as messages show it (resolved once per build: each page is asked for twice)."""
+        if abs_src_path not in self.paths:
+            assert self.engine is not None
+            self.paths[abs_src_path] = display_path(Path(abs_src_path), self.engine.settings.root)
+        return self.paths[abs_src_path]
 
     def on_page_content(self, html: str, *, page: MkPage, config: Any, files: Files) -> str:
         return swap_slots(html, self.slots)
@@ -167,6 +176,13 @@ class GoVerifyPlugin(BasePlugin[GoVerifyConfig]):
         data = report.as_json(self.verdicts, self.engine)  # every page of every language
         target.write_text(json.dumps(data, ensure_ascii=False, indent=1), encoding="utf-8")
         self.engine.report_written = target
+
+    def on_shutdown(self) -> None:
+        """The end of `mkdocs build` (or of `mkdocs serve`): every page, verdict and run of the build is let go
+        here, where freeing them is quick, not at the interpreter's exit, where it costs ten times more."""
+        self.engine, self._config = None, None
+        self.verdicts, self.parity, self.slots, self.paths = [], [], {}, {}
+        forget()
 
 
 def _line_offset(raw: str, markdown: str) -> int:

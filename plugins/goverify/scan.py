@@ -114,7 +114,8 @@ def find_fences(text: str) -> list[Fence]:
         width = _width(indent)
         close = re.compile(r"^[ \t]*" + re.escape(marker[0]) + "{" + str(len(marker)) + r",}[ \t]*$")
         j = i + 1
-        while j < len(lines) and not close.match(lines[j].rstrip("\r\n")):
+        closer = marker[0] * len(marker)  # a closing line holds at least this: most lines are not looked at twice
+        while j < len(lines) and (closer not in lines[j] or not close.match(lines[j].rstrip("\r\n"))):
             j += 1
         closed = j < len(lines)
         body_lines = [x.rstrip("\r\n") for x in lines[i + 1 : j]]
