@@ -407,6 +407,7 @@ def probe(config_file: str, page: str) -> None:
     config = get_config()
     build(config, serve_url=serve_url)
     seconds = time.perf_counter() - started
+    ran = config.plugins["goverify"].engine.runner.ran
     config.plugins.on_shutdown()
     print(json.dumps({
         "first_build_compiles": first,
@@ -414,7 +415,7 @@ def probe(config_file: str, page: str) -> None:
         "of_the_edited_example": sum(mark in source for _, source in compiled),
         "releases": releases,
         "releases_compiled": sorted({version for version, source in compiled if mark in source}),
-        "engine_ran": config.plugins["goverify"].engine.runner.ran,
+        "engine_ran": ran,
         "rebuild_seconds": round(seconds, 3),
     }))
 
