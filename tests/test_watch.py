@@ -203,3 +203,22 @@ def test_bad_usage_is_one_line_and_exit_status_2(tmp_path: Path, args: list[str]
     write_site(tmp_path, {"index.md": HOLDS}, plugin=plugin(go_versions=[OLD]))
     run = cli_process("watch", *args, cwd=tmp_path)
     assert (run.returncode, run.stderr, run.stdout) == (2, message + "\n", "")
+
+
+def test_toolchains_outdated_names_the_same_releases_the_watch_would_add(tmp_path: Path,
+                                                                          monkeypatch: pytest.MonkeyPatch) -> None:
+    from goverify import toolchains
+
+    offered = [parse_version(v) for v in OFFERED]
+    monkeypatch.setattr(toolchains, "available_on_pypi", lambda: offered)
+    write_site(tmp_path, {"index.md": "# x\n"}, plugin=plugin(go_versions=["1.24", NEW]))  # a minor, a patch
+    run = cli("toolchains", "outdated", cwd=tmp_path)
+    assert run.returncode == 0 and run.stdout == "the matrix has every Go release PyPI offers\n", run
+    monkeypatch.setattr(toolchains, "available_on_pypi", lambda: [*offered, parse_version("1.27.9"),
+                                                                  parse_version("1.28.1"), parse_version("1.28.0")])
+    run = cli("toolchains", "outdated", cwd=tmp_path)
+    assert run.returncode == 1, run
+    assert run.stdout.splitlines() == [
+        'Go 1.28.1: a newer release the matrix lacks (add "1.28" to go_versions)',
+        f"Go {NEW}: patch 1.27.9 is available (goverify toolchains install 1.27.9)",
+    ]

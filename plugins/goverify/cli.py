@@ -123,24 +123,23 @@ def cmd_toolchains(args: argparse.Namespace) -> int:
             print(f"no toolchains in {toolchains_dir()}", file=sys.stderr)
         return 0
     if args.action == "outdated":
+        from .bump import find_bumps
         from .toolchains import available_on_pypi
 
         settings, _ = _settings(argparse.Namespace(config=args.config))
-        have = [resolve(spec).version for spec in settings.go_versions]
-        newest = max(v.minor_key for v in have)
-        offered = available_on_pypi()
-        newer = sorted({v.minor_key for v in offered if v.minor_key > newest})
-        patches = [v for v in have if any(o.minor_key == v.minor_key and (o.patch or 0) > (v.patch or 0)
-                                          for o in offered)]
-        for minor in newer:
-            best = max((o for o in offered if o.minor_key == minor), key=lambda o: o.sort_key())
-            print(f"Go {best}: a newer release the matrix lacks (add \"{minor[0]}.{minor[1]}\" to go_versions)")
-        for v in patches:
-            best = max((o for o in offered if o.minor_key == v.minor_key), key=lambda o: o.sort_key())
-            print(f"Go {v}: patch {best} is available (goverify toolchains install {best})")
-        if not newer and not patches:
+        # Each entry by the release it runs now (a minor or `default` too): any newer patch of it is news here.
+        have = {str(v): v for v in (resolve(spec).version for spec in settings.go_versions)}
+        bumps = find_bumps(list(have), have, available_on_pypi())
+        for bump in sorted(bumps, key=lambda b: b.replaces is not None):
+            if bump.replaces is None:
+                minor = bump.release.minor_name
+                print(f"Go {bump.release}: a newer release the matrix lacks (add \"{minor}\" to go_versions)")
+            else:
+                print(f"Go {bump.replaces}: patch {bump.release} is available (goverify toolchains install "
+                      f"{bump.release})")
+        if not bumps:
             print("the matrix has every Go release PyPI offers")
-        return 1 if newer or patches else 0
+        return 1 if bumps else 0
     return EXIT_USAGE
 
 
