@@ -191,7 +191,6 @@ class Engine:
             made = self._jobs[id(plan)] = (plan, runs, reasons)
         return made[1], made[2]
 
-
     def _reference(self, example: Example) -> Toolchain | None:
         checked = [block for block in example.outputs if block.checked]
         return reference_release(checked[0], self.matrix) if checked else self.matrix[-1]
