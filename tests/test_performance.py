@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import re
 import threading
 import time
@@ -140,7 +141,8 @@ def test_a_run_starts_no_telemetry_child_that_would_outlive_it(
     toolchain = resolve(NEW)
     source = EXAMPLE.format(n=3).split("```go\n")[1].split("```")[0]
     job = Job(source, parse_command("go build -gcflags=-m main.go"), toolchain)
-    result = runner.run_job(job, tmp_path / "gocache", 60)
+    gocache = Runner(Cache(None), Path(os.environ["GOVERIFY_GOCACHE"])).gocache(toolchain)  # warm: no runtime build
+    result = runner.run_job(job, gocache, 60)
     assert "moved to heap: n" in result.output
     telemetry = kept / "home" / ".config" / "go" / "telemetry"
     assert sorted(p.name for p in telemetry.iterdir()) == ["mode"]  # no counters, no upload child

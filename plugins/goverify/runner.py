@@ -209,6 +209,10 @@ class Runner:
     ran: int = 0
     warnings: list[str] | None = None
 
+    def gocache(self, toolchain: Toolchain) -> Path:
+        """Go's build cache for this toolchain (one per release and identity: they never share an entry)."""
+        return self.gocache_root / f"{toolchain.version}-{key_of(toolchain.identity)[:8]}"
+
     def run_all(self, jobs: Iterable[Job]) -> dict[str, RunResult]:
         results: dict[str, RunResult] = {}
         todo: dict[str, Job] = {}
@@ -241,7 +245,7 @@ class Runner:
 
         def work(item: tuple[str, Job]) -> tuple[str, RunResult]:
             key, job = item
-            gocache = self.gocache_root / f"{job.toolchain.version}-{key_of(job.toolchain.identity)[:8]}"
+            gocache = self.gocache(job.toolchain)
             with first_lock:
                 done = first_done.get(gocache)
                 leader = done is None
