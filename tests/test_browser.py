@@ -87,19 +87,62 @@ def browser() -> Iterator[object]:
 
 @dataclass
 class Reader:
-    """An offline browser context over file://, with everything that went wrong in it."""
+    """An offline browser context over file://, with everything that went wrong in it.
+
+    A request is a failure when it fails while its page is open (a missing file: `net::ERR_FILE_NOT_FOUND`). One the
+    page cancels because the test leaves it (a navigation or the context's close aborts what was still loading, such
+    as a favicon Chromium asks for at any time after `load`: `net::ERR_ABORTED`) is recorded as cancelled instead:
+    it says nothing about the site, and counting it made the suite fail at random.
+    """
 
     site: Path
     context: object
     page: object
     requests: list[str] = field(default_factory=list)
     failed: list[str] = field(default_factory=list)
+    cancelled: list[str] = field(default_factory=list)
     errors: list[str] = field(default_factory=list)
+    document: int = 0  # how many times the test has left a page: each request remembers the document it began in
+    leaving: bool = False
+    started: dict[object, int] = field(default_factory=dict)
+
+    def watch(self) -> None:
+        self.context.on("request", self._request)
+        self.context.on("requestfinished", lambda request: self.started.pop(request, None))
+        self.context.on("requestfailed", self._failed)
+        # Anything that is not a file is refused (and recorded as failed), so a stray CDN URL cannot hang a test.
+        self.context.route(lambda url: not url.startswith("file://"), lambda route: route.abort())
+        self.page.on("pageerror", lambda error: self.errors.append(f"page error: {error}"))
+        self.page.on("console", lambda message: message.type == "error"
+                     and self.errors.append(f"console error: {message.text}"))
+
+    def _request(self, request: object) -> None:
+        self.requests.append(request.url)
+        self.started[request] = self.document
+
+    def _failed(self, request: object) -> None:
+        began = self.started.pop(request, self.document)
+        left = self.leaving or began < self.document
+        entry = f"{request.url}: {request.failure}"
+        (self.cancelled if left and request.failure == "net::ERR_ABORTED" else self.failed).append(entry)
+
+    def leave(self, action) -> object:
+        """Do what leaves the current page (a navigation, a click on a link, closing): what the page was still
+        loading is cancelled, not failed."""
+        self.leaving = True
+        try:
+            return action()
+        finally:
+            self.leaving = False
+            self.document += 1
 
     def open(self, name: str) -> object:
-        self.page.goto((self.site / name).as_uri())
+        self.leave(lambda: self.page.goto((self.site / name).as_uri()))
         self.page.wait_for_load_state("load")
         return self.page
+
+    def close(self) -> None:
+        self.leave(self.context.close)
 
     def search(self, query: str) -> list[str]:
         """Type into Material's search box; the result links' paths, relative to the site."""
@@ -113,8 +156,12 @@ class Reader:
 
     def switch_language(self, lang: str) -> None:
         self.page.locator(".md-header__option .md-select").hover()
-        with self.page.expect_navigation():
-            self.page.locator(f"a.md-select__link[hreflang={lang}]").click()
+
+        def click() -> None:
+            with self.page.expect_navigation():
+                self.page.locator(f"a.md-select__link[hreflang={lang}]").click()
+
+        self.leave(click)
 
     def _relative(self, url: str) -> str:
         prefix = self.site.as_uri() + "/"
@@ -126,25 +173,58 @@ class Reader:
         return [url for url in self.requests if not url.startswith("file://")]
 
 
-@pytest.fixture
-def reader(site: Path, browser: object) -> Iterator[Reader]:
+@contextmanager
+def reading(site: Path, browser: object) -> Iterator[Reader]:
+    """A Reader on a new offline context, closed (as the test leaves it) at the end."""
     context = browser.new_context(offline=True, viewport={"width": 1280, "height": 860})
     context.grant_permissions(["clipboard-read", "clipboard-write"])
     page = context.new_page()
-    page.set_default_timeout(20_000)
+    page.set_default_timeout(60_000)  # a loaded 2-core machine; a test that waits this long has failed anyway
     reader = Reader(site, context, page)
-    context.on("request", lambda request: reader.requests.append(request.url))
-    context.on("requestfailed", lambda request: reader.failed.append(f"{request.url}: {request.failure}"))
-    # Anything that is not a file is refused (and recorded above), so a stray CDN URL cannot hang a test.
-    context.route(lambda url: not url.startswith("file://"), lambda route: route.abort())
-    page.on("pageerror", lambda error: reader.errors.append(f"page error: {error}"))
-    page.on("console", lambda message: message.type == "error"
-            and reader.errors.append(f"console error: {message.text}"))
-    yield reader
-    context.close()
+    reader.watch()
+    try:
+        yield reader
+    finally:
+        reader.close()
+
+
+@pytest.fixture
+def reader(site: Path, browser: object) -> Iterator[Reader]:
+    with reading(site, browser) as reader:
+        yield reader
     assert reader.outside == [], "requests left file://"
     assert reader.failed == [], "requests failed"
     assert reader.errors == [], "errors in the page"
+
+
+def test_a_request_that_fails_while_the_page_is_open_fails_the_test(tmp_path: Path, browser: object) -> None:
+    """The net is not empty: a page that names a missing file is caught, whatever the page does after."""
+    (tmp_path / "index.html").write_text('<html><body><img src="missing.png"><p>text</p></body></html>',
+                                         encoding="utf-8")
+    with reading(tmp_path, browser) as reader:
+        reader.open("index.html")
+        reader.page.locator("p").wait_for()
+    assert reader.failed == [f"{(tmp_path / 'missing.png').as_uri()}: net::ERR_FILE_NOT_FOUND"]
+
+
+def test_what_a_page_was_still_loading_when_it_is_left_is_cancelled_not_failed(tmp_path: Path,
+                                                                             browser: object) -> None:
+    """An image that never arrives (its request held by a route) is cancelled by the navigation away from its page:
+    recorded as cancelled, so the fixture does not fail."""
+    (tmp_path / "slow.html").write_text('<html><body><img src="never.png"></body></html>', encoding="utf-8")
+    (tmp_path / "next.html").write_text("<html><body><p>next</p></body></html>", encoding="utf-8")
+    with reading(tmp_path, browser) as reader:
+        held = []
+        reader.context.route("**/never.png", lambda route: held.append(route))  # never answered
+        reader.leave(lambda: reader.page.goto((tmp_path / "slow.html").as_uri(), wait_until="domcontentloaded"))
+        for _ in range(1200):  # the image's request is held before the page is left (at most a minute)
+            if held:
+                break
+            reader.page.wait_for_timeout(50)
+        assert held, "the image was never requested"
+        reader.open("next.html")
+    assert reader.failed == []
+    assert reader.cancelled == [f"{(tmp_path / 'never.png').as_uri()}: net::ERR_ABORTED"]
 
 
 def test_both_languages_are_built_with_their_lang_attribute(reader: Reader) -> None:
