@@ -45,13 +45,13 @@ def _toolchain(version: str) -> Toolchain:
                      f"go{version} linux/amd64")
 
 
-def test_the_first_compile_of_a_toolchain_runs_alone_so_a_cold_gocache_compiles_the_runtime_once(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def _recording(monkeypatch: pytest.MonkeyPatch) -> list[tuple[str, str, str]]:
+    """run_job and prepare replaced by stand-ins that record when each starts and ends (what is proven here is the
+    order the runner starts things in, not what they print)."""
     events: list[tuple[str, str, str]] = []
     lock = threading.Lock()
 
-    def fake_run_job(job: Job, gocache: Path, timeout: float, procs: int | None = None) -> RunResult:
+    def fake_run_job(job: Job, gocache: Path, timeout: float, procs: int | None = None, direct=None) -> RunResult:
         with lock:
             events.append(("start", job.toolchain.spec, job.source))
         time.sleep(0.01)  # long enough for other workers to try to start
@@ -59,16 +59,53 @@ def test_the_first_compile_of_a_toolchain_runs_alone_so_a_cold_gocache_compiles_
             events.append(("end", job.toolchain.spec, job.source))
         return RunResult("", 0)
 
+    def fake_prepare(toolchain: Toolchain, env: tuple, jobs: list[Job], gocache: Path, timeout: float):
+        with lock:
+            events.append(("prepare", toolchain.spec, str(len(jobs))))
+        time.sleep(0.02)
+        with lock:
+            events.append(("prepared", toolchain.spec, ""))
+        return runner.Setup({}, {"runtime": "/nonexistent/runtime.a"})
+
     monkeypatch.setattr(runner, "run_job", fake_run_job)
-    command = parse_command('go build -gcflags="-m -l" main.go')
+    monkeypatch.setattr(runner, "prepare", fake_prepare)
+    return events
+
+
+def test_the_first_compile_of_a_toolchain_runs_alone_so_a_cold_gocache_compiles_the_runtime_once(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    events = _recording(monkeypatch)
+    command = parse_command("go vet main.go")  # run as stated (direct.py compiles only go build)
     versions = ("1.26.6", NEW)
     jobs = [Job(f"package main // {i}\n", command, _toolchain(v)) for i in range(6) for v in versions]
     results = Runner(Cache(None), tmp_path / "gocache", workers=4).run_all(jobs)
     assert len(results) == 12
+    assert not any(e[0] == "prepare" for e in events)
     for version in versions:
         mine = [e for e in events if e[1] == version]
         assert mine[0][0] == "start"
         assert mine[1] == ("end", *mine[0][1:]), "a compile of this toolchain started before the first ended"
+
+
+def test_jobs_compiled_directly_start_once_their_toolchain_is_prepared_and_then_run_side_by_side(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`prepare` (whose `go list -export` compiles the standard library into a cold GOCACHE) runs once per toolchain,
+    before any job of that toolchain; then its jobs, the first one included, run in parallel."""
+    events = _recording(monkeypatch)
+    command = parse_command('go build -gcflags="-m -l" main.go')
+    versions = ("1.26.6", NEW)
+    jobs = [Job(f"package main\n\nfunc main() {{}} // {i}\n", command, _toolchain(v))
+            for i in range(6) for v in versions]
+    results = Runner(Cache(None), tmp_path / "gocache", workers=4).run_all(jobs)
+    assert len(results) == 12
+    for version in versions:
+        mine = [e for e in events if e[1] == version]
+        assert mine[:2] == [("prepare", version, "6"), ("prepared", version, "")]
+        assert [e[0] for e in mine].count("prepare") == 1
+        first, second = [i for i, e in enumerate(mine) if e[0] == "start"][:2]
+        assert second < mine.index(("end", *mine[first][1:])), "the first compile of the toolchain ran alone"
 
 
 def test_progress_is_one_line_on_a_terminal_and_silent_elsewhere(capsys: pytest.CaptureFixture[str]) -> None:

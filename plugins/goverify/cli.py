@@ -153,7 +153,8 @@ def cmd_verify(args: argparse.Namespace) -> int:
     files = _markdown_files(args.paths, docs_dir)
     engine = Engine(settings)
     verdicts = engine.check_files(files)
-    print(write_shard(engine, [v.page for v in verdicts], results))
+    pages = [v.page for v in verdicts]
+    print(write_shard(engine.matrix, engine.made(pages), engine.results, pages, results))
     return 0
 
 

@@ -26,6 +26,7 @@ from .fragments import Header, best_offset, conventional, header, probe
 from .output import DIAGNOSTIC, parse_output
 from .reasons import parse_reasons, reasons_job_parts
 from .runner import DEFAULT_TIMEOUT, Job, Runner, RunResult
+from .shards import load_shards
 from .snippets import display_path, read_text
 from .toolchains import Toolchain, resolve
 
@@ -59,8 +60,6 @@ class Engine:
         self.settings = settings
         self.cache_dir = settings.cache_dir or settings.root / CACHE_DIR
         if toolchains is None and settings.results is not None:
-            from .shards import load_shards
-
             toolchains, known = load_shards(settings.root / settings.results)
         if toolchains is None:
             toolchains = self.resolve_toolchains()

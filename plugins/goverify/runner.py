@@ -13,13 +13,27 @@ import sys
 import tempfile
 import threading
 import time
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from .cache import Cache, key_of
 from .command import Command
+from .direct import (
+    LIST_FORMAT,
+    Compile,
+    Template,
+    as_go_prints,
+    import_config,
+    lacks_main,
+    parse_exports,
+    parse_template,
+    probe_source,
+    read_head,
+    shape,
+    why_not,
+)
 from .toolchains import Toolchain
 
 DEFAULT_TIMEOUT = 60.0  # seconds one command may run
@@ -98,57 +112,157 @@ def _kill_group(process: subprocess.Popen) -> None:
         os.killpg(process.pid, signal.SIGKILL)
 
 
-def run_job(job: Job, gocache: Path, timeout: float, procs: int | None = None) -> RunResult:
-    """Write the example to the file its command names in a fresh directory and run the command there.
+@dataclass
+class Setup:
+    """What compiling one toolchain's jobs directly needs (direct.py): the go command's compile arguments for each
+    shape of job, read from `go build -n`; the standard library's export data, from `go list -export`; and what the
+    link prints for a `package main` without `func main`, from a real `go build` of such a file."""
 
-    `procs`: GOMAXPROCS of the go command and the compiler and linker it starts (their share of the cores when
-    several run at once, with GOGC=400: these small programs trade a little memory for less GC); None leaves
-    Go's defaults."""
-    started = time.monotonic()
+    templates: dict[tuple, Template | None]
+    exports: dict[str, str]
+    unlinked: dict[tuple, tuple[str, int] | None] = field(default_factory=dict)
+
+    def compile_for(self, job: Job) -> Compile | None:
+        """How to compile this job directly; None: run it as stated."""
+        head = read_head(job.source)
+        if head is None:
+            return None
+        key = shape(job.command, job.file, head.package == "main")
+        template = self.templates.get(key)
+        config = import_config(template, head, self.exports) if template is not None else None
+        if config is None:
+            return None
+        if not lacks_main(job.source, head):
+            return Compile(template, config)
+        link = self.unlinked.get(key)
+        return Compile(template, config, link) if link is not None else None
+
+
+@contextlib.contextmanager
+def _private_dirs() -> Iterator[tuple[Path, Path, Path]]:
+    """A fresh temporary directory: `src` (where the example is written and the command runs), a private `home`,
+    and `gowork` (the go command's work directory, when the compiler runs directly)."""
     with tempfile.TemporaryDirectory(prefix="goverify-") as tmp:
-        work = Path(tmp) / "src"
-        home = Path(tmp) / "home"
+        work, home, gowork = Path(tmp) / "src", Path(tmp) / "home", Path(tmp) / "gowork"
         work.mkdir()
-        home.mkdir()
+        gowork.mkdir()
         # Go's telemetry ignores GOTELEMETRY=off in the environment; in a fresh HOME it is "local" and each go
         # command forks a detached (setsid) child that outlives it, escapes the process-group kill, costs a
         # process per run and writes into this directory while it is removed. `go telemetry off` writes this
         # file.
         (home / ".config" / "go" / "telemetry").mkdir(parents=True)
         (home / ".config" / "go" / "telemetry" / "mode").write_text("off", encoding="utf-8")
+        yield work, home, gowork
+
+
+def _spawn(argv: list[str], cwd: Path, env: dict[str, str], timeout: float) -> tuple[str, int, bool]:
+    """Run a process in its own group, stdout and stderr together; (output, exit status, timed out). On expiry the
+    whole group is killed, and nothing it started outlives it either way."""
+    try:
+        process = subprocess.Popen(argv, cwd=cwd, env=env, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
+                                   stderr=subprocess.STDOUT, start_new_session=True)
+    except OSError as exc:
+        return f"goverify: cannot run {argv[0]}: {exc.strerror}\n", 127, False
+    try:
+        raw, _ = process.communicate(timeout=timeout)
+        timed_out = False
+    except subprocess.TimeoutExpired:
+        _kill_group(process)
+        raw, _ = process.communicate()
+        timed_out = True
+    finally:
+        _kill_group(process)
+    return raw.decode("utf-8", errors="replace"), process.returncode if not timed_out else -9, timed_out
+
+
+def _environment(job: Job, gocache: Path, home: Path, procs: int | None) -> dict[str, str]:
+    return {**hermetic_env(job.toolchain, gocache, home), **dict(job.command.env),
+            **({"GOMAXPROCS": str(procs), "GOGC": "400"} if procs else {})}
+
+
+def run_job(job: Job, gocache: Path, timeout: float, procs: int | None = None,
+            direct: Compile | None = None) -> RunResult:
+    """Write the example to the file its command names in a fresh directory and run the command there: the go
+    command as stated, or, given `direct` (`Setup.compile_for`), the compiler as the go command would run it.
+
+    `procs`: GOMAXPROCS of the go command and the compiler and linker it starts (their share of the cores when
+    several run at once, with GOGC=400: these small programs trade a little memory for less GC); None leaves
+    Go's defaults."""
+    started = time.monotonic()
+    with _private_dirs() as (work, home, gowork):
         target = work / job.file
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_text(job.source, encoding="utf-8")
         if job.command.needs_module:
             (work / "go.mod").write_text("module example\n\ngo 1.21\n", encoding="utf-8")
         gocache.mkdir(parents=True, exist_ok=True)
-        try:
-            process = subprocess.Popen(
-                [str(job.toolchain.go), *job.command.argv[1:]],
-                cwd=work,
-                env={**hermetic_env(job.toolchain, gocache, home), **dict(job.command.env),
-                     **({"GOMAXPROCS": str(procs), "GOGC": "400"} if procs else {})},
-                stdin=subprocess.DEVNULL,
-                stdout=subprocess.PIPE,
-                stderr=subprocess.STDOUT,
-                start_new_session=True,
-            )
-        except OSError as exc:
-            return RunResult(f"goverify: cannot run {job.toolchain.go}: {exc.strerror}\n", 127, False,
-                             time.monotonic() - started)
-        try:
-            raw, _ = process.communicate(timeout=timeout)
-            timed_out = False
-        except subprocess.TimeoutExpired:
-            _kill_group(process)
-            raw, _ = process.communicate()
-            timed_out = True
-        finally:
-            _kill_group(process)  # nothing the command started outlives it
-        output = raw.decode("utf-8", errors="replace")
+        env = _environment(job, gocache, home, procs)
+        if direct is None:
+            output, status, timed_out = _spawn([str(job.toolchain.go), *job.command.argv[1:]], work, env, timeout)
+        else:
+            argv = [arg.replace("$WORK", str(gowork)) for arg in direct.template.argv]
+            importcfg = Path(direct.template.importcfg.replace("$WORK", str(gowork)))
+            importcfg.parent.mkdir(parents=True, exist_ok=True)
+            importcfg.write_text(direct.importcfg, encoding="utf-8")
+            Path(argv[argv.index("-o") + 1]).parent.mkdir(parents=True, exist_ok=True)
+            output, status, timed_out = _spawn(argv, work, env, timeout)
+            output = output.replace(str(gowork), "$WORK")
+            if not timed_out:
+                output, status = as_go_prints(direct, output, status)
         output = output.replace(str(work) + os.sep, "./").replace(str(work), ".")
         output = output.replace(str(job.toolchain.goroot), "$GOROOT")
-    return RunResult(output, process.returncode if not timed_out else -9, timed_out, time.monotonic() - started)
+    return RunResult(output, status, timed_out, time.monotonic() - started)
+
+
+def prepare(toolchain: Toolchain, env: tuple[tuple[str, str], ...], jobs: list[Job], gocache: Path,
+            timeout: float) -> Setup:
+    """Read, for these jobs of one toolchain and environment (each passing `direct.why_not`), the go command's
+    compile arguments for each shape of job (`go build -n` of a probe file, which runs nothing), the export data of
+    every package they import (`go list -export`, which compiles what GOCACHE lacks, as a first build would), and,
+    for shapes with a `package main` lacking `func main`, what the link says of one (a real `go build`)."""
+    shapes: dict[tuple, Job] = {}
+    unlinked_shapes: set[tuple] = set()
+    imports: set[str] = set()
+    for job in jobs:
+        head = read_head(job.source)
+        if head is not None:
+            key = shape(job.command, job.file, head.package == "main")
+            shapes.setdefault(key, job)
+            imports.update(head.imports)
+            if lacks_main(job.source, head):
+                unlinked_shapes.add(key)
+    nonce = key_of("probe", str(time.time_ns()))[:16]
+
+    def go(job: Job, source: str, *args: str) -> tuple[str, int]:
+        probe = Job(source, job.command, toolchain, job.file)
+        with _private_dirs() as (work, home, _):
+            (work / job.file).write_text(source, encoding="utf-8")
+            printed, status, _ = _spawn([str(toolchain.go), *args], work, _environment(probe, gocache, home, None),
+                                        timeout)
+        return printed.replace(str(work) + os.sep, "./").replace(str(work), "."), status
+
+    templates: dict[tuple, Template | None] = {}
+    for key, job in shapes.items():
+        printed, status = go(job, probe_source(key[-1], nonce), job.command.argv[1], "-n", *job.command.argv[2:])
+        templates[key] = parse_template(printed, job.file) if status == 0 else None
+    wanted = sorted(imports | {p for t in templates.values() if t for p in t.implicit} | {"runtime"})
+    exports: dict[str, str] = {}
+    if any(templates.values()):
+        printed, status = go(next(iter(shapes.values())), "", "list", "-e", "-export", "-f", LIST_FORMAT, *wanted)
+        if status == 0:
+            exports = parse_exports(printed)
+    unlinked: dict[tuple, tuple[str, int] | None] = {}
+    for key in unlinked_shapes:
+        if templates.get(key) is None:
+            continue
+        job = shapes[key]
+        printed, status = go(job, probe_source(True, nonce, with_main=False), *job.command.argv[1:])
+        printed = printed.replace(str(toolchain.goroot), "$GOROOT")  # as run_job names it
+        # Nothing but the link's complaint, under its `# command-line-arguments`: the compile of the probe prints
+        # nothing with these flags.
+        unlinked[key] = (printed, status) if status != 0 and printed.startswith(templates[key].header + "\n") \
+            and "\n./" not in printed else None
+    return Setup(templates, exports, unlinked)
 
 
 _TEMPORARY_GOCACHE: list[Path] = []
@@ -198,6 +312,17 @@ class Progress:
 
 
 @dataclass
+class _Group:
+    """The jobs of one toolchain in one `run_all`: who goes first, and what compiling directly needs."""
+
+    ready: threading.Event = field(default_factory=threading.Event)
+    started: bool = False
+    direct: dict[tuple, list[Job]] = field(default_factory=dict)  # environment -> jobs the compiler can run
+    direct_keys: set[str] = field(default_factory=set)
+    setups: dict[tuple, Setup] = field(default_factory=dict)
+
+
+@dataclass
 class Runner:
     """Runs jobs not already known (from the cache or from shard results), in parallel across cores."""
 
@@ -208,6 +333,7 @@ class Runner:
     known: dict[str, RunResult] | None = None  # results given from outside (shards): never run
     ran: int = 0
     warnings: list[str] | None = None
+    direct: int = 0  # of the runs, those the compiler made without the go command (direct.py)
 
     def gocache(self, toolchain: Toolchain) -> Path:
         """Go's build cache for this toolchain (one per release and identity: they never share an entry)."""
@@ -232,10 +358,18 @@ class Runner:
         if not todo:
             return results
         progress = Progress(len(todo))
-        # On a cold GOCACHE every build compiles the runtime first, and parallel builds would each compile it:
-        # the first job of each toolchain runs before the others of that toolchain (other toolchains go on).
-        first_done: dict[Path, threading.Event] = {}
-        first_lock = threading.Lock()
+        # Jobs the compiler can run directly (direct.py), by toolchain and environment; the others run as stated.
+        groups: dict[Path, _Group] = {}
+        for key, job in todo.items():
+            group = groups.setdefault(self.gocache(job.toolchain), _Group())
+            if why_not(job.source, job.command, job.file) is None:
+                group.direct.setdefault(job.command.env, []).append(job)
+                group.direct_keys.add(key)
+        # On a cold GOCACHE every build compiles the runtime first, and parallel builds would each compile it: the
+        # first job of each toolchain goes first, alone (other toolchains go on). With jobs to compile directly it
+        # first reads the go command's arguments and the export data (`prepare`), which compiles the standard
+        # library they import, once, with every core; the others then start at once.
+        lock = threading.Lock()
         # The others run `workers` at a time, each Go process on its share of the cores: two builds at once
         # with GOMAXPROCS=2 each, on two cores, spend 15-20% more CPU (GC workers, idle spinning) for the
         # same output.
@@ -246,18 +380,32 @@ class Runner:
         def work(item: tuple[str, Job]) -> tuple[str, RunResult]:
             key, job = item
             gocache = self.gocache(job.toolchain)
-            with first_lock:
-                done = first_done.get(gocache)
-                leader = done is None
-                if leader:
-                    done = first_done[gocache] = threading.Event()
+            group = groups[gocache]
+            with lock:
+                leader = not group.started
+                group.started = True
+            usable = usable_gocache(gocache, self.warnings)
+            procs = share
             if not leader:
-                done.wait()
+                group.ready.wait()
+            else:
+                try:
+                    for env, jobs in group.direct.items():
+                        group.setups[env] = prepare(job.toolchain, env, jobs, usable, self.timeout)
+                finally:
+                    if any(setup.exports for setup in group.setups.values()):
+                        group.ready.set()  # `go list -export` compiled what the others need: they go on
+                    else:
+                        procs = None  # alone, with Go's own parallelism
+            setup = group.setups.get(job.command.env) if key in group.direct_keys else None
+            direct = setup.compile_for(job) if setup is not None else None
             try:
-                result = run_job(job, usable_gocache(gocache, self.warnings), self.timeout,
-                                 None if leader else share)
+                result = run_job(job, usable, self.timeout, procs, direct)
             finally:
-                done.set()
+                group.ready.set()
+            if direct is not None:
+                with lock:
+                    self.direct += 1
             progress.step()
             return key, result
 

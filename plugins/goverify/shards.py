@@ -10,17 +10,13 @@ from __future__ import annotations
 import hashlib
 import json
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 from .cache import write_atomically
 from .errors import GoverifyError
-from .runner import RunResult
+from .examples import Page
+from .runner import Job, RunResult
 from .toolchains import Toolchain
 from .versions import parse_version
-
-if TYPE_CHECKING:
-    from .engine import Engine
-    from .examples import Page
 
 SCHEMA = "goverify-shard/1"
 
@@ -36,12 +32,14 @@ def sources_digest(pages: list[Page]) -> str:
     return digest.hexdigest()
 
 
-def write_shard(engine: Engine, pages: list[Page], directory: Path) -> Path:
-    """Write one file per toolchain of the engine's matrix (usually one: `--go X`): every run it made."""
+def write_shard(matrix: list[Toolchain], jobs: list[Job], results: dict[str, RunResult], pages: list[Page],
+                directory: Path) -> Path:
+    """Write one file per toolchain of the matrix (usually one: `--go X`): the result of every job made for the
+    pages on it."""
     written = None
-    for toolchain in engine.matrix:
-        runs = {job.key: engine.results[job.key].to_json() for job in engine.made(pages)
-                if job.toolchain == toolchain and job.key in engine.results}
+    for toolchain in matrix:
+        runs = {job.key: results[job.key].to_json() for job in jobs
+                if job.toolchain == toolchain and job.key in results}
         data = {
             "schema": SCHEMA,
             "go": str(toolchain.version),

@@ -1,0 +1,160 @@
+"""Compiling directly (direct.py) prints what the stated go command prints, byte for byte, with the same exit status.
+
+The proof is by running both: every job goverify makes for the pages of tests/corpus, the repository's site and the
+real articles in ../shared/realworld (fragment probes, runs and `-m=2` reasons), on every release `make test`
+installs, is run once as stated and once compiled directly when `why_not` lets it; the outputs (after the work
+directory and GOROOT are named as goverify names them) and exit statuses must be equal. Then each rule that sends a
+job back to the stated command is shown to be needed: compiled directly anyway, such a job prints something else.
+"""
+
+from __future__ import annotations
+
+import os
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+import pytest
+from conftest import REPO, SHARED
+from goverify.cache import Cache
+from goverify.command import parse_command
+from goverify.direct import read_head, why_not
+from goverify.engine import Engine, Settings
+from goverify.runner import Job, Runner, prepare, run_job
+from goverify.snippets import read_text
+from goverify.toolchains import resolve
+from releases import AFTER_OLD, OLD
+
+RELEASES = [OLD, *AFTER_OLD]  # what `make test` installs
+pytestmark = pytest.mark.xdist_group("go-test")  # on the worker that compiles test binaries: one cold compile each
+
+PAGES = [*sorted((REPO / "tests" / "corpus").glob("*.md")), *sorted((REPO / "docs").glob("*.md")),
+         *sorted((SHARED / "realworld").glob("*/docs/index.md"))]
+
+
+GOCACHE = Path(os.environ["GOVERIFY_GOCACHE"])  # the tests' own (conftest)
+
+
+def _gocaches() -> Runner:
+    return Runner(Cache(None), GOCACHE)
+
+
+@pytest.fixture(scope="module")
+def jobs() -> list[Job]:
+    """Every job goverify makes for the pages on the releases, once each (cache off: every run is made)."""
+    toolchains = [resolve(v) for v in RELEASES]
+    engine = Engine(Settings(root=REPO, cache=False, gocache=GOCACHE, snippet_dirs=[REPO / "snippets"]),
+                    toolchains=toolchains)
+    pages = [engine.scan(read_text(path), str(path)) for path in PAGES]
+    engine.run(pages)
+    unique = {job.key: job for job in engine.made(pages)}
+    return list(unique.values())
+
+
+def test_every_job_of_the_pages_prints_the_same_compiled_directly_as_run_as_stated(jobs: list[Job]) -> None:
+    direct_jobs = [job for job in jobs if why_not(job.source, job.command, job.file) is None]
+    assert len(direct_jobs) > len(jobs) * 0.7, "most jobs of these pages are compiled directly"
+    runner = _gocaches()
+    groups: dict[tuple, list[Job]] = {}
+    for job in direct_jobs:
+        groups.setdefault((job.toolchain, job.command.env), []).append(job)
+    setups = {key: prepare(key[0], key[1], group, runner.gocache(key[0]), 120) for key, group in groups.items()}
+
+    def both(job: Job) -> tuple[Job, object, object]:
+        gocache = runner.gocache(job.toolchain)
+        direct = setups[job.toolchain, job.command.env].compile_for(job)
+        assert direct is not None, f"a job why_not lets through is not compiled directly: {job.source[:200]}"
+        return job, run_job(job, gocache, 120), run_job(job, gocache, 120, None, direct)
+
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        compared = list(pool.map(both, direct_jobs))
+    differ = [(job.toolchain.spec, job.command.text, job.source[:300], stated, compiled)
+              for job, stated, compiled in compared
+              if (stated.output, stated.returncode) != (compiled.output, compiled.returncode)]
+    assert differ == []
+    assert any(stated.returncode != 0 for _, stated, _ in compared), "failing compiles are among them"
+    assert any("function main is undeclared" in stated.output for _, stated, _ in compared), \
+        "a package main without func main is among them"
+
+
+# Each rule that sends a job back to its stated command, with a job for which compiling directly would print
+# something else than the command (so the rule is needed).
+MAIN = 'package main\n\nimport "fmt"\n\nfunc main() { x := 1; fmt.Println(&x) }\n'
+NEEDED = {
+    "a test file": (MAIN, "go build -gcflags=-m main_test.go", "main_test.go"),
+    "a file the go command ignores": (MAIN, "go build -gcflags=-m _main.go", "_main.go"),
+    "-gcflags for a package pattern": (MAIN, "go build -gcflags=all=-m main.go", "main.go"),
+    "an internal package": ('package main\n\nimport _ "internal/abi"\n\nfunc main() {}\n',
+                            "go build -gcflags=-m main.go", "main.go"),
+    "a go:embed line": ('package main\n\nimport _ "embed"\n\n//go:embed missing.txt\nvar s string\n\nfunc main() {}\n',
+                        "go build -gcflags=-m main.go", "main.go"),
+    "a flag the go command prints for": (MAIN, "go build -v -gcflags=-m main.go", "main.go"),
+    "a go:debug line": ("//go:debug nosuchsetting=1\n" + MAIN, "go build -gcflags=-m main.go", "main.go"),
+}
+
+
+@pytest.mark.parametrize("case", NEEDED)
+def test_a_job_sent_back_to_its_command_would_print_something_else_compiled_directly(case: str) -> None:
+    source, stated, file = NEEDED[case]
+    command = parse_command(stated)
+    toolchain = resolve(RELEASES[-1])
+    job = Job(source, command, toolchain, file)
+    assert why_not(source, command, file) is not None, "it is sent back"
+    gocache = _gocaches().gocache(toolchain)
+    setup = prepare(toolchain, command.env, [job], gocache, 120)
+    direct = setup.compile_for(job)
+    stated_run = run_job(job, gocache, 120)
+    if direct is None:  # the go command has no compile of it to copy: it refuses the file, or leaves it out
+        assert stated_run.returncode != 0 or "./" not in stated_run.output, stated_run.output
+        return
+    compiled = run_job(job, gocache, 120, None, direct)
+    assert (compiled.output, compiled.returncode) != (stated_run.output, stated_run.returncode)
+
+
+@pytest.mark.parametrize(("source", "expected"), [
+    ('package main\n\nimport "fmt"\n\nfunc main() {}\n', ("main", ("fmt",))),
+    ('// c\n/* x */ package foo // y\nimport "a"; import "b"\n', ("foo", ("a", "b"))),
+    ('package main\nimport (\n\t"fmt"\n\tf "os"\n\t. "strings"\n\t_ "unsafe"\n)\n', ("main", ("fmt", "os", "strings",
+                                                                                              "unsafe"))),
+    ("package main\n\nfunc f() {}\n", ("main", ())),
+    ('package main import "x"\n', None),  # the go command reports these, not the compiler
+    ('package main\nimport "a" "b"\n', None),
+    ('\ufeffpackage main\n', None),
+    ('package main\nimport `fmt`\n', None),
+    ("func f() {}\n", None),
+    ('package main\nimport (\n\t"fmt"\n', None),
+])
+def test_the_head_of_a_file_is_read_only_when_it_is_plain(source: str, expected: tuple | None) -> None:
+    head = read_head(source)
+    assert (None if head is None else (head.package, head.imports)) == expected
+
+
+@pytest.mark.parametrize(("source", "stated", "file", "reason"), [
+    (MAIN, 'go build -gcflags="-m -l" main.go', "main.go", None),
+    (MAIN, "go tool compile -m main.go", "main.go", None),
+    (MAIN, "go run -gcflags=-m main.go", "main.go", None),
+    (MAIN, "GOOS=windows GOARCH=arm64 go build -gcflags=-m main.go", "main.go", None),
+    (MAIN, "go build -gcflags=-m=2 main.go", "main.go", None),
+    ("package main\n\n//go:noinline\nfunc f() {}\n\nfunc main() {}\n", "go build -gcflags=-m main.go", "main.go",
+     None),
+    ("package main\n\nfunc f() {}\n", "go build -gcflags=-m main.go", "main.go", None),  # the link's words are read
+    (MAIN, "go vet main.go", "main.go", "go vet"),
+    (MAIN, "go test -gcflags=-m main_test.go", "main_test.go", "go test"),
+    (MAIN, "go build -gcflags=-m .", "main.go", "not one plain Go file"),
+    (MAIN, "go build -gcflags=-m ./ex/main.go", "ex/main.go", "not one plain Go file"),
+    (MAIN, "go build -gcflags=-m main_linux_amd64.go", "main_linux_amd64.go", None),  # named: built anyway
+    (MAIN, "go build -gcflags=-m main_test.go", "main_test.go", "a test file (go build leaves it out)"),
+    (MAIN, "go build -gcflags=-m _main.go", "_main.go", "not one plain Go file"),
+    (MAIN, "go build -gcflags=all=-m main.go", "main.go", "-gcflags for a package pattern"),
+    (MAIN, "go build -v -gcflags=-m main.go", "main.go", "flag -v"),
+    (MAIN, "go build -tags x -gcflags=-m main.go", "main.go", "flag -tags=x"),
+    ("//go:build ignore\n\n" + MAIN, "go build -gcflags=-m main.go", "main.go", None),  # named: built anyway
+    ("//go:debug panicnil=1\n" + MAIN, "go build -gcflags=-m main.go", "main.go", "a //go:debug line"),
+    ("package main\n\nfunc f()\n\n//go:linkname f runtime.f\nfunc main() {}\n", "go build -gcflags=-m main.go",
+     "main.go", "a //go:linkname line"),
+    ('package main\n\nimport "github.com/pkg/errors"\n\nfunc main() {}\n', "go build -gcflags=-m main.go",
+     "main.go", "import 'github.com/pkg/errors'"),
+    ('package main\n\nimport "cmd/go/internal/base"\n\nfunc main() {}\n', "go build -gcflags=-m main.go", "main.go",
+     "import 'cmd/go/internal/base'"),
+])
+def test_which_jobs_are_compiled_directly(source: str, stated: str, file: str, reason: str | None) -> None:
+    assert why_not(source, parse_command(stated), file) == reason
