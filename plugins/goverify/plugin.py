@@ -100,7 +100,7 @@ class GoVerifyPlugin(BasePlugin[GoVerifyConfig]):
                 path = self._display(file.abs_src_path)
                 pages.append(self.engine.scan(markdown, path, _line_offset(text, markdown)))
         ran = self.engine.run(pages)
-        log.debug("compiled %d example × release pairs", ran)
+        log.debug("compiled %d example × release pairs (%d by the compiler directly)", ran, self.engine.runner.direct)
         self.verdicts = [self.engine.check(page) for page in pages]
         self.parity = [p for original, translation in pairs(pages) for p in check_parity(original, translation)]
         self._judge()
