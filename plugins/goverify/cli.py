@@ -18,6 +18,8 @@ from .engine import Engine, Settings, forget
 from .errors import EXIT_USAGE, GoverifyError
 from .toolchains import default_go, install, installed, resolve, toolchains_dir
 
+MARKDOWN = {".md", ".markdown", ".mdx"}  # what a folder's pages are named, whichever generator reads them
+
 
 def _markdown_files(paths: list[str], docs_dir: Path) -> list[Path]:
     if not paths:
@@ -29,7 +31,7 @@ def _markdown_files(paths: list[str], docs_dir: Path) -> list[Path]:
     for name in paths:
         path = Path(name)
         if path.is_dir():
-            files.extend(sorted(p for p in path.rglob("*.md") if p.is_file()))
+            files.extend(sorted(p for p in path.rglob("*") if p.suffix in MARKDOWN and p.is_file()))
         elif path.is_file():
             files.append(path)
         else:

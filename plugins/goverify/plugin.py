@@ -17,7 +17,6 @@ Event order, per build (mkdocs-static-i18n runs the events from on_config to on_
 from __future__ import annotations
 
 import json
-import re
 from pathlib import Path
 from typing import Any
 
@@ -37,11 +36,11 @@ from .matrix import matrix_file
 from .parity import check_parity, pairs
 from .prose import strip_prose_claims
 from .render import edit_page, swap_slots
+from .scan import front_matter_end
 from .snippets import display_path, read_text
 
 log = get_plugin_logger(__name__)
 ASSETS = Path(__file__).parent / "assets"
-_FRONT_MATTER = re.compile(r"\A(?:---|\+\+\+)[ \t]*\n.*?\n(?:---|\.\.\.|\+\+\+)[ \t]*(?:\n|$)", re.S)
 
 
 class GoVerifyPlugin(BasePlugin[GoVerifyConfig]):
@@ -189,8 +188,8 @@ def _line_offset(raw: str, markdown: str) -> int:
     """Lines MkDocs removed before `markdown` (the front matter), so messages name lines of the file."""
     if markdown and raw.endswith(markdown):
         return raw[: len(raw) - len(markdown)].count("\n")
-    m = _FRONT_MATTER.match(raw)
-    if not m:
+    end = front_matter_end(raw)
+    if not end:
         return 0
-    rest = raw[m.end():]
-    return m.group(0).count("\n") + (len(rest) - len(rest.lstrip("\n")))
+    rest = raw[end:]
+    return raw[:end].count("\n") + (len(rest) - len(rest.lstrip("\n")))
