@@ -14,36 +14,12 @@ import tomllib
 from pathlib import Path
 
 import pytest
-from conftest import REPO
+from conftest import HUGO_POST, HUGO_POST_FALSE, REPO
 from goverify.toolchains import installed
 
 PACKAGE = REPO / "plugins" / "goverify"
 # The plugin's own modules: the only ones that may import MkDocs (matrix.py builds the plugin's generated page).
 MKDOCS_SIDE = {"plugin.py", "mkdocs_config.py", "matrix.py"}
-
-POST = """\
-+++
-title = "Escape analysis"
-+++
-
-Every example here is built with `go build -gcflags="-m -l" main.go`.
-
-{{< highlight go >}}
-package main
-
-func f() *int {
-	n := 0 // moved to heap: n
-	return &n
-}
-
-func g() int {
-	m := 0 // moved to heap: m
-	return m
-}
-
-func main() { _, _ = f(), g() }
-{{< /highlight >}}
-"""
 
 
 def _project() -> dict:
@@ -114,13 +90,14 @@ def test_the_wheel_alone_checks_a_post(light: Path, tmp_path: Path) -> None:
     helped = _run([light / "bin" / "goverify", "--help"], cwd=tmp_path)
     assert helped.returncode == 0 and "check" in helped.stdout
     (tmp_path / "content").mkdir()
-    (tmp_path / "content" / "post.md").write_text(POST, encoding="utf-8")
+    (tmp_path / "content" / "post.md").write_text(HUGO_POST, encoding="utf-8")
     for args in (["--go", go], []):
         (tmp_path / "goverify.toml").write_text(f'docs_dir = "content"\ngo_versions = ["{go}"]\n', encoding="utf-8")
         run = _run([light / "bin" / "goverify", "check", *args], cwd=tmp_path)
         assert "Traceback" not in run.stderr
         located = [line for line in run.stdout.splitlines() if line.startswith("content/")]
-        assert located == ['content/post.md:16: claim "moved to heap: m" holds on no release in its scope'], \
+        assert located == [f'content/post.md:{HUGO_POST_FALSE}: claim "moved to heap: m" holds on no release in its '
+                           "scope"], \
             run.stdout + run.stderr
         assert run.returncode == 1
         assert run.stdout.splitlines()[-1].endswith(f"on Go {go}")

@@ -13,36 +13,12 @@ from pathlib import Path
 
 import pytest
 import yaml
-from conftest import REPO
+from conftest import HUGO_POST, HUGO_POST_FALSE, HUGO_POST_HOLDS, REPO
 from goverify.toolchains import installed
 
 HOOKS = REPO / ".pre-commit-hooks.yaml"
 PRE_COMMIT = Path(sys.executable).parent / "pre-commit"
 
-POST = """\
-+++
-title = "Escape analysis"
-+++
-
-Every example here is built with `go build -gcflags="-m -l" main.go`.
-
-{{< highlight go >}}
-package main
-
-func f() *int {
-	n := 0 // moved to heap: n
-	return &n
-}
-
-func g() int {
-	m := 0 // moved to heap: m
-	return m
-}
-
-func main() { _, _ = f(), g() }
-{{< /highlight >}}
-"""
-HOLDS = POST.replace("m := 0 // moved to heap: m", "m := 0")
 
 
 def test_the_hook_runs_goverify_check_on_markdown_once_for_all_files() -> None:
@@ -66,8 +42,8 @@ def test_pre_commit_try_repo_runs_the_hook_on_a_blog(tmp_path: Path) -> None:
         pytest.skip("no toolchain installed (`make test` installs them)")
     blog = tmp_path / "blog"
     (blog / "content" / "posts").mkdir(parents=True)
-    (blog / "content" / "posts" / "escape.md").write_text(POST, encoding="utf-8")
-    (blog / "content" / "posts" / "holds.md").write_text(HOLDS, encoding="utf-8")
+    (blog / "content" / "posts" / "escape.md").write_text(HUGO_POST, encoding="utf-8")
+    (blog / "content" / "posts" / "holds.md").write_text(HUGO_POST_HOLDS, encoding="utf-8")
     (blog / "content" / "posts" / "main.go").write_text("package main\n\nfunc main() {}\n", encoding="utf-8")
     (blog / "goverify.toml").write_text(f'docs_dir = "content"\ngo_versions = ["{versions[-1]}"]\n', encoding="utf-8")
     _git(blog, "init", "-q")
@@ -86,7 +62,8 @@ def test_pre_commit_try_repo_runs_the_hook_on_a_blog(tmp_path: Path) -> None:
     lines = failing.stdout.splitlines()
     assert any(line.startswith("goverify") and line.endswith("Failed") for line in lines), failing.stdout
     located = [line for line in lines if line.startswith("content/")]
-    assert located == ['content/posts/escape.md:16: claim "moved to heap: m" holds on no release in its scope']
+    assert located == [f'content/posts/escape.md:{HUGO_POST_FALSE}: claim "moved to heap: m" holds on no release in '
+                       "its scope"]
     # one process for every page: one summary, both pages in it (main.go is not Markdown: not passed)
     assert [line for line in lines if line.startswith("goverify: 2 examples")] != []
     passing = try_repo("--files", "content/posts/holds.md")

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 import yaml
-from conftest import REPO
+from conftest import HUGO_POST, HUGO_POST_FALSE, HUGO_POST_HOLDS, REPO
 
 WORKFLOWS = sorted((REPO / ".github" / "workflows").glob("*.yml"))
 CHECK_JSONSCHEMA = Path(sys.executable).parent / "check-jsonschema"
@@ -149,31 +149,6 @@ def test_the_actions_shell_steps_parse_and_never_splice_an_input_into_a_script()
     assert "~/.cache/goverify/toolchains" in caches
 
 
-POST = """\
-+++
-title = "Escape analysis"
-+++
-
-Every example here is built with `go build -gcflags="-m -l" main.go`.
-
-{{< highlight go >}}
-package main
-
-func f() *int {
-	n := 0 // moved to heap: n
-	return &n
-}
-
-func g() int {
-	m := 0 // moved to heap: m
-	return m
-}
-
-func main() { _, _ = f(), g() }
-{{< /highlight >}}
-"""
-
-
 def test_the_actions_scripts_check_a_blog_as_a_runner_runs_them(tmp_path: Path) -> None:
     """Each `run` step of action.yml, in order, with its `env:` as the runner evaluates it (the action's checkout, the
     runner's temp folder, the Python setup-python gives); the `uses:` steps are GitHub's own (Python, the caches)."""
@@ -188,9 +163,8 @@ def test_the_actions_scripts_check_a_blog_as_a_runner_runs_them(tmp_path: Path) 
         shutil.copy(REPO / name, checkout / name)
     workspace = tmp_path / "blog"
     (workspace / "content" / "posts").mkdir(parents=True)
-    (workspace / "content" / "posts" / "escape.md").write_text(POST, encoding="utf-8")
-    (workspace / "content" / "posts" / "holds.md").write_text(POST.replace(" // moved to heap: m", ""),
-                                                              encoding="utf-8")
+    (workspace / "content" / "posts" / "escape.md").write_text(HUGO_POST, encoding="utf-8")
+    (workspace / "content" / "posts" / "holds.md").write_text(HUGO_POST_HOLDS, encoding="utf-8")
     (tmp_path / "runner-temp").mkdir()
     values = {"github.action_path": str(checkout), "runner.temp": str(tmp_path / "runner-temp"),
               "steps.python.outputs.python-path": sys.executable, "inputs.go-versions": f" {versions[-1]},",
@@ -209,5 +183,5 @@ def test_the_actions_scripts_check_a_blog_as_a_runner_runs_them(tmp_path: Path) 
     assert check.returncode == 1, check.stdout + check.stderr
     annotations = [line for line in check.stdout.splitlines() if line.startswith("::")]
     assert [line.split("::")[1] for line in annotations] == [
-        "error file=content/posts/escape.md,line=16,title=goverify"]
+        f"error file=content/posts/escape.md,line={HUGO_POST_FALSE},title=goverify"]
     assert annotations[0].split("::", 2)[2].startswith('claim "moved to heap: m" holds on no release in its scope')

@@ -20,7 +20,7 @@ from __future__ import annotations
 import functools
 import posixpath
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
@@ -256,7 +256,7 @@ class _Reader:
         return self.here(line_of(self.starts, offset))
 
     def read(self) -> Page:
-        self.page_command = self._page_wide()
+        self.page_command = _page_wide(self.blocks, self.spans, self.starts, self.here)
         current: Example | None = None
         after = 0  # offset after which stated commands count for the next output block
         previous: Stated | None = None  # the command of the current example's last output block
@@ -370,27 +370,6 @@ class _Reader:
             return Stated(previous.text, previous.location, "previous", previous.parsed)
         return self._fallback(example)
 
-    def _page_wide(self) -> Stated | None:
-        """The command stated once for the page: the last one in the prose or a shell block before its first Go
-        example, when it asks the compiler for its `-m` diagnostics (a bare `go build main.go` or `go run` there says
-        how to build or run, not what the examples' claims were checked with)."""
-        first = next((b.fence.start for b in self.blocks if b.kind in {EXAMPLE, FRAGMENT}), None)
-        if first is None:
-            return None
-        stated = [(offset, code, self.at(offset)) for offset, code in self.spans
-                  if offset < first and states_a_command(code)]
-        stated += [(self.starts[b.fence.body_line + line.index], line.command,
-                    self.here(b.fence.body_line + line.index))
-                   for b in self.blocks if b.kind == COMMANDS and b.fence.end <= first
-                   for line in _command_lines(b.lines)]
-        if not stated:
-            return None
-        _, text, where = max(stated, key=lambda s: s[0])
-        parsed = parse_command(text)
-        if isinstance(parsed, Refusal) or not any(f == "-m" or f.startswith("-m=") for f in parsed.compiler_flags()):
-            return None
-        return Stated(text, where, "page-wide", parsed)
-
     def _state(self, text: str, where: Location, origin: str) -> Stated:
         stated = Stated(text, where, origin, parse_command(text))
         if stated.command is not None:
@@ -493,6 +472,27 @@ class _Reader:
                     and not any(b.kind in {EXAMPLE, FRAGMENT} and offset < b.fence.start < following.fence.start
                                 for b in self.blocks):
                 self.not_verified.append(NotVerified(where, "runs-code", code, parsed.reason))
+
+
+def _page_wide(blocks: list[_Block], spans: list[tuple[int, str]], starts: list[int],
+               here: Callable[[int], Location]) -> Stated | None:
+    """The command stated once for the page: the last one in the prose or a shell block before its first Go
+    example, when it asks the compiler for its `-m` diagnostics (a bare `go build main.go` or `go run` there says how
+    to build or run, not what the examples' claims were checked with)."""
+    first = next((b.fence.start for b in blocks if b.kind in {EXAMPLE, FRAGMENT}), None)
+    if first is None:
+        return None
+    stated = [(offset, code, here(line_of(starts, offset))) for offset, code in spans
+              if offset < first and states_a_command(code)]
+    stated += [(starts[b.fence.body_line + line.index], line.command, here(b.fence.body_line + line.index))
+               for b in blocks if b.kind == COMMANDS and b.fence.end <= first for line in _command_lines(b.lines)]
+    if not stated:
+        return None
+    _, text, where = max(stated, key=lambda s: s[0])
+    parsed = parse_command(text)
+    if isinstance(parsed, Refusal) or not any(f == "-m" or f.startswith("-m=") for f in parsed.compiler_flags()):
+        return None
+    return Stated(text, where, "page-wide", parsed)
 
 
 def _command_lines(lines: list[WrittenLine]) -> list[WrittenLine]:

@@ -174,12 +174,11 @@ def parse_info(info: str) -> tuple[str, dict[str, str]]:
 
 def _body(lines: _Lines, first: int, stop: int, width: int) -> str:
     """Lines [first, stop) dedented by `width` columns, a Liquid `{% raw %}` tag removed as Liquid removes it."""
-    body_lines = [lines.raw(j) for j in range(first, stop)]
+    body_lines = [x.rstrip("\r\n") for x in lines.lines[first:stop]]
     if width:
         body_lines = [_dedent(x, width) for x in body_lines]
-    if any("{%" in x for x in body_lines):
-        body_lines = [_LIQUID_RAW.sub("", x) for x in body_lines]
-    return "\n".join(body_lines) + ("\n" if body_lines else "")
+    body = "\n".join(body_lines) + ("\n" if body_lines else "")
+    return _LIQUID_RAW.sub("", body) if "{%" in body else body
 
 
 def _arguments(args: str) -> tuple[list[str], dict[str, str]]:
@@ -224,13 +223,14 @@ class _Fences:
         close = re.compile(r"^[ \t]*" + re.escape(marker[0]) + "{" + str(len(marker)) + r",}[ \t]*$")
         j = i + 1
         closer = marker[0] * len(marker)  # a closing line holds at least this: most lines are not looked at twice
-        while j < len(lines) and (closer not in lines.lines[j] or not close.match(lines.raw(j))):
+        every, count = lines.lines, len(lines.lines)
+        while j < count and (closer not in every[j] or not close.match(every[j].rstrip("\r\n"))):
             j += 1
-        closed = j < len(lines)
+        closed = j < count
         body = _body(lines, i + 1, j, _width(indent))
         lang, options = parse_info(info)
         end = lines.end(j) if closed else lines.offsets[len(lines)]
-        tag = _only_tags(body) if "{" in body else None
+        tag = _only_tags(body) if "{{" in body or "{%" in body else None
         if tag is not None and (lang in GO_LANGS or ".go" in tag.lower()):
             return Unread(lines.offsets[i], end, i, "code-elsewhere", tag), j + 1
         return Fence(lines.offsets[i], end, i, indent, marker, info, lang, options, body, i + 1, closed), j + 1
@@ -360,11 +360,11 @@ class _Indented:
     hints = ("    ", "\t")
 
     def read(self, lines: _Lines, i: int) -> tuple[Unread, int] | None:
+        if i and lines.lines[i - 1].strip():
+            return None  # a paragraph's continuation line (most indented lines), not a code block
         raw = lines.raw(i)
         if _width(raw[: len(raw) - len(raw.lstrip(" \t"))]) < 4 or not _GO_START.match(raw.strip()):
             return None
-        if i and lines.raw(i - 1).strip():
-            return None  # a paragraph's continuation line, not a code block
         above = next((lines.raw(k) for k in range(i - 1, -1, -1) if lines.raw(k).strip()), "")
         if above[:1] in " \t" or _CONTAINER.match(above):
             return None
@@ -402,17 +402,26 @@ def scan(text: str) -> Scanned:
         found.markup.append(Markup(0, skip))
         while i < len(lines) and lines.offsets[i] < skip:
             i += 1
-    while i < len(lines):
+    kept = {Fence: found.fences, Unread: found.unread, Markup: found.markup}
+    count = len(lines)
+    while i < count:
         line = lines.lines[i]
+        if line[:1] not in " \t" and "`" not in line and "~" not in line and "{" not in line and "<" not in line:
+            i += 1  # most lines: no dialect's mark, no regex
+            continue
         read = None
         for dialect in dialects:
-            if any(hint in line for hint in dialect.hints) and (read := dialect.read(lines, i)) is not None:
+            for hint in dialect.hints:
+                if hint in line:
+                    read = dialect.read(lines, i)
+                    break
+            if read is not None:
                 break
         if read is None:
-            i += 1  # most lines: no block, no regex
+            i += 1
             continue
         record, i = read
-        {Fence: found.fences, Unread: found.unread, Markup: found.markup}[type(record)].append(record)
+        kept[type(record)].append(record)
     return found
 
 
