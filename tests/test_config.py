@@ -78,13 +78,16 @@ def test_a_bad_timeout_on_the_command_line_is_refused(tmp_path: Path) -> None:
 
 
 def test_the_schema_defaults_are_the_engines() -> None:
-    """The CLI without a mkdocs.yml uses the engine's Settings defaults: they must be the schema's."""
-    from goverify.config import GoVerifyConfig
+    """The CLI without a mkdocs.yml uses the engine's Settings defaults: they must be the schema's, and MkDocs'
+    view of the schema the same."""
+    from goverify.config import Options, validate
     from goverify.engine import Settings
+    from goverify.mkdocs_config import GoVerifyConfig, options_of
 
     config = GoVerifyConfig()
     config.load_dict({})
     assert config.validate() == ([], [])
+    assert options_of(config) == Options() == validate({}, Path("goverify.toml"))[0]
     engine = Settings(root=Path("/site"))
     assert (config.command, float(config.timeout), config.cache, config.reasons, config.go_versions,
             config.jobs or 0, Path("/site") / config.cache_dir) == (
@@ -124,5 +127,106 @@ def test_the_cli_finds_the_sites_mkdocs_yml_from_another_folder(tmp_path: Path) 
 def test_with_no_site_and_no_paths_the_cli_says_what_to_name(tmp_path: Path) -> None:
     run = cli("check", cwd=tmp_path)
     assert (run.returncode, run.stdout) == (2, "")
-    assert run.stderr == ("goverify: no such folder: docs (the pages checked when none are named: with no mkdocs.yml "
-                          "here or above, name them, as in `goverify check FILE_OR_FOLDER...`)\n")
+    assert run.stderr == ("goverify: no such folder: docs (the pages checked when none are named: with no mkdocs.yml, "
+                          "goverify.toml or [tool.goverify] here or above, name them, as in `goverify check "
+                          "FILE_OR_FOLDER...`)\n")
+
+
+# --- goverify.toml and [tool.goverify]: the same schema without MkDocs ---------------------------------------------
+
+BAD_TOML = [
+    ('timeout = "soon"', "timeout", "expected a number greater than 0 (seconds one command may run), got 'soon'"),
+    ("timeout = -1", "timeout", "expected a number greater than 0 (seconds one command may run), got -1"),
+    ("timeout = 0", "timeout", "expected a number greater than 0 (seconds one command may run), got 0"),
+    ("enabled = \"no\"", "enabled", "expected true or false, got 'no'"),
+    ('go_versions = "1.27"', "go_versions",
+     "expected a list of Go releases such as [\"1.24\", \"1.27.3\"], got '1.27'"),
+    ("go_versions = []", "go_versions", "expected a list of Go releases such as [\"1.24\", \"1.27.3\"], got []"),
+    ('go_versions = ["1.x"]', "go_versions",
+     "expected Go releases such as \"1.27\", \"1.27.3\", \"default\" or a path to a go binary, got '1.x'"),
+    ("go_versions = [true]", "go_versions", "expected Go releases such as \"1.27\" or \"1.27.3\", got True in [True]"),
+    ("jobs = -3", "jobs", "expected a whole number of at least 1 (parallel compiles), got -3"),
+    ("jobs = 0", "jobs", "expected a whole number of at least 1 (parallel compiles), got 0"),
+    ("jobs = 1.5", "jobs", "expected a whole number of at least 1 (parallel compiles), got 1.5"),
+    ('command = "rm -rf /"', "command", "expected a compile-only go command, got 'rm -rf /': only go commands are run"),
+    ('command = "go run main.go"', "command",
+     "expected a compile-only go command, got 'go run main.go': `go run` runs the example (goverify never runs code; "
+     "with -gcflags=-m it compiles it and compares the diagnostics)"),
+    ("command = 3", "command", "expected a go command such as 'go build -gcflags=\"-m -l\" main.go', got 3"),
+    ('cache = "yes please"', "cache", "expected true or false, got 'yes please'"),
+    ("cache_dir = 5", "cache_dir", "expected a folder, relative to goverify.toml, got 5"),
+    ("reasons = 1", "reasons", "expected true or false, got 1"),
+    ("results = false", "results", "expected a folder of shard results, got False"),
+    ("report = 2", "report", "expected a file name, such as goverify-report.json, got 2"),
+    ('matrix_page = ["a"]', "matrix_page", "expected a page name, such as go-releases.md, got ['a']"),
+    ("docs_dir = 3", "docs_dir", "expected a folder, relative to goverify.toml (the pages `goverify check` reads when "
+                                 "none are named), got 3"),
+]
+
+
+@pytest.mark.parametrize(("option", "name", "message"), BAD_TOML, ids=[b[0] for b in BAD_TOML])
+def test_a_bad_option_in_goverify_toml_is_the_same_one_line(tmp_path: Path, option: str, name: str,
+                                                            message: str) -> None:
+    (tmp_path / "docs").mkdir()
+    (tmp_path / "docs" / "index.md").write_text(PAGE, encoding="utf-8")
+    (tmp_path / "goverify.toml").write_text(f"# options for goverify\n{option}\n", encoding="utf-8")
+    run = cli("check", cwd=tmp_path)
+    assert (run.returncode, run.stdout) == (2, "")
+    assert run.stderr == f"goverify: goverify.toml: goverify option '{name}': {message}\n"
+    assert not (tmp_path / ".cache").exists(), "something was compiled"
+
+
+def test_the_mkdocs_messages_are_the_goverify_toml_messages() -> None:
+    """Every bad value of the mkdocs.yml table says the same in goverify.toml (where TOML can write it)."""
+    toml_messages = {(name, message.replace("goverify.toml", "mkdocs.yml")) for _, name, message in BAD_TOML}
+    assert {(name, message) for _, name, message in BAD} <= toml_messages
+
+
+def test_goverify_toml_that_is_not_toml_is_one_line(tmp_path: Path) -> None:
+    (tmp_path / "goverify.toml").write_text('go_versions = ["1.27"]\ntimeout = = 3\n', encoding="utf-8")
+    run = cli("check", cwd=tmp_path)
+    assert run.returncode == 2 and run.stdout == ""
+    assert run.stderr.startswith("goverify: goverify.toml: not valid TOML: ") and run.stderr.count("\n") == 1
+    assert "(at line 2, column 11)" in run.stderr  # the line an author opens
+
+
+def test_pyproject_tool_goverify_is_read_and_a_misspelt_option_is_said(tmp_path: Path) -> None:
+    (tmp_path / "pyproject.toml").write_text('[project]\nname = "blog"\n\n[tool.goverify]\ntimeout = "soon"\n',
+                                             encoding="utf-8")
+    run = cli("check", cwd=tmp_path)
+    assert (run.returncode, run.stderr) == (2, "goverify: pyproject.toml: goverify option 'timeout': expected a "
+                                               "number greater than 0 (seconds one command may run), got 'soon'\n")
+    (tmp_path / "pyproject.toml").write_text(f'[tool.goverify]\ngo_version = ["{NEW}"]\ndocs_dir = "posts"\n',
+                                             encoding="utf-8")
+    (tmp_path / "posts").mkdir()
+    (tmp_path / "posts" / "a.md").write_text("# nothing to check\n", encoding="utf-8")
+    run = cli("check", cwd=tmp_path)
+    assert run.returncode == 0, run.stderr
+    assert run.stderr == ("goverify: warning: pyproject.toml: goverify option 'go_version': Unrecognised "
+                          "configuration name: go_version\n")
+    assert "goverify: posts/a.md: 0 examples" in run.stdout
+
+
+def test_which_configuration_is_read_when_a_folder_holds_several(tmp_path: Path) -> None:
+    """In each folder: mkdocs.yml (what `mkdocs build` reads), else goverify.toml, else pyproject.toml with a
+    [tool.goverify] table; the first folder that holds one, from the current folder, then the paths' and above."""
+    def said(cwd: Path, *paths: str) -> str:
+        return cli("check", *paths, cwd=cwd).stderr
+
+    _site(tmp_path, "timeout: -1")
+    (tmp_path / "goverify.toml").write_text("timeout = -2\n", encoding="utf-8")
+    (tmp_path / "pyproject.toml").write_text("[tool.goverify]\ntimeout = -3\n", encoding="utf-8")
+    assert "goverify: mkdocs.yml: goverify option 'timeout'" in said(tmp_path)
+    (tmp_path / "mkdocs.yml").unlink()
+    assert said(tmp_path).startswith("goverify: goverify.toml: goverify option 'timeout'")
+    (tmp_path / "goverify.toml").unlink()
+    assert said(tmp_path).startswith("goverify: pyproject.toml: goverify option 'timeout'")
+    (tmp_path / "pyproject.toml").write_text("[project]\nname = 'x'\n", encoding="utf-8")  # not goverify's
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    run = cli("check", str(tmp_path / "docs"), cwd=elsewhere)
+    assert run.returncode == 0 and "options from" not in run.stderr
+    (tmp_path / "goverify.toml").write_text(f'go_versions = ["{NEW}"]\n', encoding="utf-8")
+    run = cli("check", str(tmp_path / "docs"), cwd=elsewhere)
+    assert run.stderr == f"goverify: options from {tmp_path / 'goverify.toml'}\n"
+    assert f"on Go {NEW}" in run.stdout

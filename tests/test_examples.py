@@ -65,6 +65,51 @@ def test_later_examples_inherit_the_page_command_but_keep_their_own_file() -> No
     assert two.outputs[0].command.command.argv == ("go", "build", "-gcflags=-m", "-o", "/dev/null", "main.go")
 
 
+CLAIMED = "package main\n\nfunc f() *int {\n\tn := 0 // moved to heap: n\n\treturn &n\n}\n"
+
+
+@pytest.mark.parametrize(
+    ("before", "command", "line"),
+    [
+        # a prose span before the first example
+        ("Build every example with `go build -gcflags=\"-m -l\" main.go`.\n", 'go build -gcflags="-m -l" main.go', 1),
+        # a shell block before the first example
+        (fence("$ go build -gcflags=-m=2 main.go", "shell"), "go build -gcflags=-m=2 main.go", 2),
+        # the last of several, nearest to the examples
+        ("Use `go build -gcflags=-m main.go`, or\n\n" + fence("go tool compile -m -l main.go", "sh"),
+         "go tool compile -m -l main.go", 4),
+    ],
+)
+def test_a_command_stated_once_for_the_page_binds_the_examples_that_state_none(before: str, command: str,
+                                                                               line: int) -> None:
+    page = scan_page(_page(before, fence(CLAIMED, "go"), fence(CLAIMED.replace("f()", "g()"), "go")), "p.md")
+    assert [(e.command.text, e.command.origin, e.command.location.line) for e in page.examples] == [
+        (command, "page-wide", line), (command, "page-wide", line)]
+
+
+def test_the_page_wide_command_comes_after_every_command_stated_nearer() -> None:
+    text = _page("Run them with `go build -gcflags='-m -l' main.go`.", fence(CLAIMED, "go"),
+                 fence("$ go build -gcflags=-m pointer.go\n./pointer.go:4:2: moved to heap: n"),
+                 fence(CLAIMED, "go"), fence(CLAIMED, 'go command="go vet main.go"'))
+    one, two, three = scan_page(text, "p.md").examples
+    assert (one.command.text, one.command.origin) == ("go build -gcflags=-m pointer.go", "prompt")
+    # the page's last stated command is nearer than the one stated before the first example (under its own file)
+    assert (two.command.command.stated, two.command.origin, two.command.location.line) == (
+        "go build -gcflags=-m main.go", "page", 12)
+    assert (three.command.text, three.command.origin) == ("go vet main.go", "fence")
+
+
+@pytest.mark.parametrize("before", [
+    "Build it with `go build main.go` and run it.",  # says how to build, not what the claims were checked with
+    "Run it: `go run main.go`.",  # a command goverify does not run
+    "See `go build -gcflags=-m main.go` below.\n\n" + fence("$ go run main.go", "shell"),  # the last one decides
+    "Compile it with `go build`.",  # a bare mention
+])
+def test_a_command_before_the_first_example_without_m_binds_nothing(before: str) -> None:
+    [example] = scan_page(_page(before, fence(CLAIMED, "go")), "p.md").examples
+    assert (example.command.text, example.command.origin) == ('go build -gcflags="-m -l" main.go', "default")
+
+
 def test_the_file_is_the_one_the_output_names_when_the_command_names_none() -> None:
     text = _page(fence(PROGRAM.replace("package main", "package flaws"), "go"),
                  fence('$ Go test -gcflags "-m -m" -run none -bench .\n\nBenchmarkX-8  100  14.2 ns/op', "console"),

@@ -8,7 +8,7 @@ import re
 from goverify.claims import comment_claims, comment_of, parse_comment, parse_scope
 from goverify.command import Command, Refusal, parse_command
 from goverify.examples import scan_page
-from goverify.scan import find_fences, inline_code_spans, parse_info
+from goverify.scan import find_fences, inline_code_spans, parse_info, scan
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -24,6 +24,12 @@ MARKDOWN_PIECES = [
     "$ go build -gcflags=-m main.go\n", "F:\\hello>go build -gcflags=-m main.go\n", "```golang", "```Go", "```bash",
     "`GOFLAGS=-x go build main.go`", "--8<-- \"x.go\"\n", "\ufeff", "\u2028", "\x0c", "\x85", "；", "（go1.25+）",
     "`", "``", "{", "}", "\"", "'", "=", " ",
+    # other generators' marks: shortcodes, Liquid tags, front matter, HTML, indented code
+    "{{< highlight go \"linenos=table\" >}}\n", "{{< /highlight >}}\n", "{{% highlight golang %}}\n",
+    "{{% /highlight %}}\n", "{{< code lang=\"go\" >}}\n", "{{< /code >}}\n", "{{< notice note >}}\n",
+    "{{< gist u 1 >}}\n", "{{</* highlight go */>}}", "{% highlight go linenos %}\n", "{% endhighlight %}\n",
+    "{% raw %}\n", "{% endraw %}\n", "{% include x.go %}\n", "+++\n", "<pre><code class=\"language-go\">",
+    "</code></pre>\n", "    package main\n", "```go {linenos=true,hl_lines=[4]}", "```go title=\"x.go\"",
 ]
 markdown = st.lists(st.one_of(st.sampled_from(MARKDOWN_PIECES), st.text(max_size=6)), max_size=40).map("".join)
 
@@ -66,6 +72,18 @@ def test_fences_lie_inside_the_text_on_the_lines_they_name(text: str) -> None:
             assert fence.end == len(text) or text[fence.end - 1] in "\r\n"
         else:
             assert fence.end == len(text)
+
+
+@FUZZ
+@given(markdown)
+def test_every_region_of_every_dialect_lies_inside_the_text_and_none_overlap(text: str) -> None:
+    """Fences, unread Go blocks and markup (front matter, shortcode and Liquid tags) start at a line start, in order,
+    each after the one before."""
+    previous_end = 0
+    for region in scan(text).regions:
+        assert previous_end <= region.start < region.end <= len(text)
+        assert region.start == 0 or text[region.start - 1] in "\r\n"
+        previous_end = region.end
 
 
 @FUZZ

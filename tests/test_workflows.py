@@ -1,15 +1,19 @@
-"""The GitHub workflows: valid against GitHub's workflow schema, their shell steps parse, and they do what the README
-says (the watch weekly and on demand; Pages only from main, after verification)."""
+"""The GitHub workflows and the GitHub Action: valid against GitHub's schemas, their shell steps parse, and they do what
+the README says (the watch weekly and on demand; Pages only from main, after verification; the action annotates a
+blog's false claim at its line)."""
 
 from __future__ import annotations
 
+import os
+import re
+import shutil
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
 import yaml
-from conftest import REPO
+from conftest import HUGO_POST, HUGO_POST_FALSE, HUGO_POST_HOLDS, REPO
 
 WORKFLOWS = sorted((REPO / ".github" / "workflows").glob("*.yml"))
 CHECK_JSONSCHEMA = Path(sys.executable).parent / "check-jsonschema"
@@ -90,3 +94,94 @@ def test_pages_are_deployed_from_main_only_after_the_shards_and_the_site() -> No
     assert "GOVERIFY_TOOLCHAINS" not in (REPO / ".github" / "workflows" / "verify.yml").read_text(encoding="utf-8")
     cache = next(step for step in jobs["shard"]["steps"] if step.get("uses", "").startswith("actions/cache@"))
     assert cache["with"]["path"] == "~/.cache/goverify/toolchains"
+
+
+# --- action.yml: goverify as a composite action any repository uses ------------------------------------------------
+
+ACTION = REPO / "action.yml"
+EXPRESSION = re.compile(r"\$\{\{\s*([\w.-]+)\s*\}\}")
+
+
+def _validate_action(path: Path) -> subprocess.CompletedProcess[str]:
+    """check-jsonschema with SchemaStore's github-action schema, as it ships it (every error listed)."""
+    return subprocess.run([str(CHECK_JSONSCHEMA), "--verbose", "--builtin-schema", "vendor.github-actions", str(path)],
+                          capture_output=True, text=True, timeout=120)
+
+
+def _action() -> dict:
+    return yaml.safe_load(ACTION.read_text(encoding="utf-8"))
+
+
+def test_the_action_is_valid_against_githubs_schema() -> None:
+    run = _validate_action(ACTION)
+    assert run.returncode == 0, run.stdout + run.stderr
+
+
+def test_the_action_schema_check_rejects_a_broken_action(tmp_path: Path) -> None:
+    """The validation above can fail: a composite action's run step without its shell is refused."""
+    broken = tmp_path / "action.yml"
+    text = ACTION.read_text(encoding="utf-8")
+    assert "    - name: goverify check\n      shell: bash\n" in text
+    broken.write_text(text.replace("    - name: goverify check\n      shell: bash\n", "    - name: goverify check\n"),
+                      encoding="utf-8")
+    run = _validate_action(broken)
+    assert run.returncode == 1
+    steps = _action()["runs"]["steps"]
+    at = next(i for i, step in enumerate(steps) if step.get("name") == "goverify check")
+    assert f"$.runs.steps[{at}]: {{'name': 'goverify check'" in run.stdout  # the step, named
+
+
+def test_the_actions_shell_steps_parse_and_never_splice_an_input_into_a_script() -> None:
+    action = _action()
+    assert action["runs"]["using"] == "composite"
+    assert {"paths", "go-versions", "strict"} <= set(action["inputs"])
+    scripts = [step["run"] for step in action["runs"]["steps"] if "run" in step]
+    assert scripts
+    for script in scripts:
+        assert "${{" not in script, f"an expression in a script (pass it through env:): {script}"
+        run = subprocess.run(["bash", "-n"], input=script, capture_output=True, text=True, timeout=30)
+        assert run.returncode == 0, f"{run.stderr}\n{script}"
+    check = next(step for step in action["runs"]["steps"] if step.get("name") == "goverify check")
+    assert '"$VENV/bin/goverify" "${args[@]}" "${paths[@]}"' in check["run"]
+    assert "args=(check --format github)" in check["run"]  # annotations, from the existing report format
+    caches = [step["with"]["path"] for step in action["runs"]["steps"]
+              if step.get("uses", "").startswith("actions/cache@")]
+    assert "~/.cache/goverify/toolchains" in caches
+
+
+def test_the_actions_scripts_check_a_blog_as_a_runner_runs_them(tmp_path: Path) -> None:
+    """Each `run` step of action.yml, in order, with its `env:` as the runner evaluates it (the action's checkout, the
+    runner's temp folder, the Python setup-python gives); the `uses:` steps are GitHub's own (Python, the caches)."""
+    from goverify.toolchains import installed
+
+    versions = [str(version) for version, _ in installed()]
+    if not versions:
+        pytest.skip("no toolchain installed (`make test` installs them)")
+    checkout = tmp_path / "action"  # what the runner checks out for `uses: OWNER/REPO@TAG`
+    shutil.copytree(REPO / "plugins", checkout / "plugins", ignore=shutil.ignore_patterns("*.egg-info", "__pycache__"))
+    for name in ("pyproject.toml", "README.md", "action.yml"):
+        shutil.copy(REPO / name, checkout / name)
+    workspace = tmp_path / "blog"
+    (workspace / "content" / "posts").mkdir(parents=True)
+    (workspace / "content" / "posts" / "escape.md").write_text(HUGO_POST, encoding="utf-8")
+    (workspace / "content" / "posts" / "holds.md").write_text(HUGO_POST_HOLDS, encoding="utf-8")
+    (tmp_path / "runner-temp").mkdir()
+    values = {"github.action_path": str(checkout), "runner.temp": str(tmp_path / "runner-temp"),
+              "steps.python.outputs.python-path": sys.executable, "inputs.go-versions": f" {versions[-1]},",
+              "inputs.paths": "content/posts/holds.md\ncontent/posts/escape.md", "inputs.strict": "false",
+              "inputs.config": ""}
+    results = []  # (pip builds the action's checkout as on a runner: setuptools from the package index)
+    for step in _action()["runs"]["steps"]:
+        if "run" not in step:
+            continue
+        env = {k: EXPRESSION.sub(lambda m: values[m.group(1)], v) for k, v in step.get("env", {}).items()}
+        results.append(subprocess.run(["bash", "--noprofile", "--norc", "-eo", "pipefail", "-c", step["run"]],
+                                      cwd=workspace, env={**os.environ, **env}, capture_output=True,
+                                      text=True, timeout=600))
+    install, toolchains, check = results
+    assert install.returncode == 0 and toolchains.returncode == 0, install.stderr + toolchains.stderr
+    assert check.returncode == 1, check.stdout + check.stderr
+    annotations = [line for line in check.stdout.splitlines() if line.startswith("::")]
+    assert [line.split("::")[1] for line in annotations] == [
+        f"error file=content/posts/escape.md,line={HUGO_POST_FALSE},title=goverify"]
+    assert annotations[0].split("::", 2)[2].startswith('claim "moved to heap: m" holds on no release in its scope')

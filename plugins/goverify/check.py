@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from .claims import Claim, Scope, function_spans, span_of
 from .command import Command
 from .errors import Location
-from .examples import Example, OutputBlock, Page
+from .examples import Example, OutputBlock, Page, Stated
 from .findings import (
     ClaimFails,
     CompileFails,
@@ -295,7 +295,14 @@ def _check_claim(verdict: ExampleVerdict, claim: Claim, matrix: list[Toolchain],
         verdict.findings.append(ClaimFails(location, claim.message, str(claim.scope or ""), tuple(holds),
                                            tuple(fails.values()), tuple(runs), fix_hint,
                                            _silent(verdict, claim.message, fails, runs),
-                                           example.command.text if example.command.origin == "default" else ""))
+                                           example.command.text if example.command.origin == "default" else "",
+                                           _inherited(example.command)))
+
+
+def _inherited(stated: Stated) -> tuple[str, Location, str] | None:
+    """The command that ran, where the page states it and how it came to this example, when it is stated for another
+    example (`page`) or once for the page (`page-wide`)."""
+    return (stated.parsed.stated, stated.location, stated.origin) if stated.origin in {"page", "page-wide"} else None
 
 
 def _silent(verdict: ExampleVerdict, message: str, fails: dict[str, Said], runs: dict[str, RunResult]) -> str:
@@ -443,7 +450,8 @@ def _check_block(verdict: ExampleVerdict, block: OutputBlock, matrix: list[Toolc
             block.line_location(line), w, release, command.stated, offset, nearest,
             format_change(w, here, functions), older,
             (tuple(x.text for x in written_lines), tuple(_shown(command, run, block))) if first else None,
-            fix_hint, block.command.origin == "default"))
+            fix_hint, block.command.origin == "default",
+            _inherited(block.command)))
         first = False
     if offset and not missing:
         verdict.findings.append(Offset(block.location, offset, verdict.example.base))

@@ -14,22 +14,26 @@ import sys
 from pathlib import Path
 
 from . import environment, report
+from .config import CONFIG_NAMES, holds_options, load
 from .engine import Engine, Settings, forget
 from .errors import EXIT_USAGE, GoverifyError
 from .toolchains import default_go, install, installed, resolve, toolchains_dir
 
+MARKDOWN = {".md", ".markdown", ".mdx"}  # what a folder's pages are named, whichever generator reads them
 
-def _markdown_files(paths: list[str], docs_dir: Path) -> list[Path]:
+
+def _markdown_files(paths: list[str], docs_dir: Path, config: Path | None) -> list[Path]:
     if not paths:
         if not docs_dir.is_dir():
-            raise GoverifyError(f"no such folder: {docs_dir} (the pages checked when none are named: with no "
-                                f"mkdocs.yml here or above, name them, as in `goverify check FILE_OR_FOLDER...`)")
+            why = (f"docs_dir of {config}" if config is not None else "with no mkdocs.yml, goverify.toml or "
+                   "[tool.goverify] here or above, name them, as in `goverify check FILE_OR_FOLDER...`")
+            raise GoverifyError(f"no such folder: {docs_dir} (the pages checked when none are named: {why})")
         paths = [str(docs_dir)]
     files: list[Path] = []
     for name in paths:
         path = Path(name)
         if path.is_dir():
-            files.extend(sorted(p for p in path.rglob("*.md") if p.is_file()))
+            files.extend(sorted(p for p in path.rglob("*") if p.suffix in MARKDOWN and p.is_file()))
         elif path.is_file():
             files.append(path)
         else:
@@ -37,12 +41,10 @@ def _markdown_files(paths: list[str], docs_dir: Path) -> list[Path]:
     return files
 
 
-CONFIG_NAMES = ("mkdocs.yml", "mkdocs.yaml")
-
-
 def _found_config(paths: list[str]) -> Path | None:
-    """The mkdocs.yml of the site the checked paths are in: the current folder's, else the nearest one above the
-    paths (not above the repository they are in), as `mkdocs` finds its own for the folder it runs in."""
+    """The configuration of the site the checked paths are in: the current folder's, else the nearest one above the
+    paths (not above the repository they are in), as `mkdocs` finds its own for the folder it runs in. In each folder
+    the first of `CONFIG_NAMES` that holds options is read (a pyproject.toml only with a [tool.goverify] table)."""
     start = Path.cwd()
     if paths:
         resolved = [Path(p).resolve() for p in paths]
@@ -50,29 +52,28 @@ def _found_config(paths: list[str]) -> Path | None:
     folders = [Path.cwd(), start, *start.parents]
     for folder in folders:
         for name in CONFIG_NAMES:
-            if (folder / name).is_file():
+            if holds_options(folder / name):
                 return Path(name) if folder == Path.cwd() else folder / name
         if folder != Path.cwd() and (folder / ".git").exists():
             break
     return None
 
 
-def _settings(args: argparse.Namespace) -> tuple[Settings, Path]:
-    """Settings from --config (default: the site's mkdocs.yml when there is one, see `_found_config`), then the
+def _settings(args: argparse.Namespace) -> tuple[Settings, Path, Path | None]:
+    """Settings from --config (default: the site's configuration when there is one, see `_found_config`), then the
     command line's overrides."""
-    config = Path(args.config)
-    if args.config == "mkdocs.yml":
-        config = _found_config(getattr(args, "paths", [])) or config
-        if config.is_absolute():
+    if args.config is None:
+        config = _found_config(getattr(args, "paths", []))
+        if config is not None and config.is_absolute():
             print(f"goverify: options from {config}", file=sys.stderr)
-    if config.is_file():
-        from .config import load  # MkDocs' configuration classes: imported only when there is a mkdocs.yml
-
+    else:
+        config = Path(args.config)
+        if not config.is_file():
+            raise GoverifyError(f"{config}: no such file")
+    if config is not None:
         _, settings, docs_dir, warnings = load(config)
         for warning in warnings:
             print(f"goverify: warning: {warning}", file=sys.stderr)
-    elif args.config != "mkdocs.yml":
-        raise GoverifyError(f"{config}: no such file")
     else:  # no configuration: the schema's defaults, which are the engine's
         settings, docs_dir = Settings(root=Path.cwd(), snippet_dirs=[Path.cwd()]), Path("docs")
         environment.apply(settings)
@@ -86,13 +87,13 @@ def _settings(args: argparse.Namespace) -> tuple[Settings, Path]:
         settings.timeout = args.timeout
     if getattr(args, "results", None):
         settings.results = Path(args.results).resolve()
-    return settings, docs_dir
+    return settings, docs_dir, config
 
 
 def cmd_check(args: argparse.Namespace) -> int:
-    settings, docs_dir = _settings(args)
+    settings, docs_dir, config = _settings(args)
     settings.reasons_for_failures_only = True  # no page to show: only what fails is explained
-    files = _markdown_files(args.paths, docs_dir)
+    files = _markdown_files(args.paths, docs_dir, config)
     engine = Engine(settings)
     verdicts = engine.check_files(files)
     if args.fix:
@@ -108,7 +109,7 @@ def cmd_toolchains(args: argparse.Namespace) -> int:
     if args.action == "install":
         specs = list(args.versions)
         if not specs:
-            settings, _ = _settings(argparse.Namespace(config=args.config))
+            settings, _, _ = _settings(argparse.Namespace(config=args.config))
             specs = settings.go_versions
         for go in install(specs, progress=sys.stderr.isatty()):
             print(go)
@@ -126,7 +127,7 @@ def cmd_toolchains(args: argparse.Namespace) -> int:
         from .bump import find_bumps
         from .toolchains import available_on_pypi
 
-        settings, _ = _settings(argparse.Namespace(config=args.config))
+        settings, _, _ = _settings(argparse.Namespace(config=args.config))
         # Each entry by the release it runs now (a minor or `default` too): any newer patch of it is news here.
         have = {str(v): v for v in (resolve(spec).version for spec in settings.go_versions)}
         bumps = find_bumps(list(have), have, available_on_pypi())
@@ -148,9 +149,9 @@ def cmd_verify(args: argparse.Namespace) -> int:
 
     results = Path(args.results)
     args.results = None
-    settings, docs_dir = _settings(args)
+    settings, docs_dir, config = _settings(args)
     settings.results = None  # a shard is made by compiling, never from other shards
-    files = _markdown_files(args.paths, docs_dir)
+    files = _markdown_files(args.paths, docs_dir, config)
     engine = Engine(settings)
     verdicts = engine.check_files(files)
     pages = [v.page for v in verdicts]
@@ -171,7 +172,8 @@ def parser() -> argparse.ArgumentParser:
     sub = top.add_subparsers(dest="command", required=True)
 
     def common(p: argparse.ArgumentParser) -> None:
-        p.add_argument("--config", "-f", default="mkdocs.yml", help="mkdocs.yml to read options from")
+        p.add_argument("--config", "-f", help="mkdocs.yml, goverify.toml or pyproject.toml to read options from "
+                                               "(default: the site's, found from the current folder or the paths)")
         p.add_argument("--go", action="append", metavar="VERSION",
                        help="verify on this Go release instead of go_versions (repeatable)")
 
@@ -193,7 +195,7 @@ def parser() -> argparse.ArgumentParser:
     tools = sub.add_parser("toolchains", help="install, list or look for Go toolchains")
     tools.add_argument("action", choices=["install", "list", "outdated"])
     tools.add_argument("versions", nargs="*", help="releases to install (default: go_versions of --config)")
-    tools.add_argument("--config", "-f", default="mkdocs.yml")
+    tools.add_argument("--config", "-f", help="mkdocs.yml, goverify.toml or pyproject.toml to read go_versions from")
     tools.set_defaults(run=cmd_toolchains)
 
     verify = sub.add_parser("verify", help="compile on one release and write its results (a CI shard)")

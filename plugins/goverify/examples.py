@@ -1,7 +1,8 @@
 """From a Markdown page to its Go examples, read the way a person reads the page.
 
-1. Each fenced block is one of: a Go **example** (a ```go, ```golang, ```Go or { .go } fence, or an untagged
-   fence whose code starts with `package`); a Go **fragment** (Go code without a package clause); an **output
+1. Each code block (a fence, a Hugo shortcode or a Liquid tag: scan.py reads them all into the same records) is
+   one of: a Go **example** (labelled go or golang, or untagged with code that starts with `package`); a Go
+   **fragment** (Go code without a package clause); an **output
    block** (compiler output, whatever its label; output pasted at the end of a Go fence is split off); a
    **command block** (prompt lines such as `$ go build ...`, maybe with what the program printed); or other.
 2. An output block belongs to the example before it (up to the next example). A fragment is an example when
@@ -10,8 +11,8 @@
 3. The **command** of an output block is what the article states, nearest first: the prompt line at its top, a
    command line in a block between the example (or the previous output block) and it, an inline code span stating a
    command in the prose between them, the command of the example's previous output block; then the fence's
-   `command=` option, the page's last stated command, the plugin's default. A bare `go build` in a sentence states
-   nothing.
+   `command=` option, the page's last stated command, the command stated once for the page (before its first
+   example), the plugin's default. A bare `go build` in a sentence states nothing.
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ from __future__ import annotations
 import functools
 import posixpath
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
@@ -29,10 +30,9 @@ from .errors import GoverifyError, Location
 from .findings import NotVerified, Skipped
 from .output import BLANK, DIAGNOSTIC, ELISION, HEADER, OTHER, PROMPT, WrittenLine, block_files, read_block
 from .prose import BoundProse, bind_prose
-from .scan import Fence, blank_fences, find_fences, inline_code_spans, line_of, line_starts
+from .scan import GO_LANGS, Fence, blank_fences, inline_code_spans, line_of, line_starts, scan
 from .snippets import PageLines, include
 
-GO_LANGS = {"go", "golang"}
 SHELL_LANGS = {"", "bash", "sh", "shell", "console", "zsh", "shell-session", "sh-session", "text", "plain",
                "plaintext", "txt", "cmd", "bat", "powershell", "ps1", "terminal", "output", "log"}
 # Options goverify reads from a fence's info string and removes before the page is rendered.
@@ -41,6 +41,9 @@ _PACKAGE = re.compile(r"^package\s+\w+")
 # `import "C"` (alone or in an import block): cgo, which a build with CGO_ENABLED=0 silently leaves out.
 _CGO = re.compile(r'^[ \t]*(?:import[ \t]+)?"C"[ \t]*(?://.*)?$', re.M)
 _NUMBERED = re.compile(r"^\s*\d+[ \t:|]")
+# Commands not stated for the example itself: they build it under its own file name.
+INHERITED = {"page", "page-wide", "default"}
+_GO_FILE = re.compile(r"^[\w.-]+(?:/[\w.-]+)*\.go$")
 
 
 @dataclass(frozen=True)
@@ -49,7 +52,7 @@ class Stated:
 
     text: str
     location: Location
-    origin: str  # prompt | block | prose | previous | fence | page | default
+    origin: str  # prompt | block | prose | previous | fence | page | page-wide | default
     parsed: Command | Refusal
 
     @property
@@ -234,15 +237,17 @@ class _Reader:
         self.snippet_dirs = snippet_dirs
         self.root = root
         self.starts = line_starts(text)
-        self.fences = find_fences(text)
+        scanned = scan(text)
+        self.fences = scanned.fences
         self.blocks = [_classify(f) for f in self.fences]
-        self.prose = blank_fences(text, 0, len(text), self.fences)
+        self.prose = blank_fences(text, 0, len(text), scanned.regions)
         self.spans = inline_code_spans(self.prose)  # (offset, code) of every inline code span, found once
         self.examples: list[Example] = []
-        self.skipped: list[Skipped] = []
+        # Go blocks in a form goverify does not read: counted, with why
+        self.skipped: list[Skipped] = [Skipped(self.here(u.line), u.reason, markup=u.markup) for u in scanned.unread]
         self.problems: list[GoverifyError] = []
         self.not_verified: list[NotVerified] = []
-        self.page_command: Stated | None = None  # the last command stated for an output block
+        self.page_command: Stated | None = None  # the last command stated for an output block, or for the page
 
     def here(self, line0: int) -> Location:
         return Location(self.path, self.line_offset + line0 + 1)
@@ -251,6 +256,7 @@ class _Reader:
         return self.here(line_of(self.starts, offset))
 
     def read(self) -> Page:
+        self.page_command = _page_wide(self.blocks, self.spans, self.starts, self.here)
         current: Example | None = None
         after = 0  # offset after which stated commands count for the next output block
         previous: Stated | None = None  # the command of the current example's last output block
@@ -379,7 +385,7 @@ class _Reader:
             return Stated(options["command"], where, "fence", parse_command(options["command"]))
         if self.page_command is not None:
             page = self.page_command
-            return Stated(page.text, page.location, "page", page.parsed)
+            return Stated(page.text, page.location, "page-wide" if page.origin == "page-wide" else "page", page.parsed)
         return Stated(self.default_command, where, "default", parse_command(self.default_command))
 
     def _command_block(self, block: _Block) -> None:
@@ -468,6 +474,27 @@ class _Reader:
                 self.not_verified.append(NotVerified(where, "runs-code", code, parsed.reason))
 
 
+def _page_wide(blocks: list[_Block], spans: list[tuple[int, str]], starts: list[int],
+               here: Callable[[int], Location]) -> Stated | None:
+    """The command stated once for the page: the last one in the prose or a shell block before its first Go
+    example, when it asks the compiler for its `-m` diagnostics (a bare `go build main.go` or `go run` there says how
+    to build or run, not what the examples' claims were checked with)."""
+    first = next((b.fence.start for b in blocks if b.kind in {EXAMPLE, FRAGMENT}), None)
+    if first is None:
+        return None
+    stated = [(offset, code, here(line_of(starts, offset))) for offset, code in spans
+              if offset < first and states_a_command(code)]
+    stated += [(starts[b.fence.body_line + line.index], line.command, here(b.fence.body_line + line.index))
+               for b in blocks if b.kind == COMMANDS and b.fence.end <= first for line in _command_lines(b.lines)]
+    if not stated:
+        return None
+    _, text, where = max(stated, key=lambda s: s[0])
+    parsed = parse_command(text)
+    if isinstance(parsed, Refusal) or not any(f == "-m" or f.startswith("-m=") for f in parsed.compiler_flags()):
+        return None
+    return Stated(text, where, "page-wide", parsed)
+
+
 def _command_lines(lines: list[WrittenLine]) -> list[WrittenLine]:
     """The first line of each command in a block (not its continuation lines)."""
     return [line for line in lines if line.kind == PROMPT and line.command
@@ -476,17 +503,34 @@ def _command_lines(lines: list[WrittenLine]) -> list[WrittenLine]:
 
 
 def _own_file(stated: Stated, file: str) -> Stated:
+    """A command the page states for another example (or goverify's default), under this example's own file."""
     command = stated.command
-    if stated.origin != "page" or command is None or not command.files or command.files == (file,):
+    if stated.origin not in INHERITED or command is None or not command.files or command.files == (file,):
         return stated
     return Stated(stated.text, stated.location, stated.origin, command.renamed(file))
 
 
+def _titled(options: dict[str, str]) -> str | None:
+    """The Go file a fence's `title=`, `filename=` or `file=` names (```` ```go title="main.go" ````), if any."""
+    for key in ("title", "filename", "file"):
+        name = options.get(key, "").strip().lstrip("/")
+        if _GO_FILE.match(name) and ".." not in name.split("/"):
+            return name
+    return None
+
+
 def _file_name(example: Example) -> str:
-    """The file the example is written to: the one its commands name, else the one its output names, else main.go
-    (a test command needs a `_test.go` name). A command inherited from another example does not name it."""
-    commands = [s.command for s in [example.command, *(b.command for b in example.outputs)] if s.origin != "page"]
+    """The file the example is written to: the one the commands its page states for it name, else the one its fence's
+    title names, else the one goverify's default names, else the one its output names, else main.go (a test command
+    needs a `_test.go` name). A command inherited from another example does not name it."""
+    stated = [example.command, *(b.command for b in example.outputs)]
+    commands = [s.command for s in stated if s.origin not in INHERITED]
     named = next((c.files[0] for c in commands if c is not None and c.files), None)
+    if named is None:
+        named = _titled(example.fence.options)
+    if named is None:
+        commands = [s.command for s in stated if s.origin == "default"]
+        named = next((c.files[0] for c in commands if c is not None and c.files), None)
     if named is None:
         named = next((f for b in example.outputs for f in block_files(b.lines)
                       if f != "<autogenerated>" and not f.startswith("_testmain")), "main.go")

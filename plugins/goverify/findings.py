@@ -23,11 +23,15 @@ NOTE = "note"
 @dataclass(frozen=True)
 class Skipped:
     """A Go block that is not compiled, and why: `no-package` (a fragment with neither output nor claims),
-    `relisting` (it repeats lines of example `example`), `skip-option` (goverify=skip)."""
+    `relisting` (it repeats lines of example `example`), `skip-option` (goverify=skip); or a Go block in a form
+    goverify does not read, `markup` being what marks it as written: `code-elsewhere` (a shortcode or tag that brings
+    the code from another file or site: `{{< gist ... >}}`, `{{< readfile file="x.go" >}}`), `html-code` (an HTML
+    `<pre>`), `indented-code` (an indented code block)."""
 
     location: Location
     reason: str
     example: int | None = None
+    markup: str = ""
     severity = NOTE
 
 
@@ -86,6 +90,7 @@ class ClaimFails:
     fix_hint: str
     silent: str = ""  # a variable the claim says does not escape, of which the compiler says nothing at all
     unstated: str = ""  # the command that ran when the page states none (goverify's default)
+    inherited: tuple[str, Location, str] | None = None  # the command that ran, stated elsewhere: where, and its origin
     severity = ERROR
 
 
@@ -138,6 +143,7 @@ class LineMissing:
     diff: tuple[tuple[str, ...], tuple[str, ...]] | None = None  # (written, printed), on a block's first missing line
     fix_hint: str = ""
     unstated: bool = False  # the page states no command for this block: goverify's default ran
+    inherited: tuple[str, Location, str] | None = None  # the command that ran, stated elsewhere: where, and its origin
     severity = ERROR
 
 

@@ -17,31 +17,35 @@ Event order, per build (mkdocs-static-i18n runs the events from on_config to on_
 from __future__ import annotations
 
 import json
-import re
 from pathlib import Path
 from typing import Any
 
-from mkdocs.exceptions import PluginError
-from mkdocs.plugins import BasePlugin, CombinedEvent, event_priority, get_plugin_logger
-from mkdocs.structure.files import File, Files
-from mkdocs.structure.pages import Page as MkPage
-from mkdocs.utils.meta import get_data
+from .config import INSTALL_MKDOCS, base_dirs, settings_from
+
+try:
+    from mkdocs.exceptions import PluginError
+    from mkdocs.plugins import BasePlugin, CombinedEvent, event_priority, get_plugin_logger
+    from mkdocs.structure.files import File, Files
+    from mkdocs.structure.pages import Page as MkPage
+    from mkdocs.utils.meta import get_data
+except ImportError as exc:  # a light install: the CLI alone
+    raise ImportError(f"goverify's MkDocs plugin needs MkDocs, which is not installed: {INSTALL_MKDOCS}") from exc
 
 from . import report
 from .check import PageVerdict
-from .config import GoVerifyConfig, base_dirs, settings_from
 from .engine import Engine, forget
 from .errors import GoverifyError
 from .findings import ERROR, NOTE, Finding
 from .matrix import matrix_file
+from .mkdocs_config import GoVerifyConfig, options_of
 from .parity import check_parity, pairs
 from .prose import strip_prose_claims
 from .render import edit_page, swap_slots
+from .scan import front_matter_end
 from .snippets import display_path, read_text
 
 log = get_plugin_logger(__name__)
 ASSETS = Path(__file__).parent / "assets"
-_FRONT_MATTER = re.compile(r"\A(?:---|\+\+\+)[ \t]*\n.*?\n(?:---|\.\.\.|\+\+\+)[ \t]*(?:\n|$)", re.S)
 
 
 class GoVerifyPlugin(BasePlugin[GoVerifyConfig]):
@@ -74,7 +78,7 @@ class GoVerifyPlugin(BasePlugin[GoVerifyConfig]):
             return config
         root = Path(config.config_file_path or ".").resolve().parent
         snippets = base_dirs(config.mdx_configs.get("pymdownx.snippets", {}).get("base_path", ["."]), root)
-        settings = settings_from(self.config, root, snippets)
+        settings = settings_from(options_of(self.config), root, snippets)
         if "pymdownx.superfences" not in config.markdown_extensions:
             log.warning("pymdownx.superfences is not enabled: fences inside lists and admonitions may not render")
         if self.engine is None or self.engine.settings != settings:  # one engine serves every language of a build
@@ -189,8 +193,8 @@ def _line_offset(raw: str, markdown: str) -> int:
     """Lines MkDocs removed before `markdown` (the front matter), so messages name lines of the file."""
     if markdown and raw.endswith(markdown):
         return raw[: len(raw) - len(markdown)].count("\n")
-    m = _FRONT_MATTER.match(raw)
-    if not m:
+    end = front_matter_end(raw)
+    if not end:
         return 0
-    rest = raw[m.end():]
-    return m.group(0).count("\n") + (len(rest) - len(rest.lstrip("\n")))
+    rest = raw[end:]
+    return raw[:end].count("\n") + (len(rest) - len(rest.lstrip("\n")))

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 
 from .claims import Scope, parse_scope
 from .errors import GoverifyError, Location
-from .scan import INLINE_CODE, blank_fences, find_fences, line_of
+from .scan import INLINE_CODE, blank_fences, line_of, scan
 
 _ATTRS = re.compile(r"""\{(?:[^{}"'\n]|"[^"\n]*"|'[^'\n]*')*\}""")  # braces may sit inside quotes
 _TOKEN = re.compile(r"""(?P<neg>!?)(?P<key>[\w-]+)(?:=(?:"(?P<dq>[^"]*)"|'(?P<sq>[^']*)'|(?P<bare>[^\s}]+)))?""")
@@ -110,7 +110,7 @@ def find_prose_claims(prose: str) -> list[ProseClaim | ProseError]:
 
 def strip_prose_claims(text: str) -> str:
     """The page without its prose-claim braces (for builds with verification turned off)."""
-    prose = blank_fences(text, 0, len(text), find_fences(text))
+    prose = blank_fences(text, 0, len(text), scan(text).regions)
     out = text
     for claim in sorted((c for c in find_prose_claims(prose) if isinstance(c, ProseClaim)),
                         key=lambda c: c.attrs_start, reverse=True):

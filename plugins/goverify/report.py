@@ -9,7 +9,7 @@ import json
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, TextIO
 
-from .errors import EXIT_DISAGREES, EXIT_OK
+from .errors import EXIT_DISAGREES, EXIT_OK, Location
 from .findings import (
     ERROR,
     NOTE,
@@ -113,6 +113,8 @@ def _describe(finding: Finding) -> Message:
                           f"({scope_text(list(finding.holds), list(finding.releases))})\"")
         if finding.unstated:
             detail.append(_unstated(finding.unstated))
+        if finding.inherited is not None:
+            detail.append(_inherited(*finding.inherited))
         if finding.silent:
             detail.append(f"the compiler says nothing about {finding.silent}: it prints `does not escape` for "
                           "parameters and for values it allocates (new, make, literals, closures), not for a local "
@@ -162,6 +164,8 @@ def _describe(finding: Finding) -> Message:
             detail.append(_offset_words(finding.offset, finding.written.file))
         if finding.unstated:
             detail.append(_unstated(finding.command))
+        if finding.inherited is not None:
+            detail.append(_inherited(*finding.inherited))
         if finding.diff:
             written, printed = finding.diff
             detail += list(difflib.unified_diff(list(written), list(printed), "written", f"Go {finding.release}",
@@ -192,6 +196,11 @@ def _describe(finding: Finding) -> Message:
             "no-package": "no package clause, and no output or claim to fit a header to",
             "relisting": f"it repeats lines of example {finding.example}",
             "skip-option": "goverify=skip",
+            "code-elsewhere": f"the code is not on the page ({finding.markup}): goverify compiles only what the page "
+                              "shows",
+            "html-code": f"Go code in HTML ({finding.markup}): goverify reads fenced code blocks (```go), not HTML",
+            "indented-code": "an indented code block of Go: goverify reads fenced code blocks (```go), which name "
+                             "their language",
         }[finding.reason]
         return Message(where, NOTE, f"not compiled: {why}")
     raise TypeError(f"no text for {finding!r}")
@@ -200,6 +209,13 @@ def _describe(finding: Finding) -> Message:
 def _unstated(command: str) -> str:
     return (f"the page states no command for this example: goverify ran its default, `{command}`; if you used "
             "another, state it (a `$ go build ...` line above the output, or command=\"...\" on the fence)")
+
+
+def _inherited(command: str, where: Location, origin: str) -> str:
+    how = ("the command the page states once, before its first example, for every example that states none"
+           if origin == "page-wide" else "the command the page states for an earlier example")
+    return (f"goverify used `{command}`, {how} ({where}); if this example was compiled with another, state it (a "
+            "`$ go build ...` line above the output, or command=\"...\" on the fence)")
 
 
 def _offset_words(offset: int, file: str) -> str:
@@ -278,7 +294,8 @@ def coverage(page: PageVerdict) -> str:
     skipped: dict[str, int] = {}
     for s in page.page.skipped:
         skipped[s.reason] = skipped.get(s.reason, 0) + 1
-    why = {"no-package": "fragments", "relisting": "re-listings", "skip-option": "goverify=skip"}
+    why = {"no-package": "fragments", "relisting": "re-listings", "skip-option": "goverify=skip",
+           "code-elsewhere": "from other files", "html-code": "in HTML", "indented-code": "indented blocks"}
     not_compiled = (f" ({', '.join(f'{n} {why[r]}' for r, n in skipped.items())})" if skipped else "")
     hints = page.page.hints
     return (f"{page.page.path}: {len(page.page.examples)} examples ({bare} without claims), {comment} comment "

@@ -1,0 +1,48 @@
+"""goverify's options as MkDocs validates a plugin's: each option of the schema (`config.Options`, what each one means)
+checked by MkDocs' `Config` machinery with the schema's own check, so that `mkdocs build` and `goverify check` say the
+same line about a bad value."""
+
+from __future__ import annotations
+
+import dataclasses
+
+from mkdocs.config import config_options as c
+from mkdocs.config.base import Config, ValidationError
+
+from .config import DEFAULTS, OptionError, Options, check_option
+
+
+class _Checked(c.BaseConfigOption):
+    """One option of the schema, checked as `goverify check` checks it."""
+
+    def __init__(self, name: str) -> None:
+        super().__init__()
+        self.option = name
+        self.default = DEFAULTS[name]
+
+    def run_validation(self, value: object) -> object:
+        try:
+            return check_option(self.option, value, self.warnings, "mkdocs.yml")
+        except OptionError as exc:
+            raise ValidationError(str(exc)) from None
+
+
+class GoVerifyConfig(Config):
+    """The plugin's options: one `_Checked` per field of `config.Options`, in its order."""
+
+    enabled = _Checked("enabled")
+    go_versions = _Checked("go_versions")
+    command = _Checked("command")
+    timeout = _Checked("timeout")
+    cache = _Checked("cache")
+    cache_dir = _Checked("cache_dir")
+    jobs = _Checked("jobs")
+    results = _Checked("results")
+    report = _Checked("report")
+    reasons = _Checked("reasons")
+    matrix_page = _Checked("matrix_page")
+
+
+def options_of(config: GoVerifyConfig) -> Options:
+    """The validated options as the engine's doors take them."""
+    return Options(**{f.name: config[f.name] for f in dataclasses.fields(Options)})
