@@ -81,3 +81,14 @@ def test_a_fragment_that_does_not_compile_is_not_verified_and_says_why(tmp_path)
     assert run.returncode == 0, run.stdout
     assert any(line.startswith("a.md:3: not verified: the fragment does not compile with the header goverify gives "
                                "it") and line.endswith("undefined: undefinedThing") for line in run.stdout.splitlines())
+
+
+def test_old_words_count_as_positions_when_fitting_a_header() -> None:
+    written = [parse_line(t) for t in ["./main.go:6:12: sum []int literal does not escape",
+                                       "./main.go:7:13: sum []interface {} literal does not escape"]]
+    printed = [parse_line(t) for t in ["./main.go:3:12: []int{...} escapes to heap",
+                                       "./main.go:4:13: ... argument does not escape",
+                                       "./main.go:4:14: s escapes to heap"]]
+    assert best_offset(written, printed, loose=True, functions=frozenset({"sum"})) == 3
+    constant = [parse_line("./main.go:24:9: id escapes to heap")]
+    assert best_offset(constant, [parse_line("./main.go:8:9: int32(4096) escapes to heap")], loose=True) == 16

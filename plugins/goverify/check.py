@@ -32,7 +32,7 @@ from .findings import (
     TimedOut,
 )
 from .formats import format_change
-from .fragments import Header, best_offset
+from .fragments import Header, best_offset, functions_declared
 from .fragments import subject as _subject
 from .output import DIAGNOSTIC, Diagnostic, kind_of, parse_line, parse_output
 from .prose import BoundProse
@@ -43,7 +43,6 @@ from .toolchains import Toolchain
 _REPORT = re.compile(r"^(?:flow:|from |parameter |can inline|cannot inline|inlining call|devirtualizing|leaking|"
                      r"moved to heap|\.\.\. argument)|escapes to heap|does not escape| capturing by |"
                      r"^(?:stack object|live at|zero-copy)")
-_FUNC = re.compile(r"^func\s+(?:\([^)]*\)\s*)?(\w+)", re.M)
 
 
 @dataclass(frozen=True)
@@ -163,7 +162,7 @@ def _check_example(verdict: ExampleVerdict, page: Page, matrix: list[Toolchain],
         verdict.findings.append(NoResult(example.location, tuple(missing)))
     has_prose = any(bound.example == example.index for bound in page.prose)
     compiled = _compile_failures(verdict, runs, has_prose)
-    functions = set(_FUNC.findall(plan.source))
+    functions = functions_declared(plan.source)
     for claim in example.claims:
         _check_claim(verdict, claim, matrix, runs, fix_hint)
     for bound in page.prose:
@@ -404,7 +403,7 @@ def reference_release(block: OutputBlock, matrix: list[Toolchain]) -> Toolchain 
     return matches[-1] if matches else None
 
 
-def _check_block(verdict: ExampleVerdict, block: OutputBlock, matrix: list[Toolchain], functions: set[str],
+def _check_block(verdict: ExampleVerdict, block: OutputBlock, matrix: list[Toolchain], functions: frozenset[str],
                  fix_hint: str) -> None:
     command = block.command.command
     assert command is not None

@@ -22,7 +22,7 @@ from .command import DEFAULT_COMMAND, Command
 from .errors import GoverifyError
 from .examples import Example, Page, scan_page
 from .findings import NotVerified
-from .fragments import Header, best_offset, conventional, header, probe
+from .fragments import Header, best_offset, conventional, functions_declared, header, probe
 from .output import DIAGNOSTIC, parse_output
 from .reasons import parse_reasons, reasons_job_parts
 from .runner import DEFAULT_TIMEOUT, Job, Runner, RunResult
@@ -224,7 +224,8 @@ class Engine:
         if run is not None and not run.timed_out:
             printed = [d for d in parse_output(command.filter(run.output))[0] if d.file == example.base]
             reports = [d for d in printed if is_report(d.message)]
-            offset = best_offset(self._written(example), reports, loose=True)
+            offset = best_offset(self._written(example), reports, loose=True,
+                                 functions=functions_declared(example.source))
             release = str(probe_job.toolchain.version)
             if len(reports) < len(printed):
                 pass  # it does not compile: checking says so, with the compiler's errors

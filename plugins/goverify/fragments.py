@@ -14,6 +14,7 @@ import re
 from collections import Counter
 from dataclasses import dataclass
 
+from .formats import by_value, in_todays_words
 from .output import Diagnostic
 
 # The standard library by package name (go1.27.3's `go list std`, internal and vendored packages left out); where
@@ -65,6 +66,7 @@ _STRINGS_AND_COMMENTS = re.compile(r'//[^\n]*|/\*.*?\*/|"(?:\\.|[^"\\\n])*"|`[^`
 _DECLARED = (r"(?:\b{0}\s*(?:,\s*\w+\s*)*:=|\bvar\s+{0}\b|\bconst\s+{0}\b|\bfunc\s+{0}\b"
              r"|[(,]\s*{0}\s+[\w*\[\]]|\btype\s+{0}\b)")
 _IMPORT = re.compile(r"^\s*import\b", re.M)
+_FUNC = re.compile(r"^func\s+(?:\([^)]*\)\s*)?(\w+)", re.M)
 
 
 @dataclass(frozen=True)
@@ -143,23 +145,35 @@ def subject(message: str) -> str:
     return (m.group(2) or m.group(4) or "") if m else message
 
 
-def best_offset(written: list[Diagnostic], printed: list[Diagnostic], *, loose: bool) -> int | None:
+def best_offset(written: list[Diagnostic], printed: list[Diagnostic], *, loose: bool,
+                functions: frozenset[str] = frozenset()) -> int | None:
     """The constant line offset that puts the most written lines on a printed line saying the same thing (columns
-    break ties); None when no written line is printed anywhere. `loose` also pairs lines about the same subject
-    (`make([]int, n) escapes to heap` with `make([]int, n) does not escape`): enough to find where a fragment sits
-    even when what the compiler says of it has changed."""
+    break ties); None when no written line is printed anywhere. `loose` also pairs a line in an older release's
+    words with what today's compiler says in its place (`main []int literal does not escape` with `[]int{...} does
+    not escape`, `id escapes to heap` with `int32(4096) escapes to heap`: formats.py), and lines about the same
+    subject (`make([]int, n) escapes to heap` with `make([]int, n) does not escape`): enough to find where a fragment
+    sits even when what the compiler says of it has changed. `functions`: those the code declares (old lines named
+    them first)."""
     votes: Counter[int] = Counter()
     for w in written:
         seen: set[int] = set()
+        reworded = in_todays_words(w.message, functions) if loose else None
+        today = reworded.message if reworded is not None and reworded.message else w.message
         for p in printed:
             if p.file != w.file:
                 continue
             same = p.key() == w.key(p.line - w.line)
-            similar = loose and subject(p.message) == subject(w.message)
-            if (same or similar) and (w.line - p.line) not in seen:
+            old = loose and not same and (p.message == today != w.message or by_value(w.message, p.message))
+            similar = loose and subject(p.message) == subject(today)
+            if (same or old or similar) and (w.line - p.line) not in seen:
                 seen.add(w.line - p.line)
-                weight = (4 if same else 2) + (1 if w.column is None or w.column == p.column else 0)
+                weight = (4 if same else 3 if old else 2) + (1 if w.column is None or w.column == p.column else 0)
                 votes[w.line - p.line] += weight
     if not votes:
         return None
     return max(votes, key=lambda d: (votes[d], d == 0, -abs(d)))
+
+
+def functions_declared(source: str) -> frozenset[str]:
+    """The names of the functions and methods a Go source declares at top level."""
+    return frozenset(_FUNC.findall(source))
