@@ -240,6 +240,7 @@ def test_thousands_of_compile_errors_are_counted_and_quick(tmp_path: Path) -> No
         f"errors.md:6: not verified: the example does not compile on Go {GO} (`go build -gcflags=-e main.go`): "
         f"./main.go:3:14: {error}",
         *(f"    ./main.go:{n}:14: {error}" for n in range(4, 9)),
+        "goverify: not verified: 1 does-not-compile",
     ]
     report = _generated(tmp_path, "errors.md", (tmp_path / "errors.md").read_text(encoding="utf-8"),
                         "--format", "json")

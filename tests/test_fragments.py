@@ -79,8 +79,10 @@ def test_a_fragment_that_does_not_compile_is_not_verified_and_says_why(tmp_path)
     (tmp_path / "a.md").write_text(PAGE.replace("rand.Int()", "undefinedThing()"), encoding="utf-8")
     run = cli("check", "--go", NEW, "a.md", cwd=tmp_path)
     assert run.returncode == 0, run.stdout
-    assert any(line.startswith("a.md:3: not verified: the fragment does not compile with the header goverify gives "
-                               "it") and line.endswith("undefined: undefinedThing") for line in run.stdout.splitlines())
+    assert (f"a.md:3: not verified: the fragment does not compile on Go {NEW} (`go build -gcflags=-m main_stack.go`) "
+            "with the header goverify gives it (package fragment): ./main_stack.go:5:13: undefined: undefinedThing"
+            ) in run.stdout.splitlines()
+    assert run.stdout.splitlines()[-1] == "goverify: not verified: 1 fragment-does-not-compile"
 
 
 def test_old_words_count_as_positions_when_fitting_a_header() -> None:
@@ -92,3 +94,13 @@ def test_old_words_count_as_positions_when_fitting_a_header() -> None:
     assert best_offset(written, printed, loose=True, functions=frozenset({"sum"})) == 3
     constant = [parse_line("./main.go:24:9: id escapes to heap")]
     assert best_offset(constant, [parse_line("./main.go:8:9: int32(4096) escapes to heap")], loose=True) == 16
+
+
+def test_every_not_verified_and_note_in_the_json_report_has_a_kind(tmp_path) -> None:
+    page = PAGE.replace("6:14", "1:14") + "\n```go\nvar unused = 1\n```\n\nRun `go run main.go`:\n\n```\nhello\n```\n"
+    (tmp_path / "a.md").write_text(page, encoding="utf-8")
+    data = json.loads(cli("check", "--go", NEW, "--format", "json", "a.md", cwd=tmp_path).stdout)
+    assert [(e["line"], e["kind"]) for e in data["not_verified"]] == [(3, "fragment-unfit"), (21, "runs-code")]
+    assert [(e["line"], e["kind"]) for e in data["notes"]] == [(17, "fragment-without-claims")]
+    text = cli("check", "--go", NEW, "a.md", cwd=tmp_path).stdout.splitlines()
+    assert text[-1] == "goverify: not verified: 1 fragment-unfit, 1 runs-code"

@@ -39,6 +39,9 @@ from .prose import BoundProse
 from .runner import RunResult
 from .toolchains import Toolchain
 
+# What the go command says of an import it cannot find: outside the standard library, nothing is downloaded.
+_NOT_STD = re.compile(r"^(?:no required module provides package (\S+?)(?:[:;]|$)|package (\S+) is not in std\b|"
+                      r"cannot find package \"([^\"]+)\")")
 # What -m and -m=2 print (as opposed to a compile error) when a message is not a claim of the grammar.
 _REPORT = re.compile(r"^(?:flow:|from |parameter |can inline|cannot inline|inlining call|devirtualizing|leaking|"
                      r"moved to heap|\.\.\. argument)|escapes to heap|does not escape| capturing by |"
@@ -162,6 +165,8 @@ def _check_example(verdict: ExampleVerdict, page: Page, matrix: list[Toolchain],
         verdict.findings.append(NoResult(example.location, tuple(missing)))
     has_prose = any(bound.example == example.index for bound in page.prose)
     compiled = _compile_failures(verdict, runs, has_prose)
+    if not compiled and any(isinstance(f, NotVerified) for f in verdict.findings):
+        return  # a fragment that does not compile, an import outside the standard library: its claims say nothing
     functions = functions_declared(plan.source)
     for claim in example.claims:
         _check_claim(verdict, claim, matrix, runs, fix_hint)
@@ -212,12 +217,18 @@ def _compile_failures(verdict: ExampleVerdict, runs: dict[str, RunResult], has_p
         if run.returncode == 0 or not (errors or unpositioned):
             compiled = True
             continue
-        if example.fragment:
-            verdict.findings.append(NotVerified(example.location, "fragment", verdict.command.text,
-                                                errors=errors, release=release, detail=" ".join(unpositioned[:1])))
-            return False
         first = next((d for d in errors if d.file == example.base), None)
         where = example.location_of(first.line - plan.shift) if first else example.location
+        missing = next((m for m in map(_NOT_STD.search, [d.message for d in errors] + list(unpositioned)) if m), None)
+        if missing is not None:  # the same on every release: said once
+            verdict.findings.append(NotVerified(where, "non-std-import", verdict.command.text, next(
+                path for path in missing.groups() if path), errors=errors, release=release))
+            return False
+        if example.fragment:
+            verdict.findings.append(NotVerified(
+                example.location, "fragment-does-not-compile", verdict.command.text, errors=errors, release=release,
+                detail=" ".join(unpositioned[:1]), header=plan.header.describe() if plan.header else ""))
+            return False
         if not example.outputs and not example.claims and not has_prose:
             verdict.findings.append(NotVerified(where, "does-not-compile", verdict.command.text, errors=errors,
                                                 release=release, detail=" ".join(unpositioned[:1])))

@@ -230,9 +230,9 @@ class Engine:
             if len(reports) < len(printed):
                 pass  # it does not compile: checking says so, with the compiler's errors
             elif offset is None:
-                unfit = NotVerified(example.location, "fragment-fit", command.text, release=release)
+                unfit = NotVerified(example.location, "fragment-unfit", command.text, release=release)
             elif offset + 1 < 1:
-                unfit = NotVerified(example.location, "fragment-fit", command.text, release=release,
+                unfit = NotVerified(example.location, "fragment-unfit", command.text, release=release,
                                     detail=str(offset + 1))
             else:
                 fitted = header(example.source, offset + 1)

@@ -314,7 +314,7 @@ class _Reader:
                 self.skipped.append(Skipped(where, "relisting", current.index))
                 return None
             if not has_output and not comment_claims(source):
-                self.skipped.append(Skipped(where, "no-package"))
+                self.skipped.append(Skipped(where, "fragment-without-claims"))
                 return None
         if _CGO.search(source):
             self.not_verified.append(NotVerified(where, "cgo"))
