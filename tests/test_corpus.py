@@ -151,7 +151,7 @@ def test_every_corpus_page_has_its_expected_outcome() -> None:
 
 
 # Builds of test binaries compile the testing package: on one worker, one after another, it is compiled once.
-GO_TEST = {"command-blocks-and-flow-lines"}
+GO_TEST = {"command-blocks-and-flow-lines", "fragment-not-verified"}
 
 
 @pytest.mark.parametrize("name", [pytest.param(n, marks=pytest.mark.xdist_group("go-test")) if n in GO_TEST else n

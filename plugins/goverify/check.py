@@ -12,6 +12,7 @@ import functools
 import re
 from dataclasses import dataclass, field
 
+from .borrow import Borrowed
 from .claims import Claim, Scope, function_spans, span_of
 from .command import Command
 from .errors import Location
@@ -57,10 +58,19 @@ class Plan:
     header: Header | None
     commands: tuple[Command, ...]  # the example's own command first, then its output blocks' others
     unfit: NotVerified | None = None  # a fragment no header fits
+    borrowed: Borrowed | None = None  # declarations of the page's earlier fences, after the fragment's own lines
 
     @property
     def shift(self) -> int:
         return self.header.lines if self.header else 0
+
+    @property
+    def own_lines(self) -> tuple[int, int] | None:
+        """The lines of the compiled file that are the example's own when it borrows declarations (the others hold
+        code the page shows elsewhere, at other lines); None: every line."""
+        if self.borrowed is None:
+            return None
+        return self.shift + 1, self.source.count("\n") - self.borrowed.lines
 
 
 @dataclass
@@ -227,7 +237,8 @@ def _compile_failures(verdict: ExampleVerdict, runs: dict[str, RunResult], has_p
         if example.fragment:
             verdict.findings.append(NotVerified(
                 example.location, "fragment-does-not-compile", verdict.command.text, errors=errors, release=release,
-                detail=" ".join(unpositioned[:1]), header=plan.header.describe() if plan.header else ""))
+                detail=" ".join(unpositioned[:1]), header=plan.header.describe() if plan.header else "",
+                fences=plan.borrowed.fences if plan.borrowed else ()))
             return False
         if not example.outputs and not example.claims and not has_prose:
             verdict.findings.append(NotVerified(where, "does-not-compile", verdict.command.text, errors=errors,
@@ -452,7 +463,8 @@ def _check_block(verdict: ExampleVerdict, block: OutputBlock, matrix: list[Toolc
         missing.append(LineMissing(
             block.line_location(line), w, release, command.stated, offset, nearest,
             format_change(w, here, functions), older,
-            (tuple(x.text for x in written_lines), tuple(_shown(command, run, block))) if first else None,
+            (tuple(x.text for x in written_lines), tuple(_shown(command, run, block, verdict.plan,
+                                                                verdict.example.base))) if first else None,
             fix_hint, block.command.origin == "default"))
         first = False
     if offset and not missing:
@@ -484,15 +496,16 @@ def _prints(run: RunResult, command: Command, w: Diagnostic, offset: int) -> boo
                for p in parse_output(command.filter(run.output))[0])
 
 
-def _shown(command: Command, run: RunResult, block: OutputBlock) -> list[str]:
+def _shown(command: Command, run: RunResult, block: OutputBlock, plan: Plan, file: str) -> list[str]:
     """What the compiler printed, as the diff shows it: its lines about the files the block speaks of (a test
-    binary's generated main and the standard library's lines left out unless the author showed them), beside the
-    block's own such lines."""
+    binary's generated main and the standard library's lines left out unless the author showed them, and those of
+    the declarations the example borrows), beside the block's own such lines."""
     files = {line.diagnostic.file for line in block.lines if line.diagnostic}
+    own = plan.own_lines
     shown = []
     for raw in command.filter(run.output).splitlines():
         line = raw.strip()
         d = parse_line(line)
-        if d and d.file in files:
+        if d and d.file in files and not (d.file == file and own is not None and not own[0] <= d.line <= own[1]):
             shown.append(line)
     return shown

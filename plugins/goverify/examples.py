@@ -19,7 +19,7 @@ from __future__ import annotations
 import functools
 import posixpath
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
@@ -105,6 +105,14 @@ class Example:
         return next(iter(paths)) if len(paths) == 1 and self.location.path not in paths else None
 
 
+@dataclass(frozen=True)
+class GoFence:
+    """A Go fence of the page, compiled or not, and its code: what a fragment after it may borrow from."""
+
+    location: Location  # the opening fence
+    source: str  # an example's code as compiled (snippets included), another fence's as written
+
+
 @dataclass
 class Page:
     """What goverify found on one page."""
@@ -117,6 +125,7 @@ class Page:
     not_verified: list[NotVerified]
     prose: list[BoundProse] = field(default_factory=list)
     hints: list[Location] = field(default_factory=list)  # escape talk beside code, but no claim
+    fences: list[GoFence] = field(default_factory=list)  # every closed Go fence, in page order
 
 
 @functools.lru_cache(maxsize=1024)
@@ -286,7 +295,8 @@ class _Reader:
                 self._command_block(block)
         self._finish()
         prose, hints = bind_prose(self.prose, self.spans, self.starts, self.examples, self.here, self.problems)
-        return Page(self.path, self.text, self.examples, self.skipped, self.problems, self.not_verified, prose, hints)
+        return Page(self.path, self.text, self.examples, self.skipped, self.problems, self.not_verified, prose, hints,
+                    _go_fences(self.blocks, self.examples, self.here))
 
     # -- examples --
 
@@ -466,6 +476,13 @@ class _Reader:
                     and not any(b.kind in {EXAMPLE, FRAGMENT} and offset < b.fence.start < following.fence.start
                                 for b in self.blocks):
                 self.not_verified.append(NotVerified(where, "runs-code", code, parsed.reason))
+
+
+def _go_fences(blocks: list[_Block], examples: list[Example], here: Callable[[int], Location]) -> list[GoFence]:
+    """Every closed Go fence of the page, in page order, with its code (an example's as compiled)."""
+    compiled = {id(example.fence): example.source for example in examples}
+    return [GoFence(here(b.fence.line), compiled.get(id(b.fence), "\n".join(b.code) + "\n")) for b in blocks
+            if b.kind in {EXAMPLE, FRAGMENT} and b.fence.closed]
 
 
 def _command_lines(lines: list[WrittenLine]) -> list[WrittenLine]:

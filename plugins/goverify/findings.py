@@ -45,8 +45,10 @@ class NotVerified:
     """Something the page states that goverify cannot verify, and why (`reason`, one of NOT_VERIFIED):
 
     - `fragment-unfit`: no header puts the fragment's written lines where the compiler reports them (`detail`: the
-      header size they would need, when less than one line);
-    - `fragment-does-not-compile`: the fragment does not compile with its header (`header`, described); `errors`;
+      header size they would need, when less than one line; `outside`: a written line that falls outside the
+      fragment compiled with declarations of the page's earlier fences);
+    - `fragment-does-not-compile`: the fragment does not compile with its header (`header`, described) and what it
+      borrows from the page's earlier fences (`fences`, their lines), if anything; `errors`;
     - `does-not-compile`: an example that claims nothing does not compile (`errors`);
     - `non-std-import`: the example imports `detail`, a package outside the standard library (nothing is downloaded);
     - `runs-code`: the command would run code (`detail` is why); `refused`: it is unsafe or unknown (`detail`);
@@ -64,6 +66,8 @@ class NotVerified:
     errors: tuple[Diagnostic, ...] = ()
     release: str = ""
     header: str = ""
+    fences: tuple[int, ...] = ()
+    outside: Diagnostic | None = None
     severity = WARNING
 
 

@@ -202,6 +202,11 @@ def _describe(finding: Finding) -> Message:
     raise TypeError(f"no text for {finding!r}")
 
 
+def _borrowed(fences: tuple[int, ...]) -> str:
+    lines = f"line {fences[0]}" if len(fences) == 1 else f"lines {', '.join(str(n) for n in fences)}"
+    return f"the declarations it names from the page's earlier Go fences ({lines})"
+
+
 def _unstated(command: str) -> str:
     return (f"the page states no command for this example: goverify ran its default, `{command}`; if you used "
             "another, state it (a `$ go build ...` line above the output, or command=\"...\" on the fence)")
@@ -232,12 +237,18 @@ def _not_verified(f: NotVerified) -> str:
     if f.reason == "fragment-does-not-compile":
         first = f.errors[0].text if f.errors else f.detail
         return (f"the fragment does not compile on Go {f.release} (`{f.command}`) with the header goverify gives it "
-                f"({f.header or 'package main'}): {first}")
+                f"({f.header or 'package main'})" + (f" and {_borrowed(f.fences)} after it" if f.fences else "")
+                + f": {first}")
     if f.reason == "fragment-unfit":
+        if f.outside is not None:
+            return (f"with the header that fits the other written lines, {f.outside.text} would be about a line after "
+                    f"the fragment, where goverify put {_borrowed(f.fences)}, not the author's code: the output is "
+                    "not compared")
         if f.detail:
             return f"the written lines would need a header of {f.detail} lines before the fragment: no header fits"
-        return (f"none of the written lines is printed by Go {f.release} (`{f.command}`) anywhere in the fragment, "
-                "so no header can be fitted to it; show the whole file, or its package clause")
+        compiled = f" (compiled with {_borrowed(f.fences)} after it)" if f.fences else ""
+        return (f"none of the written lines is printed by Go {f.release} (`{f.command}`) anywhere in the fragment"
+                f"{compiled}, so no header can be fitted to it; show the whole file, or its package clause")
     if f.reason == "does-not-compile":
         first = f.errors[0].text if f.errors else f.detail
         return f"the example does not compile on Go {f.release} (`{f.command}`): {first}"
@@ -313,6 +324,7 @@ def as_json(verdicts: list[PageVerdict], engine: Engine) -> dict:
                         "compiler_flags": list(command.compiler_flags()),
                         "file": example.file,
                         "header": verdict.plan.header.text if verdict.plan.header else None,
+                        "borrowed_from": list(verdict.plan.borrowed.fences) if verdict.plan.borrowed else None,
                         "go": version,
                         "exit_status": run.returncode,
                         "output_sha256": hashlib.sha256(run.output.encode()).hexdigest(),
