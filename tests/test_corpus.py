@@ -151,7 +151,7 @@ def test_every_corpus_page_has_its_expected_outcome() -> None:
 
 
 # Builds of test binaries compile the testing package: on one worker, one after another, it is compiled once.
-GO_TEST = {"command-blocks-and-flow-lines"}
+GO_TEST = {"command-blocks-and-flow-lines", "fragment-not-verified"}
 
 
 @pytest.mark.parametrize("name", [pytest.param(n, marks=pytest.mark.xdist_group("go-test")) if n in GO_TEST else n
@@ -240,6 +240,7 @@ def test_thousands_of_compile_errors_are_counted_and_quick(tmp_path: Path) -> No
         f"errors.md:6: not verified: the example does not compile on Go {GO} (`go build -gcflags=-e main.go`): "
         f"./main.go:3:14: {error}",
         *(f"    ./main.go:{n}:14: {error}" for n in range(4, 9)),
+        "goverify: not verified: 1 does-not-compile",
     ]
     report = _generated(tmp_path, "errors.md", (tmp_path / "errors.md").read_text(encoding="utf-8"),
                         "--format", "json")

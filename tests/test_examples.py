@@ -138,7 +138,7 @@ def test_a_fragment_with_output_is_an_example_and_without_is_counted() -> None:
                      "p.md")
     [example] = page.examples
     assert example.fragment and example.index == 1
-    assert [(s.location.line, s.reason) for s in page.skipped] == [(12, "no-package")]
+    assert [(s.location.line, s.reason) for s in page.skipped] == [(12, "fragment-without-claims")]
 
 
 def test_a_relisting_keeps_its_output_with_the_example_it_repeats() -> None:

@@ -79,5 +79,100 @@ def test_a_fragment_that_does_not_compile_is_not_verified_and_says_why(tmp_path)
     (tmp_path / "a.md").write_text(PAGE.replace("rand.Int()", "undefinedThing()"), encoding="utf-8")
     run = cli("check", "--go", NEW, "a.md", cwd=tmp_path)
     assert run.returncode == 0, run.stdout
-    assert any(line.startswith("a.md:3: not verified: the fragment does not compile with the header goverify gives "
-                               "it") and line.endswith("undefined: undefinedThing") for line in run.stdout.splitlines())
+    assert (f"a.md:3: not verified: the fragment does not compile on Go {NEW} (`go build -gcflags=-m main_stack.go`) "
+            "with the header goverify gives it (package fragment): ./main_stack.go:5:13: undefined: undefinedThing"
+            ) in run.stdout.splitlines()
+    assert run.stdout.splitlines()[-1] == "goverify: not verified: 1 fragment-does-not-compile"
+
+
+def test_old_words_count_as_positions_when_fitting_a_header() -> None:
+    written = [parse_line(t) for t in ["./main.go:6:12: sum []int literal does not escape",
+                                       "./main.go:7:13: sum []interface {} literal does not escape"]]
+    printed = [parse_line(t) for t in ["./main.go:3:12: []int{...} escapes to heap",
+                                       "./main.go:4:13: ... argument does not escape",
+                                       "./main.go:4:14: s escapes to heap"]]
+    assert best_offset(written, printed, loose=True, functions=frozenset({"sum"})) == 3
+    constant = [parse_line("./main.go:24:9: id escapes to heap")]
+    assert best_offset(constant, [parse_line("./main.go:8:9: int32(4096) escapes to heap")], loose=True) == 16
+
+
+LEANING = """\
+# Lean
+
+```go
+package main
+
+import "fmt"
+
+type point struct{ x, y int }
+
+//go:noinline
+func (p *point) String() string { return fmt.Sprintf("(%d, %d)", p.x, p.y) }
+
+func main() {}
+```
+
+```go
+func show(p point) string {
+	q := &p
+	return q.String()
+}
+```
+
+```
+$ go build -gcflags=-m main.go
+./main.go:5:6: can inline show
+```
+
+```go
+func zero() point {
+	return point{z: 1}
+}
+```
+
+```
+$ go build -gcflags=-m main.go
+./main.go:6:9: point{...} does not escape
+```
+"""
+
+
+def test_a_fragment_compiled_with_an_earlier_fences_declarations_after_it(tmp_path) -> None:
+    (tmp_path / "a.md").write_text(LEANING, encoding="utf-8")
+    run = cli("check", "--go", NEW, "--format", "json", "a.md", cwd=tmp_path)
+    data = json.loads(run.stdout)
+    show = next(r for r in data["results"] if r["location"] == "a.md:16")
+    assert show["header"] == 'package fragment\n\nimport "fmt"\n\n'  # the import the borrowed method uses
+    assert show["borrowed_from"] == [3]
+    assert "./main.go:5:6: can inline show" in show["output"]
+    assert data["disagreements"] == []  # its written line holds, at the fragment's own line
+    [unfit] = data["not_verified"]  # the page's point has no field z: not verified, never a disagreement
+    assert unfit["kind"] == "fragment-does-not-compile" and unfit["line"] == 28
+    assert unfit["summary"].endswith("and the declarations it names from the page's earlier Go fences (line 3) "
+                                     "after it: ./main.go:3:15: unknown field z in struct literal of type point")
+    assert run.returncode == 0
+
+
+def test_every_not_verified_and_note_in_the_json_report_has_a_kind(tmp_path) -> None:
+    page = PAGE.replace("6:14", "1:14") + "\n```go\nvar unused = 1\n```\n\nRun `go run main.go`:\n\n```\nhello\n```\n"
+    (tmp_path / "a.md").write_text(page, encoding="utf-8")
+    data = json.loads(cli("check", "--go", NEW, "--format", "json", "a.md", cwd=tmp_path).stdout)
+    assert [(e["line"], e["kind"]) for e in data["not_verified"]] == [(3, "fragment-unfit"), (21, "runs-code")]
+    assert [(e["line"], e["kind"]) for e in data["notes"]] == [(17, "fragment-without-claims")]
+    text = cli("check", "--go", NEW, "a.md", cwd=tmp_path).stdout.splitlines()
+    assert text[-1] == "goverify: not verified: 1 fragment-unfit, 1 runs-code"
+
+
+def test_a_written_line_that_would_fall_on_borrowed_declarations_leaves_the_output_not_verified(tmp_path) -> None:
+    """The author's file had its own code after the fragment: goverify's borrowed lines there are no witness."""
+    page = LEANING.replace("./main.go:5:6: can inline show\n", "./main.go:5:6: can inline show\n"
+                           "./main.go:12:7: p does not escape\n")
+    (tmp_path / "a.md").write_text(page, encoding="utf-8")
+    data = json.loads(cli("check", "--go", NEW, "--format", "json", "a.md", cwd=tmp_path).stdout)
+    assert data["disagreements"] == []
+    assert [(e["line"], e["kind"]) for e in data["not_verified"]] == [(16, "fragment-unfit"),
+                                                                     (29, "fragment-does-not-compile")]
+    assert data["not_verified"][0]["summary"] == (
+        "not verified: with the header that fits the other written lines, ./main.go:12:7: p does not escape would be "
+        "about a line after the fragment, where goverify put the declarations it names from the page's earlier Go "
+        "fences (line 3), not the author's code: the output is not compared")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import re
+import shutil
 import threading
 import time
 from pathlib import Path
@@ -202,3 +203,40 @@ def test_what_a_build_kept_is_let_go_when_mkdocs_shuts_down(tmp_path: Path) -> N
     config.plugins.on_shutdown()
     assert goverify.engine is None and not goverify.verdicts and not goverify.slots
     assert parse_output.cache_info().currsize == 0 and parse_reasons.cache_info().currsize == 0
+
+
+def test_a_warm_build_of_fragments_that_borrow_runs_no_go_from_the_pages_pack_alone(tmp_path: Path) -> None:
+    """Both probes of a fragment that leans on an earlier fence (alone, then with the declarations it borrows) are
+    kept in the page's pack with its runs: a warm build needs neither go nor the run cache."""
+    page = """# Borrowing
+
+```go
+type point struct{ x, y int }
+```
+
+```go command="go build -gcflags=-m main.go"
+func origin() *point {
+	p := point{} // moved to heap: p
+	return &p
+}
+```
+
+```go
+func show(p point) int {
+	return p.x
+}
+```
+
+```
+$ go build -gcflags=-m main.go
+./main.go:3:6: can inline show
+```
+"""
+    write_site(tmp_path, {"index.md": page}, plugin=plugin(go_versions=[NEW], reasons=False))
+    cold = build(tmp_path, debug=True)
+    assert cold.returncode == 0, cold.log
+    assert _compiled(cold.log) == 5  # origin: alone, with point (its run); show: probe, probe with point, its run
+    shutil.rmtree(tmp_path / ".cache" / "goverify" / "runs")
+    warm = build(tmp_path, debug=True)
+    assert warm.returncode == 0, warm.log
+    assert _compiled(warm.log) == 0

@@ -9,7 +9,8 @@ disagreements has its line inside the region.
 
 Also: no false pass (exit 0 on an article with drift), no traceback, `check --fix --yes` edits no line of a region
 that holds, and the command is the author's (each run recorded for a region's example uses the -m level, -l and -N
-of the command the key names).
+of the command the key names). A second table counts what each article leaves not verified, by kind (every one a
+kind of findings.NOT_VERIFIED), and how many of those fall inside a region of the key.
 """
 
 from __future__ import annotations
@@ -19,12 +20,14 @@ import json
 import re
 import shlex
 import shutil
+from collections import Counter
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
 from conftest import SHARED, cli_process
+from goverify.findings import NOT_VERIFIED
 from releases import NEW
 
 CORPUS = SHARED / "realworld"
@@ -46,6 +49,8 @@ class Score:
     commands_kept: int = 0  # ... whose every run uses that command's compiler flags
     fix_touched_holds: list[int] = field(default_factory=list)
     traceback: bool = False
+    not_verified: Counter[str] = field(default_factory=Counter)  # by kind
+    not_verified_in_regions: Counter[str] = field(default_factory=Counter)
 
 
 def _flags(command: str) -> tuple[int, bool, bool]:
@@ -90,6 +95,10 @@ def score(article: str, work: Path) -> Score:
             runs = [r for r in data["results"] if _inside(int(r["location"].rsplit(":", 1)[1]), region)]
             result.commands_kept += bool(runs) and all(_flags(r["command"]) == want for r in runs)
     result.outside = [line for line in lines if not any(_inside(line, r) for r in key["regions"])]
+    for entry in data["not_verified"]:
+        result.not_verified[entry.get("kind", "")] += 1
+        if any(_inside(entry["line"], r) for r in key["regions"]):
+            result.not_verified_in_regions[entry.get("kind", "")] += 1
     before = (work / "docs" / "index.md").read_text(encoding="utf-8").split("\n")
     fixed = cli_process("check", "--fix", "--yes", "--go", NEW, "docs/index.md", cwd=work)
     result.traceback |= "Traceback" in fixed.stderr + fixed.stdout
@@ -120,7 +129,19 @@ def scores(tmp_path_factory: pytest.TempPathFactory) -> tuple[list[Score], str]:
     recall = reported / drift if drift else 1.0
     kept = sum(s.commands_kept for s in found) / max(1, sum(s.commands for s in found))
     table.append(f"\nprecision {precision:.2f}, recall {recall:.2f}, author's command kept in {kept:.0%} of regions")
-    return found, "\n".join(table)
+    return found, "\n".join(table) + "\n\n" + kinds_table(found)
+
+
+def kinds_table(found: list[Score]) -> str:
+    """What each article leaves not verified, by kind; and of those, how many fall inside a region of the key."""
+    kinds = [k for k in NOT_VERIFIED if any(s.not_verified[k] for s in found)]
+    kinds += sorted({k for s in found for k in s.not_verified} - set(NOT_VERIFIED))
+    rows = ["| article | " + " | ".join(kinds) + " | inside a region of the key |",
+            "| --- | " + " | ".join("---:" for _ in kinds) + " | --- |"]
+    for s in found:
+        inside = ", ".join(f"{s.not_verified_in_regions[k]} {k}" for k in kinds if s.not_verified_in_regions[k])
+        rows.append(f"| {s.article} | " + " | ".join(str(s.not_verified[k] or "") for k in kinds) + f" | {inside} |")
+    return "\n".join(rows)
 
 
 def test_real_articles(scores: tuple[list[Score], str], record_property) -> None:
@@ -138,6 +159,8 @@ def test_real_articles(scores: tuple[list[Score], str], record_property) -> None
     kept = sum(s.commands_kept for s in found)
     total = sum(s.commands for s in found)
     assert total and kept / total >= 0.90, [(s.article, s.commands_kept, s.commands) for s in found]
+    assert {s.article: set(s.not_verified) - set(NOT_VERIFIED) for s in found if set(s.not_verified) - set(NOT_VERIFIED)
+            } == {}, "a not-verified finding without a documented kind"
 
 
 @pytest.mark.parametrize(("command", "flags"), [

@@ -83,7 +83,7 @@ def test_missing_snippet_is_a_located_problem(tmp_path: Path) -> None:
 def test_go_block_without_package_is_counted_not_compiled() -> None:
     page = scan_page("```go\nfunc Println(a ...any) {}\n```\n", "p.md")
     assert page.examples == []
-    assert [(str(s.location), s.reason) for s in page.skipped] == [("p.md:1", "no-package")]
+    assert [(str(s.location), s.reason) for s in page.skipped] == [("p.md:1", "fragment-without-claims")]
 
 
 def test_output_block_labelled_go_is_an_output_block() -> None:

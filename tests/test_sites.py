@@ -226,3 +226,36 @@ def test_a_failing_claim_under_the_default_command_says_no_command_was_stated(si
             "main.go`; if you used another, state it (a `$ go build ...` line above the output, or "
             'command="..." on the fence)') in build.log_lines
     assert site({"index.md": page.replace("```go", '```go command="go build -gcflags=-m main.go"')}).returncode == 0
+
+
+LEANING = """
+# Lean
+
+```go
+type point struct{ x, y int }
+```
+
+```go
+func origin() *point {
+	p := point{} // moved to heap: p
+	return &p
+}
+```
+
+执行 `go build -gcflags=-m main.go`：
+
+```
+./main.go:4:2: moved to heap: p
+```
+"""
+
+
+def test_a_fragment_that_borrows_says_so_in_its_caption_in_each_language(site) -> None:
+    build = site({"index.md": LEANING})
+    assert build.returncode == 0, build.log
+    assert ("compiled with a 2-line header: package fragment · and after it the declarations it names from the "
+            "page's earlier Go fences (line 3)") in build.page()
+    chinese = site({"index.md": LEANING}, extra="theme:\n  name: mkdocs\n  language: zh\n")
+    assert chinese.returncode == 0, chinese.log
+    assert ("编译时加了 2 行文件头：package fragment · 并在其后补上它用到的、本页前面 Go 代码块中的声明（第 3 行）"
+            ) in chinese.page()

@@ -12,6 +12,7 @@ import functools
 import re
 from dataclasses import dataclass, field
 
+from .borrow import Borrowed
 from .claims import Claim, Scope, function_spans, span_of
 from .command import Command
 from .errors import Location
@@ -32,18 +33,20 @@ from .findings import (
     TimedOut,
 )
 from .formats import format_change
-from .fragments import Header, best_offset
+from .fragments import Header, best_offset, functions_declared
 from .fragments import subject as _subject
 from .output import DIAGNOSTIC, Diagnostic, kind_of, parse_line, parse_output
 from .prose import BoundProse
 from .runner import RunResult
 from .toolchains import Toolchain
 
+# What the go command says of an import it cannot find: outside the standard library, nothing is downloaded.
+_NOT_STD = re.compile(r"^(?:no required module provides package (\S+?)(?:[:;]|$)|package (\S+) is not in std\b|"
+                      r"cannot find package \"([^\"]+)\")")
 # What -m and -m=2 print (as opposed to a compile error) when a message is not a claim of the grammar.
 _REPORT = re.compile(r"^(?:flow:|from |parameter |can inline|cannot inline|inlining call|devirtualizing|leaking|"
                      r"moved to heap|\.\.\. argument)|escapes to heap|does not escape| capturing by |"
                      r"^(?:stack object|live at|zero-copy)")
-_FUNC = re.compile(r"^func\s+(?:\([^)]*\)\s*)?(\w+)", re.M)
 
 
 @dataclass(frozen=True)
@@ -55,10 +58,19 @@ class Plan:
     header: Header | None
     commands: tuple[Command, ...]  # the example's own command first, then its output blocks' others
     unfit: NotVerified | None = None  # a fragment no header fits
+    borrowed: Borrowed | None = None  # declarations of the page's earlier fences, after the fragment's own lines
 
     @property
     def shift(self) -> int:
         return self.header.lines if self.header else 0
+
+    @property
+    def own_lines(self) -> tuple[int, int] | None:
+        """The lines of the compiled file that are the example's own when it borrows declarations (the others hold
+        code the page shows elsewhere, at other lines); None: every line."""
+        if self.borrowed is None:
+            return None
+        return self.shift + 1, self.source.count("\n") - self.borrowed.lines
 
 
 @dataclass
@@ -163,7 +175,9 @@ def _check_example(verdict: ExampleVerdict, page: Page, matrix: list[Toolchain],
         verdict.findings.append(NoResult(example.location, tuple(missing)))
     has_prose = any(bound.example == example.index for bound in page.prose)
     compiled = _compile_failures(verdict, runs, has_prose)
-    functions = set(_FUNC.findall(plan.source))
+    if not compiled and any(isinstance(f, NotVerified) for f in verdict.findings):
+        return  # a fragment that does not compile, an import outside the standard library: its claims say nothing
+    functions = functions_declared(plan.source)
     for claim in example.claims:
         _check_claim(verdict, claim, matrix, runs, fix_hint)
     for bound in page.prose:
@@ -213,12 +227,19 @@ def _compile_failures(verdict: ExampleVerdict, runs: dict[str, RunResult], has_p
         if run.returncode == 0 or not (errors or unpositioned):
             compiled = True
             continue
-        if example.fragment:
-            verdict.findings.append(NotVerified(example.location, "fragment", verdict.command.text,
-                                                errors=errors, release=release, detail=" ".join(unpositioned[:1])))
-            return False
         first = next((d for d in errors if d.file == example.base), None)
         where = example.location_of(first.line - plan.shift) if first else example.location
+        missing = next((m for m in map(_NOT_STD.search, [d.message for d in errors] + list(unpositioned)) if m), None)
+        if missing is not None:  # the same on every release: said once
+            verdict.findings.append(NotVerified(where, "non-std-import", verdict.command.text, next(
+                path for path in missing.groups() if path), errors=errors, release=release))
+            return False
+        if example.fragment:
+            verdict.findings.append(NotVerified(
+                example.location, "fragment-does-not-compile", verdict.command.text, errors=errors, release=release,
+                detail=" ".join(unpositioned[:1]), header=plan.header.describe() if plan.header else "",
+                fences=plan.borrowed.fences if plan.borrowed else ()))
+            return False
         if not example.outputs and not example.claims and not has_prose:
             verdict.findings.append(NotVerified(where, "does-not-compile", verdict.command.text, errors=errors,
                                                 release=release, detail=" ".join(unpositioned[:1])))
@@ -411,7 +432,7 @@ def reference_release(block: OutputBlock, matrix: list[Toolchain]) -> Toolchain 
     return matches[-1] if matches else None
 
 
-def _check_block(verdict: ExampleVerdict, block: OutputBlock, matrix: list[Toolchain], functions: set[str],
+def _check_block(verdict: ExampleVerdict, block: OutputBlock, matrix: list[Toolchain], functions: frozenset[str],
                  fix_hint: str) -> None:
     command = block.command.command
     assert command is not None
@@ -449,7 +470,8 @@ def _check_block(verdict: ExampleVerdict, block: OutputBlock, matrix: list[Toolc
         missing.append(LineMissing(
             block.line_location(line), w, release, command.stated, offset, nearest,
             format_change(w, here, functions), older,
-            (tuple(x.text for x in written_lines), tuple(_shown(command, run, block))) if first else None,
+            (tuple(x.text for x in written_lines), tuple(_shown(command, run, block, verdict.plan,
+                                                                verdict.example.base))) if first else None,
             fix_hint, block.command.origin == "default",
             _inherited(block.command)))
         first = False
@@ -482,15 +504,16 @@ def _prints(run: RunResult, command: Command, w: Diagnostic, offset: int) -> boo
                for p in parse_output(command.filter(run.output))[0])
 
 
-def _shown(command: Command, run: RunResult, block: OutputBlock) -> list[str]:
+def _shown(command: Command, run: RunResult, block: OutputBlock, plan: Plan, file: str) -> list[str]:
     """What the compiler printed, as the diff shows it: its lines about the files the block speaks of (a test
-    binary's generated main and the standard library's lines left out unless the author showed them), beside the
-    block's own such lines."""
+    binary's generated main and the standard library's lines left out unless the author showed them, and those of
+    the declarations the example borrows), beside the block's own such lines."""
     files = {line.diagnostic.file for line in block.lines if line.diagnostic}
+    own = plan.own_lines
     shown = []
     for raw in command.filter(run.output).splitlines():
         line = raw.strip()
         d = parse_line(line)
-        if d and d.file in files:
+        if d and d.file in files and not (d.file == file and own is not None and not own[0] <= d.line <= own[1]):
             shown.append(line)
     return shown

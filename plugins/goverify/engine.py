@@ -2,27 +2,30 @@
 
     scan (examples.py)  ->  run (every compile, scheduled here)  ->  check (check.py, pure)  ->  report / render
 
-`Engine.run` makes every compile a set of pages needs, in two rounds: first a probe of each fragment (Go code
-without a package clause) on its reference release, to fit the fragment's header; then every example on every
-release of the matrix with each command its page states, and the `-m=2` reasons run on the newest release.
-`Engine.check` is then a pure function of the pages and those runs.
+`Engine.run` makes every compile a set of pages needs, in rounds: first a probe of each fragment (Go code without a
+package clause) on its reference release, to fit the fragment's header; then, for a fragment that does not compile
+alone because it names what an earlier fence of its page declares, the same probe with those declarations after it
+(borrow.py); then every example on every release of the matrix with each command its page states, and the `-m=2`
+reasons run on the newest release. `Engine.check` is then a pure function of the pages and those runs.
 """
 
 from __future__ import annotations
 
 import os
+import re
 import sys
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from .borrow import Borrowed, borrow
 from .cache import Cache, key_of
 from .check import PageVerdict, Plan, check_page, is_report, reference_release
 from .command import DEFAULT_COMMAND, Command
 from .errors import GoverifyError
 from .examples import Example, Page, scan_page
 from .findings import NotVerified
-from .fragments import Header, best_offset, conventional, header, probe
+from .fragments import Header, best_offset, conventional, functions_declared, header, probe
 from .output import DIAGNOSTIC, parse_output
 from .reasons import parse_reasons, reasons_job_parts
 from .runner import DEFAULT_TIMEOUT, Job, Runner, RunResult
@@ -31,6 +34,7 @@ from .snippets import display_path, read_text
 from .toolchains import Toolchain, resolve
 
 CACHE_DIR = ".cache/goverify"  # relative to the site's root
+_UNDEFINED = re.compile(r"^undefined: (\w+)$")
 
 
 @dataclass
@@ -77,6 +81,8 @@ class Engine:
         self.report_written: Path | None = None  # the plugin writes one JSON report per build, not per language
         self._scanned: dict[tuple[str, str, int], Page] = {}
         self._plans: dict[int, dict[int, Plan]] = {}  # id(page) -> example index -> plan
+        self._probes: dict[int, dict[int, Job]] = {}  # id(page) -> example index -> first probe
+        self._leaning: dict[int, dict[int, tuple[Job, Borrowed]]] = {}  # id(page) -> example index -> second probe
         self._checked: dict[int, PageVerdict] = {}
         self._jobs: dict[int, tuple[Plan, tuple[Job, ...], Job | None]] = {}  # id(plan) -> (plan, runs, reasons)
 
@@ -113,15 +119,18 @@ class Engine:
         pages = [p for p in pages if id(p) not in self._plans]
         before = self.runner.ran
         packed = {id(page): self._unpack(page) for page in pages}
-        probes = {}
         for page in pages:
-            for example in page.examples:
-                job = self._probe_job(example)
-                if job is not None:
-                    probes[id(page), example.index] = job
-        self._run_jobs(probes.values())
+            self._probes[id(page)] = {e.index: job for e in page.examples
+                                      if (job := self._probe_job(e) or self._alone_job(page, e)) is not None}
+        self._run_jobs(job for page in pages for job in self._probes[id(page)].values())
+        # A fragment that does not compile alone, again with what it names of the page's earlier fences.
         for page in pages:
-            self._plans[id(page)] = {e.index: self._plan(e, probes.get((id(page), e.index))) for e in page.examples}
+            self._leaning[id(page)] = {e.index: found for e in page.examples
+                                       if (found := self._lean(page, e, self._probes[id(page)].get(e.index)))}
+        self._run_jobs(job for page in pages for job, _ in self._leaning[id(page)].values())
+        for page in pages:
+            self._plans[id(page)] = {e.index: self._plan(e, self._probe_job(e), self._leaning[id(page)].get(e.index))
+                                     for e in page.examples}
         jobs = [job for page in pages for example in page.examples for job in self.jobs(example, self.plan(page,
                                                                                                           example))]
         self._run_jobs(jobs)
@@ -158,9 +167,12 @@ class Engine:
         jobs = []
         for page in pages:
             for example in page.examples:
-                probe_job = self._probe_job(example)
+                probe_job = self._probes.get(id(page), {}).get(example.index)
                 if probe_job is not None:
                     jobs.append(probe_job)
+                leaning = self._leaning.get(id(page), {}).get(example.index)
+                if leaning is not None:
+                    jobs.append(leaning[0])
                 jobs.extend(self.jobs(example, self.plan(page, example)))
         return jobs
 
@@ -204,38 +216,74 @@ class Engine:
             return None
         return Job(probe(example.source).text + example.source, command, reference, example.file)
 
+    def _alone_job(self, page: Page, example: Example) -> Job | None:
+        """A fragment with claims but no written lines to fit, which names declarations of the page's earlier
+        fences: its run on the reference release (the same job as the later run), early, to see whether it
+        compiles without them."""
+        command = example.command.command
+        if not example.fragment or command is None or borrow(page.fences, example.source, example.location.line) \
+                is None or (reference := self._reference(example)) is None:
+            return None
+        return Job(conventional(example.source).text + example.source, command, reference, example.file)
+
+    def _lean(self, page: Page, example: Example, alone: Job | None) -> tuple[Job, Borrowed] | None:
+        """A fragment that does not compile alone because it names what an earlier fence declares (`undefined:
+        Adder`): the same compile with those declarations after it, and what it borrows."""
+        run = self.results.get(alone.key) if alone is not None else None
+        if alone is None or run is None or run.timed_out or run.returncode == 0:
+            return None
+        undefined = {m.group(1) for d in parse_output(run.output)[0] if d.file == example.base
+                     and (m := _UNDEFINED.match(d.message))}
+        borrowed = borrow(page.fences, example.source, example.location.line) if undefined else None
+        if borrowed is None or not undefined & set(borrowed.names):
+            return None
+        fitting = self._probe_job(example) is not None
+        made = (probe if fitting else conventional)(example.source, borrowed.imports)
+        return Job(made.text + example.source + borrowed.code, alone.command, alone.toolchain, example.file), borrowed
+
     @staticmethod
     def _written(example: Example):
         return [line.diagnostic for block in example.outputs if block.checked for line in block.lines
                 if line.kind == DIAGNOSTIC and line.diagnostic and line.diagnostic.file == example.base]
 
-    def _plan(self, example: Example, probe_job: Job | None) -> Plan:
+    def _plan(self, example: Example, probe_job: Job | None, leaning: tuple[Job, Borrowed] | None) -> Plan:
         commands = _commands(example)
         if not example.fragment:
             return Plan(example.source, None, commands)
+        borrowed = leaning[1] if leaning else None
+        imports, tail = (borrowed.imports, borrowed.code) if borrowed else ((), "")
         if probe_job is None:  # claims only, or output for another file: the conventional header
-            fitted = conventional(example.source)
-            return Plan(fitted.text + example.source, fitted, commands)
+            fitted = conventional(example.source, imports)
+            return Plan(fitted.text + example.source + tail, fitted, commands, borrowed=borrowed)
+        if leaning is not None:
+            probe_job = leaning[0]
         run = self.results.get(probe_job.key)
         command = probe_job.command
         unfit = None
         fitted: Header | None = None
         if run is not None and not run.timed_out:
             printed = [d for d in parse_output(command.filter(run.output))[0] if d.file == example.base]
-            reports = [d for d in printed if is_report(d.message)]
-            offset = best_offset(self._written(example), reports, loose=True)
+            size = example.source.count("\n")
+            reports = [d for d in printed if is_report(d.message) and (not borrowed or 1 < d.line <= 1 + size)]
+            written = self._written(example)
+            offset = best_offset(written, reports, loose=True, functions=functions_declared(example.source))
             release = str(probe_job.toolchain.version)
-            if len(reports) < len(printed):
+            fences = borrowed.fences if borrowed else ()
+            outside = next((w for w in written if not 1 <= w.line - (offset or 0) - 1 <= size), None)
+            if any(not is_report(d.message) for d in printed):
                 pass  # it does not compile: checking says so, with the compiler's errors
             elif offset is None:
-                unfit = NotVerified(example.location, "fragment-fit", command.text, release=release)
+                unfit = NotVerified(example.location, "fragment-unfit", command.text, release=release, fences=fences)
             elif offset + 1 < 1:
-                unfit = NotVerified(example.location, "fragment-fit", command.text, release=release,
-                                    detail=str(offset + 1))
+                unfit = NotVerified(example.location, "fragment-unfit", command.text, release=release,
+                                    detail=str(offset + 1), fences=fences)
+            elif borrowed and outside is not None:  # about a line of the author's file that the page does not show
+                unfit = NotVerified(example.location, "fragment-unfit", command.text, release=release,
+                                    fences=fences, outside=outside)
             else:
-                fitted = header(example.source, offset + 1)
-        fitted = fitted or header(example.source, 1)
-        return Plan(fitted.text + example.source, fitted, commands, unfit)
+                fitted = header(example.source, offset + 1, imports)
+        fitted = fitted or header(example.source, 1, imports)
+        return Plan(fitted.text + example.source + tail, fitted, commands, unfit, borrowed)
 
     def check_files(self, files: list[Path]) -> list[PageVerdict]:
         """Markdown files (outside MkDocs: no front matter taken off): read, scanned, compiled and checked."""

@@ -108,6 +108,14 @@ class Example:
         return next(iter(paths)) if len(paths) == 1 and self.location.path not in paths else None
 
 
+@dataclass(frozen=True)
+class GoFence:
+    """A Go fence of the page, compiled or not, and its code: what a fragment after it may borrow from."""
+
+    location: Location  # the opening fence
+    source: str  # an example's code as compiled (snippets included), another fence's as written
+
+
 @dataclass
 class Page:
     """What goverify found on one page."""
@@ -120,6 +128,7 @@ class Page:
     not_verified: list[NotVerified]
     prose: list[BoundProse] = field(default_factory=list)
     hints: list[Location] = field(default_factory=list)  # escape talk beside code, but no claim
+    fences: list[GoFence] = field(default_factory=list)  # every closed Go fence, in page order
 
 
 @functools.lru_cache(maxsize=1024)
@@ -292,7 +301,8 @@ class _Reader:
                 self._command_block(block)
         self._finish()
         prose, hints = bind_prose(self.prose, self.spans, self.starts, self.examples, self.here, self.problems)
-        return Page(self.path, self.text, self.examples, self.skipped, self.problems, self.not_verified, prose, hints)
+        return Page(self.path, self.text, self.examples, self.skipped, self.problems, self.not_verified, prose, hints,
+                    _go_fences(self.blocks, self.examples, self.here))
 
     # -- examples --
 
@@ -320,7 +330,7 @@ class _Reader:
                 self.skipped.append(Skipped(where, "relisting", current.index))
                 return None
             if not has_output and not comment_claims(source):
-                self.skipped.append(Skipped(where, "no-package"))
+                self.skipped.append(Skipped(where, "fragment-without-claims"))
                 return None
         if _CGO.search(source):
             self.not_verified.append(NotVerified(where, "cgo"))
@@ -493,6 +503,13 @@ def _page_wide(blocks: list[_Block], spans: list[tuple[int, str]], starts: list[
     if isinstance(parsed, Refusal) or not any(f == "-m" or f.startswith("-m=") for f in parsed.compiler_flags()):
         return None
     return Stated(text, where, "page-wide", parsed)
+
+
+def _go_fences(blocks: list[_Block], examples: list[Example], here: Callable[[int], Location]) -> list[GoFence]:
+    """Every closed Go fence of the page, in page order, with its code (an example's as compiled)."""
+    compiled = {id(example.fence): example.source for example in examples}
+    return [GoFence(here(b.fence.line), compiled.get(id(b.fence), "\n".join(b.code) + "\n")) for b in blocks
+            if b.kind in {EXAMPLE, FRAGMENT} and b.fence.closed]
 
 
 def _command_lines(lines: list[WrittenLine]) -> list[WrittenLine]:

@@ -22,11 +22,11 @@ NOTE = "note"
 
 @dataclass(frozen=True)
 class Skipped:
-    """A Go block that is not compiled, and why: `no-package` (a fragment with neither output nor claims),
-    `relisting` (it repeats lines of example `example`), `skip-option` (goverify=skip); or a Go block in a form
-    goverify does not read, `markup` being what marks it as written: `code-elsewhere` (a shortcode or tag that brings
-    the code from another file or site: `{{< gist ... >}}`, `{{< readfile file="x.go" >}}`), `html-code` (an HTML
-    `<pre>`), `indented-code` (an indented code block)."""
+    """A Go block that is not compiled, and why (`reason`, one of NOT_COMPILED): `fragment-without-claims` (no package
+    clause, and neither output nor claims), `relisting` (it repeats lines of example `example`), `skip-option`
+    (goverify=skip); or a Go block in a form goverify does not read, `markup` being what marks it as written:
+    `code-elsewhere` (a shortcode or tag that brings the code from another file or site: `{{< gist ... >}}`,
+    `{{< readfile file="x.go" >}}`), `html-code` (an HTML `<pre>`), `indented-code` (an indented code block)."""
 
     location: Location
     reason: str
@@ -35,16 +35,29 @@ class Skipped:
     severity = NOTE
 
 
+# Why something is not verified (`NotVerified.reason`), each a stable kind the JSON report carries, in the order the
+# text report counts them (README: "Not verified").
+NOT_VERIFIED = ("fragment-unfit", "fragment-does-not-compile", "does-not-compile", "non-std-import", "runs-code",
+                "refused", "cgo", "program-output", "other-file", "no-example")
+# Why a Go block is not compiled (`Skipped.reason`).
+NOT_COMPILED = ("fragment-without-claims", "relisting", "skip-option", "code-elsewhere", "html-code", "indented-code")
+
+
 @dataclass(frozen=True)
 class NotVerified:
-    """Something the page states that goverify cannot verify, and why.
+    """Something the page states that goverify cannot verify, and why (`reason`, one of NOT_VERIFIED):
 
-    reasons: `runs-code` (the command would run code; `detail` is why), `refused` (it is unsafe or unknown:
-    `detail`), `cgo` (the example imports "C"), `does-not-compile` (an example that claims nothing),
-    `program-output` (the block shows what the
-    program or its tests print), `other-file` (the output names `file`, the example is written as `example_file`),
-    `no-example` (output with no example before it), `fragment` (no header makes the fragment compile; `errors`),
-    `fragment-fit` (no header puts the written lines where the compiler reports them), `no-result` (no run).
+    - `fragment-unfit`: no header puts the fragment's written lines where the compiler reports them (`detail`: the
+      header size they would need, when less than one line; `outside`: a written line that falls outside the
+      fragment compiled with declarations of the page's earlier fences);
+    - `fragment-does-not-compile`: the fragment does not compile with its header (`header`, described) and what it
+      borrows from the page's earlier fences (`fences`, their lines), if anything; `errors`;
+    - `does-not-compile`: an example that claims nothing does not compile (`errors`);
+    - `non-std-import`: the example imports `detail`, a package outside the standard library (nothing is downloaded);
+    - `runs-code`: the command would run code (`detail` is why); `refused`: it is unsafe or unknown (`detail`);
+    - `cgo`: the example imports "C"; `program-output`: the block shows what the program or its tests print;
+    - `other-file`: the output names `file`, the example is written as `example_file`;
+    - `no-example`: compiler output with no example before it.
     """
 
     location: Location
@@ -55,6 +68,9 @@ class NotVerified:
     example_file: str = ""
     errors: tuple[Diagnostic, ...] = ()
     release: str = ""
+    header: str = ""
+    fences: tuple[int, ...] = ()
+    outside: Diagnostic | None = None
     severity = WARNING
 
 

@@ -2,8 +2,11 @@
 
 A line an author copied from Go 1.13 (`main ... argument does not escape`) is no longer printed, and goverify says
 so; this module says why, naming the change and the release it came with, so the author reads "written in the
-words of Go 1.13 and older" instead of a bare "no longer printed". The releases come from Go's own history (commits,
-release notes, test files) and, from Go 1.21 on, from running each release:
+words of Go 1.13 and older" instead of a bare "no longer printed". The one table below serves twice: `format_change`
+explains a written line given what the compiler prints at its position, and `in_todays_words` rewords a line
+whatever is printed there, so that fitting a fragment's header (fragments.py) counts old lines as positions. The
+releases come from Go's own history (commits, release notes, test files) and, from Go 1.21 on, from running each
+release:
 
 | change | since |
 | --- | --- |
@@ -21,14 +24,17 @@ release notes, test files) and, from Go 1.21 on, from running each release:
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Callable
+from dataclasses import dataclass
 
 from .findings import FormatChange
 from .output import Diagnostic
 
 _VERDICT = r"(escapes to heap|does not escape)"
 _FUNC_NAME = r"(?:\(\*?\w+\)\.|\w+\.)?\w+(?:\.func\d+)*"
+_CONSTANT = re.compile(r'^(?:[\w.]+\(.+\)|".*"|-?\d[\w.]*|\'.+\'|true|false)$')  # how Go 1.25+ names a constant
 
 
 def _prefix(message: str) -> str | None:
@@ -75,7 +81,7 @@ def _wrapper(message: str) -> str | None:
     return message if re.search(r"(?:^|\s)\.this\b", message) else None
 
 
-# (name, since, mapping from the old words to today's; `same` when there is no line of today to map it to)
+# (name, since, mapping from the old words to today's; the names in `_NO_COUNTERPART` map to no line of today)
 _CHANGES: list[tuple[str, str, Callable[[str], str | None]]] = [
     ("function-name prefix", "1.14", _prefix),
     ("composite literal", "1.16", _literal),
@@ -88,46 +94,70 @@ _CHANGES: list[tuple[str, str, Callable[[str], str | None]]] = [
     ("wrapper receiver", "1.18", _wrapper),
 ]
 _NO_COUNTERPART = {"escapes to heap in", "old -m=2 explanation", "non-leaf function", "wrapper receiver"}
+BY_VALUE = ("constant by value", "1.25")
 
 
-def format_change(written: Diagnostic, printed_here: list[Diagnostic], functions: set[str]) -> FormatChange | None:
-    """The known changes that explain why `written` is not printed as written, given what the compiler prints at
-    that line (`printed_here`) and the functions the example declares; None when none does."""
-    messages = {d.message for d in printed_here}
-    message = written.message
+@dataclass(frozen=True)
+class Reworded:
+    """A line in an older release's words: the changes it went through, and the line in today's words ("" when
+    today's compiler prints nothing in its place)."""
+
+    changes: tuple[tuple[str, str], ...]
+    message: str
+
+
+@functools.lru_cache(maxsize=4096)
+def in_todays_words(message: str, functions: frozenset[str] = frozenset()) -> Reworded | None:
+    """The message in today's words, whatever is printed where it was written; None when no known change applies.
+    `functions`: the functions the example declares (the first word of `main &x does not escape` must be one)."""
     applied: list[tuple[str, str]] = []
     for name, since, modern in _CHANGES:
         new = modern(message)
         if new is None:
             continue
-        if name == "function-name prefix" and message.split(" ", 1)[0].split(".")[-1] not in functions | {"main"}:
+        if name == "function-name prefix" and not _names_a_function(message.split(" ", 1)[0], functions):
             continue  # the first word is not the name of a function: `func literal does not escape`
         applied.append((name, since))
         if name in _NO_COUNTERPART:
-            return FormatChange(tuple(applied), "")
+            return Reworded(tuple(applied), "")
         message = new
-    if applied:
+    return Reworded(tuple(applied), message) if applied else None
+
+
+def _names_a_function(word: str, functions: frozenset[str]) -> bool:
+    """`main`, `generate8191`, `(*T).M`, `main.func1`: a function the example declares (or main)."""
+    name = re.sub(r"(?:\.func\d+)+$", "", word).split(".")[-1]
+    return name in functions | {"main"}
+
+
+def by_value(written: str, printed: str) -> bool:
+    """`id escapes to heap` written, `int32(4096) escapes to heap` printed: a local that only ever holds a constant,
+    which Go 1.25+ reports by its value."""
+    m = re.match(rf"^([A-Za-z_]\w*) {_VERDICT}$", written)
+    p = re.match(rf"^(.+) {_VERDICT}$", printed)
+    return bool(m and p and p.group(2) == m.group(2) and _CONSTANT.match(p.group(1)))
+
+
+def format_change(written: Diagnostic, printed_here: list[Diagnostic],
+                  functions: frozenset[str]) -> FormatChange | None:
+    """The known changes that explain why `written` is not printed as written, given what the compiler prints at
+    that line (`printed_here`) and the functions the example declares; None when none does."""
+    messages = {d.message for d in printed_here}
+    reworded = in_todays_words(written.message, functions)
+    if reworded is not None:
+        if not reworded.message:
+            return FormatChange(reworded.changes, "")
+        message = reworded.message
         printed = message if message in messages else next((m for m in messages if _same_but_verdict(message, m)), "")
-        if printed or applied[0][0] == "function-name prefix":
-            return FormatChange(tuple(applied), printed)
+        if printed or reworded.changes[0][0] == "function-name prefix":
+            return FormatChange(reworded.changes, printed)
         return None
-    constant = _constant(written, printed_here)
+    constant = next((d.message for d in printed_here if by_value(written.message, d.message)), None)
     if constant is not None:
-        return FormatChange((("constant by value", "1.25"),), constant)
+        return FormatChange((BY_VALUE,), constant)
     return None
+
+
 def _same_but_verdict(a: str, b: str) -> bool:
     strip = re.compile(rf" {_VERDICT}$")
     return strip.sub("", a) == strip.sub("", b)
-
-
-def _constant(written: Diagnostic, printed_here: list[Diagnostic]) -> str | None:
-    """`id escapes to heap` where Go 1.25+ prints `int32(4096) escapes to heap` at the same position."""
-    m = re.match(rf"^([A-Za-z_]\w*) {_VERDICT}$", written.message)
-    if not m:
-        return None
-    for d in printed_here:
-        p = re.match(rf"^(.+) {_VERDICT}$", d.message)
-        if p and p.group(2) == m.group(2) and re.match(r'^(?:[\w.]+\(.+\)|".*"|-?\d[\w.]*|\'.+\'|true|false)$',
-                                                       p.group(1)):
-            return d.message
-    return None

@@ -14,6 +14,7 @@ import re
 from collections import Counter
 from dataclasses import dataclass
 
+from .formats import by_value, in_todays_words
 from .output import Diagnostic
 
 # The standard library by package name (go1.27.3's `go list std`, internal and vendored packages left out); where
@@ -61,10 +62,12 @@ STD = {
     "uuid": "uuid", "version": "go/version", "weak": "weak", "x509": "crypto/x509", "xml": "encoding/xml",
     "zip": "archive/zip", "zlib": "compress/zlib",}
 _USE = re.compile(r"(?<![\w.])([a-z][a-z0-9]*)\.[A-Za-z_]")
+_NAME = re.compile(r"(?<![\w.])[A-Za-z_]\w*")
 _STRINGS_AND_COMMENTS = re.compile(r'//[^\n]*|/\*.*?\*/|"(?:\\.|[^"\\\n])*"|`[^`]*`|\'(?:\\.|[^\'\\\n])*\'', re.S)
 _DECLARED = (r"(?:\b{0}\s*(?:,\s*\w+\s*)*:=|\bvar\s+{0}\b|\bconst\s+{0}\b|\bfunc\s+{0}\b"
              r"|[(,]\s*{0}\s+[\w*\[\]]|\btype\s+{0}\b)")
 _IMPORT = re.compile(r"^\s*import\b", re.M)
+_FUNC = re.compile(r"^func\s+(?:\([^)]*\)\s*)?(\w+)", re.M)
 
 
 @dataclass(frozen=True)
@@ -72,7 +75,7 @@ class Header:
     """The lines goverify puts before a fragment. Its package is `main` when the fragment has a `func main`; else
     another name, so that the build compiles it and does not fail to link a program with no main."""
 
-    imports: tuple[str, ...]
+    imports: tuple[str, ...]  # paths; `name path` when the page imports it under another name
     lines: int
     package: str = "main"
 
@@ -81,9 +84,9 @@ class Header:
         """`package main`, a blank line, the imports, a blank line: how a person writes it."""
         rows = [f"package {self.package}", ""]
         if len(self.imports) == 1:
-            rows += [f'import "{self.imports[0]}"', ""]
+            rows += [f"import {_spec(self.imports[0])}", ""]
         elif self.imports:
-            rows += ["import (", *(f'\t"{p}"' for p in self.imports), ")", ""]
+            rows += ["import (", *(f"\t{_spec(p)}" for p in self.imports), ")", ""]
         return rows
 
     @property
@@ -92,13 +95,25 @@ class Header:
         if self.lines >= len(conventional):
             rows = conventional + [""] * (self.lines - len(conventional))
         else:
-            one = f"package {self.package}" + (f"; import ({'; '.join(f'{chr(34)}{p}{chr(34)}' for p in self.imports)})"
-                                    if self.imports else "")
+            one = f"package {self.package}" + (f"; import ({'; '.join(_spec(p) for p in self.imports)})"
+                                               if self.imports else "")
             rows = [one] + [""] * (self.lines - 1)
         return "\n".join(rows) + "\n"
 
     def describe(self) -> str:
-        return ", ".join([f"package {self.package}", *(f'import "{p}"' for p in self.imports)])
+        return ", ".join([f"package {self.package}", *(f"import {_spec(p)}" for p in self.imports)])
+
+
+def _spec(entry: str) -> str:
+    """An import as Go writes it: `"math/rand"`, `r "math/rand"`."""
+    name, _, path = entry.rpartition(" ")
+    return f'{name} "{path}"' if name else f'"{path}"'
+
+
+def package_name(entry: str) -> str:
+    """The name an import is used by: `rand` of `math/rand`, `r` of `r math/rand`."""
+    name, _, path = entry.rpartition(" ")
+    return name or path.rsplit("/", 1)[-1]
 
 
 def imports_used(fragment: str) -> tuple[str, ...]:
@@ -108,9 +123,34 @@ def imports_used(fragment: str) -> tuple[str, ...]:
     code = _STRINGS_AND_COMMENTS.sub(" ", fragment)
     used = []
     for name in dict.fromkeys(m.group(1) for m in _USE.finditer(code)):
-        if name in STD and not re.search(_DECLARED.format(re.escape(name)), code):
+        if name in STD and not _declares(code, name):
             used.append(STD[name])
     return tuple(sorted(used))
+
+
+def code_only(code: str) -> str:
+    """Go code with its strings and comments blanked out."""
+    return _STRINGS_AND_COMMENTS.sub(" ", code)
+
+
+def declares(code: str, name: str) -> bool:
+    """The Go code declares `name` (a variable, constant, function, type or parameter), anywhere in it."""
+    return _declares(code_only(code), name)
+
+
+def _declares(code: str, name: str) -> bool:
+    return re.search(_DECLARED.format(re.escape(name)), code) is not None
+
+
+def packages_used(code: str) -> list[str]:
+    """The package names Go code refers to (`rand` of `rand.Intn`), in order of first use."""
+    return list(dict.fromkeys(m.group(1) for m in _USE.finditer(code_only(code))))
+
+
+def names_used(code: str) -> set[str]:
+    """Every identifier the code mentions that is not a selector (`adder` and `Adder` of `adder := Adder{}`, not
+    `Add` of `adder.Add`)."""
+    return set(_NAME.findall(code_only(code)))
 
 
 def package_for(fragment: str) -> str:
@@ -119,18 +159,22 @@ def package_for(fragment: str) -> str:
     return "main" if re.search(r"^func\s+main\s*\(", code, re.M) else "fragment"
 
 
-def header(fragment: str, lines: int) -> Header:
-    return Header(imports_used(fragment), lines, package_for(fragment))
+def header(fragment: str, lines: int, borrowed: tuple[str, ...] = ()) -> Header:
+    """`borrowed`: what the declarations borrowed from the page import (borrow.py); an import of the page takes the
+    place of the standard package of the same name goverify would guess."""
+    names = {package_name(entry) for entry in borrowed}
+    guessed = tuple(p for p in imports_used(fragment) if package_name(p) not in names)
+    return Header(tuple(sorted({*guessed, *borrowed})), lines, package_for(fragment))
 
 
-def conventional(fragment: str) -> Header:
+def conventional(fragment: str, borrowed: tuple[str, ...] = ()) -> Header:
     """The header a person would write, for a fragment with no written output to fit (its claims are by line)."""
-    return header(fragment, len(header(fragment, 0).conventional))
+    return header(fragment, len(header(fragment, 0, borrowed).conventional), borrowed)
 
 
-def probe(fragment: str) -> Header:
+def probe(fragment: str, borrowed: tuple[str, ...] = ()) -> Header:
     """The one-line header of the first compile."""
-    return header(fragment, 1)
+    return header(fragment, 1, borrowed)
 
 
 def subject(message: str) -> str:
@@ -143,23 +187,35 @@ def subject(message: str) -> str:
     return (m.group(2) or m.group(4) or "") if m else message
 
 
-def best_offset(written: list[Diagnostic], printed: list[Diagnostic], *, loose: bool) -> int | None:
+def best_offset(written: list[Diagnostic], printed: list[Diagnostic], *, loose: bool,
+                functions: frozenset[str] = frozenset()) -> int | None:
     """The constant line offset that puts the most written lines on a printed line saying the same thing (columns
-    break ties); None when no written line is printed anywhere. `loose` also pairs lines about the same subject
-    (`make([]int, n) escapes to heap` with `make([]int, n) does not escape`): enough to find where a fragment sits
-    even when what the compiler says of it has changed."""
+    break ties); None when no written line is printed anywhere. `loose` also pairs a line in an older release's
+    words with what today's compiler says in its place (`main []int literal does not escape` with `[]int{...} does
+    not escape`, `id escapes to heap` with `int32(4096) escapes to heap`: formats.py), and lines about the same
+    subject (`make([]int, n) escapes to heap` with `make([]int, n) does not escape`): enough to find where a fragment
+    sits even when what the compiler says of it has changed. `functions`: those the code declares (old lines named
+    them first)."""
     votes: Counter[int] = Counter()
     for w in written:
         seen: set[int] = set()
+        reworded = in_todays_words(w.message, functions) if loose else None
+        today = reworded.message if reworded is not None and reworded.message else w.message
         for p in printed:
             if p.file != w.file:
                 continue
             same = p.key() == w.key(p.line - w.line)
-            similar = loose and subject(p.message) == subject(w.message)
-            if (same or similar) and (w.line - p.line) not in seen:
+            old = loose and not same and (p.message == today != w.message or by_value(w.message, p.message))
+            similar = loose and subject(p.message) == subject(today)
+            if (same or old or similar) and (w.line - p.line) not in seen:
                 seen.add(w.line - p.line)
-                weight = (4 if same else 2) + (1 if w.column is None or w.column == p.column else 0)
+                weight = (4 if same else 3 if old else 2) + (1 if w.column is None or w.column == p.column else 0)
                 votes[w.line - p.line] += weight
     if not votes:
         return None
     return max(votes, key=lambda d: (votes[d], d == 0, -abs(d)))
+
+
+def functions_declared(source: str) -> frozenset[str]:
+    """The names of the functions and methods a Go source declares at top level."""
+    return frozenset(_FUNC.findall(source))

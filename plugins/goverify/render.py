@@ -30,6 +30,10 @@ TEXT = {
         "ran": "compiled as <code>{command}</code>, never run",
         "default": "the page states no command: goverify's default",
         "header": "compiled with a {lines}-line header: {header}",
+        "borrowed": "and after it the declarations it names from the page's earlier Go fences ({fences})",
+        "fence": "line {lines}",
+        "fences": "lines {lines}",
+        "separator": ", ",
         "changed": "What changed",
         "failed": "goverify: the compiler disagrees with this example",
         "exit": "exit status {status}",
@@ -41,6 +45,10 @@ TEXT = {
         "ran": "实际执行 <code>{command}</code>（只编译，不运行）",
         "default": "页面未写明命令，使用 goverify 的默认命令",
         "header": "编译时加了 {lines} 行文件头：{header}",
+        "borrowed": "并在其后补上它用到的、本页前面 Go 代码块中的声明（{fences}）",
+        "fence": "第 {lines} 行",
+        "fences": "第 {lines} 行",
+        "separator": "、",
         "changed": "版本间的变化",
         "failed": "goverify：编译器的结果与本示例不符",
         "exit": "退出状态 {status}",
@@ -116,6 +124,11 @@ def _notes(verdict: ExampleVerdict, command: Command, origin: str, t: dict[str, 
     header = verdict.plan.header
     if header is not None:
         notes.append(t["header"].format(lines=header.lines, header=escape(header.describe())))
+    borrowed = verdict.plan.borrowed
+    if borrowed is not None:
+        lines = t["separator"].join(str(n) for n in borrowed.fences)
+        where = t["fence" if len(borrowed.fences) == 1 else "fences"].format(lines=lines)
+        notes.append(t["borrowed"].format(fences=where))
     if origin == "default":
         notes.append(t["default"])
     return "".join(f" · {n}" for n in notes)

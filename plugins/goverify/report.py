@@ -6,12 +6,14 @@ from __future__ import annotations
 import difflib
 import hashlib
 import json
+from collections import Counter
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, TextIO
 
 from .errors import EXIT_DISAGREES, EXIT_OK, Location
 from .findings import (
     ERROR,
+    NOT_VERIFIED,
     NOTE,
     WARNING,
     ClaimFails,
@@ -45,7 +47,8 @@ class Message:
     summary: str
     detail: tuple[str, ...] = ()
     fix: str | None = None
-    kind: str = ""  # the finding's type
+    finding: str = ""  # the finding's type
+    kind: str = ""  # why it is not verified or not compiled (findings.NOT_VERIFIED, NOT_COMPILED), or a note's kind
 
     def render(self) -> str:
         lines = [f"{self.location}: {self.summary}", *("    " + d for d in self.detail)]
@@ -97,8 +100,10 @@ def _change(change: FormatChange | None, release: str) -> list[str]:
 def describe(finding: Finding) -> Message:
     """The text of one finding."""
     message = _describe(finding)
+    kind = finding.reason if isinstance(finding, NotVerified | Skipped) else "line-offset" \
+        if isinstance(finding, Offset) else ""
     return Message(message.location, message.severity, message.summary, message.detail, message.fix,
-                   type(finding).__name__)
+                   type(finding).__name__, kind)
 
 
 def _describe(finding: Finding) -> Message:
@@ -193,7 +198,7 @@ def _describe(finding: Finding) -> Message:
         return Message(where, WARNING, "not verified: " + _not_verified(finding), tuple(d.text for d in more))
     if isinstance(finding, Skipped):
         why = {
-            "no-package": "no package clause, and no output or claim to fit a header to",
+            "fragment-without-claims": "no package clause, and no output or claim to fit a header to",
             "relisting": f"it repeats lines of example {finding.example}",
             "skip-option": "goverify=skip",
             "code-elsewhere": f"the code is not on the page ({finding.markup}): goverify compiles only what the page "
@@ -204,6 +209,11 @@ def _describe(finding: Finding) -> Message:
         }[finding.reason]
         return Message(where, NOTE, f"not compiled: {why}")
     raise TypeError(f"no text for {finding!r}")
+
+
+def _borrowed(fences: tuple[int, ...]) -> str:
+    lines = f"line {fences[0]}" if len(fences) == 1 else f"lines {', '.join(str(n) for n in fences)}"
+    return f"the declarations it names from the page's earlier Go fences ({lines})"
 
 
 def _unstated(command: str) -> str:
@@ -240,18 +250,27 @@ def _not_verified(f: NotVerified) -> str:
                 f"as {f.example_file})")
     if f.reason == "no-example":
         return "compiler output with no Go example before it"
-    if f.reason == "fragment":
+    if f.reason == "fragment-does-not-compile":
         first = f.errors[0].text if f.errors else f.detail
-        return (f"the fragment does not compile with the header goverify gives it (package main and the standard "
-                f"imports it uses) on Go {f.release} (`{f.command}`): {first}")
-    if f.reason == "fragment-fit":
+        return (f"the fragment does not compile on Go {f.release} (`{f.command}`) with the header goverify gives it "
+                f"({f.header or 'package main'})" + (f" and {_borrowed(f.fences)} after it" if f.fences else "")
+                + f": {first}")
+    if f.reason == "fragment-unfit":
+        if f.outside is not None:
+            return (f"with the header that fits the other written lines, {f.outside.text} would be about a line after "
+                    f"the fragment, where goverify put {_borrowed(f.fences)}, not the author's code: the output is "
+                    "not compared")
         if f.detail:
             return f"the written lines would need a header of {f.detail} lines before the fragment: no header fits"
-        return (f"none of the written lines is printed by Go {f.release} (`{f.command}`) anywhere in the fragment, "
-                "so no header can be fitted to it; show the whole file, or its package clause")
+        compiled = f" (compiled with {_borrowed(f.fences)} after it)" if f.fences else ""
+        return (f"none of the written lines is printed by Go {f.release} (`{f.command}`) anywhere in the fragment"
+                f"{compiled}, so no header can be fitted to it; show the whole file, or its package clause")
     if f.reason == "does-not-compile":
         first = f.errors[0].text if f.errors else f.detail
         return f"the example does not compile on Go {f.release} (`{f.command}`): {first}"
+    if f.reason == "non-std-import":
+        return (f"the example imports {f.detail}, which is not in the standard library, and goverify downloads no "
+                f"module (`{f.command}` on Go {f.release})")
     return f.reason
 
 
@@ -287,14 +306,15 @@ def summary(verdicts: list[PageVerdict]) -> str:
 def coverage(page: PageVerdict) -> str:
     """`docs/index.md: 7 examples (2 without claims), 21 comment claims, ...` for one page."""
     examples = page.examples
-    bare = sum(1 for e in examples if not e.claims and not e.prose and not e.example.outputs)
+    bound = {b.example for b in page.page.prose}
+    bare = sum(1 for e in examples if not e.example.claims and e.example.index not in bound and not e.example.outputs)
     comment = sum(len(e.claims) for e in examples)
     prose = sum(len(e.prose) for e in examples)
     outputs = sum(len(e.outputs) for e in examples)
     skipped: dict[str, int] = {}
     for s in page.page.skipped:
         skipped[s.reason] = skipped.get(s.reason, 0) + 1
-    why = {"no-package": "fragments", "relisting": "re-listings", "skip-option": "goverify=skip",
+    why = {"fragment-without-claims": "fragments", "relisting": "re-listings", "skip-option": "goverify=skip",
            "code-elsewhere": "from other files", "html-code": "in HTML", "indented-code": "indented blocks"}
     not_compiled = (f" ({', '.join(f'{n} {why[r]}' for r, n in skipped.items())})" if skipped else "")
     hints = page.page.hints
@@ -321,6 +341,7 @@ def as_json(verdicts: list[PageVerdict], engine: Engine) -> dict:
                         "compiler_flags": list(command.compiler_flags()),
                         "file": example.file,
                         "header": verdict.plan.header.text if verdict.plan.header else None,
+                        "borrowed_from": list(verdict.plan.borrowed.fences) if verdict.plan.borrowed else None,
                         "go": version,
                         "exit_status": run.returncode,
                         "output_sha256": hashlib.sha256(run.output.encode()).hexdigest(),
@@ -338,8 +359,11 @@ def as_json(verdicts: list[PageVerdict], engine: Engine) -> dict:
             if m.severity != severity:
                 continue
             path, _, line = m.location.rpartition(":")
-            out.append({"location": m.location, "path": path, "line": int(line), "summary": m.summary,
-                        "detail": list(m.detail), "fix": m.fix})
+            entry = {"location": m.location, "path": path, "line": int(line), "summary": m.summary,
+                     "detail": list(m.detail), "fix": m.fix}
+            if m.kind:
+                entry["kind"] = m.kind
+            out.append(entry)
         return out
 
     return {
@@ -378,6 +402,12 @@ def _prose_json(p, version: str) -> dict:
     }
 
 
+def not_verified_counts(found: list[Message]) -> dict[str, int]:
+    """How many things are not verified, by kind, in the order of findings.NOT_VERIFIED."""
+    counts = Counter(m.kind for m in found if m.severity == WARNING)
+    return {kind: counts[kind] for kind in (*NOT_VERIFIED, *sorted(set(counts) - set(NOT_VERIFIED))) if counts[kind]}
+
+
 def _github_escape(text: str) -> str:
     return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
 
@@ -398,9 +428,12 @@ def emit(verdicts: list[PageVerdict], engine: Engine, fmt: str, out: TextIO, *, 
             out.write(f"::{level} file={path},line={line},title=goverify::{_github_escape(body)}\n")
     else:
         for m in found:
-            if m.kind != "Skipped":  # counted in the coverage line
+            if m.finding != "Skipped":  # counted in the coverage line
                 out.write(m.render() + "\n")
         for page in verdicts:
             out.write(f"goverify: {coverage(page)}\n")
         out.write(f"goverify: {summary(verdicts)} on {', '.join('Go ' + str(t.version) for t in engine.matrix)}\n")
+        left = not_verified_counts(found)
+        if left:
+            out.write(f"goverify: not verified: {', '.join(f'{n} {kind}' for kind, n in left.items())}\n")
     return EXIT_DISAGREES if failing else EXIT_OK
