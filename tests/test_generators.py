@@ -344,6 +344,16 @@ def test_a_hugo_site_checked_from_another_folder_reads_its_goverify_toml(hugo: P
     assert _located(again.stdout) == HUGO_FINDINGS and again.returncode == 1
 
 
+def test_github_annotations_name_files_from_where_goverify_runs(hugo: Path) -> None:
+    """In a workflow goverify runs at the repository's root: a site in a subfolder (`blog/`) is annotated at
+    `blog/content/...`, the path GitHub shows the annotation at, not at the path relative to its goverify.toml."""
+    run = cli_process("check", "--format", "github", f"{hugo.name}/content", cwd=hugo.parent)
+    annotated = [line.split(",title=")[0] for line in run.stdout.splitlines() if line.startswith("::error")]
+    assert annotated == [f"::error file={hugo.name}/{finding.split(': ')[0].replace(':', ',line=')}"
+                         for finding in HUGO_FINDINGS]
+    assert run.returncode == 1
+
+
 def test_every_go_block_goverify_does_not_read_is_counted_with_why(hugo: Path) -> None:
     run = cli_process("check", "--format", "json", "content/", cwd=hugo)
     notes = [(n["location"], n["summary"]) for n in json.loads(run.stdout)["notes"]]

@@ -6,8 +6,10 @@ from __future__ import annotations
 import difflib
 import hashlib
 import json
+import os
 from collections import Counter
 from dataclasses import dataclass
+from pathlib import Path
 from typing import TYPE_CHECKING, TextIO
 
 from .errors import EXIT_DISAGREES, EXIT_OK, Location
@@ -408,6 +410,16 @@ def not_verified_counts(found: list[Message]) -> dict[str, int]:
     return {kind: counts[kind] for kind in (*NOT_VERIFIED, *sorted(set(counts) - set(NOT_VERIFIED))) if counts[kind]}
 
 
+def _from_here(path: str, root: Path) -> str:
+    """A message's path (relative to the site's root) as GitHub wants an annotation's: relative to the folder goverify
+    runs in, the repository's root in a workflow (a site in a subfolder is annotated at `blog/content/x.md`)."""
+    full = Path(path) if os.path.isabs(path) else root / path
+    try:
+        return full.resolve().relative_to(Path.cwd().resolve()).as_posix()
+    except ValueError:
+        return path
+
+
 def _github_escape(text: str) -> str:
     return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
 
@@ -425,7 +437,8 @@ def emit(verdicts: list[PageVerdict], engine: Engine, fmt: str, out: TextIO, *, 
             level = "error" if m.severity == ERROR or strict else "warning"
             path, _, line = m.location.rpartition(":")
             body = "\n".join([m.summary, *m.detail, *([f"fix: {m.fix}"] if m.fix else [])])
-            out.write(f"::{level} file={path},line={line},title=goverify::{_github_escape(body)}\n")
+            out.write(f"::{level} file={_from_here(path, engine.settings.root)},line={line},"
+                      f"title=goverify::{_github_escape(body)}\n")
     else:
         for m in found:
             if m.finding != "Skipped":  # counted in the coverage line
