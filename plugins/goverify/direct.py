@@ -37,6 +37,7 @@ import shlex
 from dataclasses import dataclass
 
 from .command import Command
+from .fragments import declares_main
 
 # `go list -e -export -f LIST_FORMAT PKG...`: one line per package.
 LIST_FORMAT = '{{.ImportPath}}\t{{.Export}}\t{{.Standard}}\t{{with .Error}}{{.Err}}{{end}}'
@@ -49,8 +50,6 @@ _FILE = re.compile(r"^(?:\./)?([A-Za-z0-9][\w.-]*)\.go$")
 _STD_PATH = re.compile(r"^[a-z0-9]+(?:/[a-z0-9_]+)*$")
 _HEAD_PUNCTUATION = {"(", ")", ";", "."}
 _TOKEN = re.compile(r'\s+|//[^\n]*|/\*.*?\*/|"(?:\\.|[^"\\\n])*"|[A-Za-z_]\w*|[();.]|.', re.S)
-_STRINGS_AND_COMMENTS = re.compile(r'//[^\n]*|/\*.*?\*/|"(?:\\.|[^"\\\n])*"|`[^`]*`|\'(?:\\.|[^\'\\\n])*\'', re.S)
-_FUNC_MAIN = re.compile(r"^func\s+main\s*\(", re.M)
 _SECTION = re.compile(r"^#\n# (?P<name>\S+)\n#\n", re.M)
 
 
@@ -160,7 +159,7 @@ def why_not(source: str, command: Command, file: str) -> str | None:
 
 def lacks_main(source: str, head: Head) -> bool:
     """A `package main` with no `func main`: the link fails, after a successful compile."""
-    return head.package == "main" and not _FUNC_MAIN.search(_STRINGS_AND_COMMENTS.sub(" ", source))
+    return head.package == "main" and not declares_main(source)
 
 
 def shape(command: Command, file: str, main: bool) -> tuple:

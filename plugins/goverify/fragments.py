@@ -68,6 +68,7 @@ _DECLARED = (r"(?:\b{0}\s*(?:,\s*\w+\s*)*:=|\bvar\s+{0}\b|\bconst\s+{0}\b|\bfunc
              r"|[(,]\s*{0}\s+[\w*\[\]]|\btype\s+{0}\b)")
 _IMPORT = re.compile(r"^\s*import\b", re.M)
 _FUNC = re.compile(r"^func\s+(?:\([^)]*\)\s*)?(\w+)", re.M)
+_FUNC_MAIN = re.compile(r"^func\s+main\s*\(", re.M)
 
 
 @dataclass(frozen=True)
@@ -153,10 +154,14 @@ def names_used(code: str) -> set[str]:
     return set(_NAME.findall(code_only(code)))
 
 
+def declares_main(code: str) -> bool:
+    """The Go code declares `func main` at top level (strings and comments aside)."""
+    return _FUNC_MAIN.search(code_only(code)) is not None
+
+
 def package_for(fragment: str) -> str:
     """`main` for a fragment that declares `func main`, else `fragment`."""
-    code = _STRINGS_AND_COMMENTS.sub(" ", fragment)
-    return "main" if re.search(r"^func\s+main\s*\(", code, re.M) else "fragment"
+    return "main" if declares_main(fragment) else "fragment"
 
 
 def header(fragment: str, lines: int, borrowed: tuple[str, ...] = ()) -> Header:

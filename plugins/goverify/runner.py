@@ -175,6 +175,11 @@ def _spawn(argv: list[str], cwd: Path, env: dict[str, str], timeout: float) -> t
     return raw.decode("utf-8", errors="replace"), process.returncode if not timed_out else -9, timed_out
 
 
+def _relative(output: str, work: Path) -> str:
+    """Output with the work directory named as the go command names the folder it runs in (`./main.go`)."""
+    return output.replace(str(work) + os.sep, "./").replace(str(work), ".")
+
+
 def _environment(job: Job, gocache: Path, home: Path, procs: int | None) -> dict[str, str]:
     return {**hermetic_env(job.toolchain, gocache, home), **dict(job.command.env),
             **({"GOMAXPROCS": str(procs), "GOGC": "400"} if procs else {})}
@@ -209,8 +214,7 @@ def run_job(job: Job, gocache: Path, timeout: float, procs: int | None = None,
             output = output.replace(str(gowork), "$WORK")
             if not timed_out:
                 output, status = as_go_prints(direct, output, status)
-        output = output.replace(str(work) + os.sep, "./").replace(str(work), ".")
-        output = output.replace(str(job.toolchain.goroot), "$GOROOT")
+        output = _relative(output, work).replace(str(job.toolchain.goroot), "$GOROOT")
     return RunResult(output, status, timed_out, time.monotonic() - started)
 
 
@@ -239,7 +243,7 @@ def prepare(toolchain: Toolchain, env: tuple[tuple[str, str], ...], jobs: list[J
             (work / job.file).write_text(source, encoding="utf-8")
             printed, status, _ = _spawn([str(toolchain.go), *args], work, _environment(probe, gocache, home, None),
                                         timeout)
-        return printed.replace(str(work) + os.sep, "./").replace(str(work), "."), status
+        return _relative(printed, work), status
 
     templates: dict[tuple, Template | None] = {}
     for key, job in shapes.items():
