@@ -16,7 +16,8 @@ and, both times, the keys of every job the engine made (what a shard keeps). The
 a real `mkdocs build` (in a copy, with a cache of its own). Every file of one side must equal the other's, byte for
 byte; the differences are listed (with a diff) and the exit status is 1.
 
-Each side's goverify result cache is its own (nothing compiled by one side is read by the other); Go's build cache
+The site is checked on its own go_versions when they are installed (else on --go, and it says so). Each side's
+goverify result cache is its own (nothing compiled by one side is read by the other); Go's build cache
 is the tests' (GOVERIFY_GOCACHE, as conftest sets it), which changes no output.
 """
 
@@ -59,23 +60,23 @@ def side(out: Path, releases: list[str], site: bool) -> None:
     from goverify.toolchains import resolve
 
     print(f"{out.name}: goverify from {Path(goverify.__file__).parent}", file=sys.stderr)
-    toolchains = [resolve(v) for v in releases]
     gocache = Path(os.environ.get("GOVERIFY_GOCACHE", REPO / ".cache" / "test-gocache")).resolve()
     groups: list[tuple[str, Settings, list[Path]]] = []
     corpus = REPO / "tests" / "corpus"
     groups.append(("corpus", Settings(root=corpus, snippet_dirs=[corpus]), sorted(corpus.glob("*.md"))))
-    _, settings, docs_dir, _ = load(REPO / "mkdocs.yml")
-    groups.append(("site", settings, sorted((REPO / docs_dir).glob("*.md"))))
+    _, site_settings, docs_dir, _ = load(REPO / "mkdocs.yml")
+    site_releases = _site_releases(site_settings.go_versions, releases)
+    groups.append(("site", site_settings, sorted((REPO / docs_dir).glob("*.md"))))
     realworld = _shared() / "realworld"
     for article in sorted(realworld.glob("*/docs/index.md")) if realworld.is_dir() else []:
         root = article.parent.parent
         groups.append((f"realworld-{root.name}", Settings(root=root, snippet_dirs=[root]), [article]))
     for name, settings, files in groups:
         for door in ("plugin", "cli"):
-            settings.go_versions = releases
+            settings.go_versions = site_releases if name == "site" else releases
             settings.cache, settings.cache_dir, settings.gocache = True, out / "cache" / name, gocache
             settings.reasons_for_failures_only = door == "cli"
-            engine = Engine(settings, toolchains=toolchains)
+            engine = Engine(settings, toolchains=[resolve(v) for v in settings.go_versions])
             pages = [engine.scan(read_text(f), display_path(f, settings.root)) for f in files]
             engine.run(pages)
             verdicts = [engine.check(page) for page in pages]
@@ -106,7 +107,21 @@ def side(out: Path, releases: list[str], site: bool) -> None:
                         page.with_suffix(page.suffix + ".slots.json").write_text(
                             json.dumps(slots, ensure_ascii=False, indent=1, sort_keys=True), encoding="utf-8")
     if site:
-        _build_site(out, releases, gocache)
+        _build_site(out, site_releases, gocache)
+
+
+def _site_releases(configured: list[str], releases: list[str]) -> list[str]:
+    """The site's own go_versions when every one is installed, else the releases the rest is checked on."""
+    from goverify.errors import GoverifyError
+    from goverify.toolchains import resolve
+
+    try:
+        [resolve(v) for v in configured]
+    except GoverifyError as exc:
+        print(f"same_output: the site is checked on {', '.join(releases)}, not its own go_versions ({exc})",
+              file=sys.stderr)
+        return releases
+    return configured
 
 
 def _build_site(out: Path, releases: list[str], gocache: Path) -> None:
@@ -163,6 +178,8 @@ def main() -> int:
     parser.add_argument("--out", type=Path, help="keep both sides' files here (default: a temporary folder)")
     parser.add_argument("--go", default=",".join(RELEASES), help="releases, comma-separated")
     parser.add_argument("--no-site", action="store_true", help="skip the real MkDocs build of the site")
+    parser.add_argument("--keep-base", action="store_true", help="reuse the base's side from an earlier run in --out "
+                        "(only while the toolchains are the same: a job's key names the go binary)")
     parser.add_argument("--side", type=Path, help=argparse.SUPPRESS)
     args = parser.parse_args()
     releases = args.go.split(",")
@@ -181,7 +198,7 @@ def main() -> int:
                                      check=True).stdout
             subprocess.run(["tar", "-x", "-C", str(exported)], input=archive, check=True)
         for name, plugins in (("before", exported / "plugins"), ("after", REPO / "plugins")):
-            if name == "before" and (out / name / "done").exists():
+            if name == "before" and args.keep_base and (out / name / "done").exists():
                 continue  # the base's side, kept from an earlier comparison in --out
             if (out / name).exists():
                 shutil.rmtree(out / name)
