@@ -219,47 +219,56 @@ def parse_command(text: str) -> Command | Refusal:
     """What goverify runs for a stated command, or why it does not run it (a page states the same few commands
     many times: each is read once)."""
     stated = re.sub(r"\\\n\s*", " ", text).strip()
-    try:
-        return _parse(stated)
-    except _Refuse as exc:
-        return Refusal(stated, exc.reason, exc.not_run)
+    parsed = _parse(stated)
+    return Refusal(stated, parsed.reason, parsed.not_run) if isinstance(parsed, _No) else parsed
 
 
-class _Refuse(Exception):
-    def __init__(self, reason: str, not_run: bool = False) -> None:
-        super().__init__(reason)
-        self.reason = reason
-        self.not_run = not_run
+@dataclass(frozen=True)
+class _No:
+    """Why the command being read is not run: what each step of reading it returns instead of its result (one
+    `Refusal` is made of it, at the end)."""
+
+    reason: str
+    not_run: bool = False
 
 
-def _parse(stated: str) -> Command:
-    command, filters = _split_pipes(stated)
+def _parse(stated: str) -> Command | _No:
+    pipes = _split_pipes(stated)
+    if isinstance(pipes, _No):
+        return pipes
+    command, filters = pipes
     bad = _shell_syntax(command)
     if bad:
         why = "it writes the output to a file" if bad == ">" else "goverify never runs a shell"
-        raise _Refuse(f"shell syntax {bad!r} ({why})")
+        return _No(f"shell syntax {bad!r} ({why})")
     try:
         argv = shlex.split(command)
     except ValueError as exc:
-        raise _Refuse(f"cannot parse it: {exc}") from exc
-    argv, env = _strip_prefixes(argv)
+        return _No(f"cannot parse it: {exc}")
+    stripped = _strip_prefixes(argv)
+    if isinstance(stripped, _No):
+        return stripped
+    argv, env = stripped
     if len(argv) < 2 or argv[0] not in {"go", "Go"}:
-        raise _Refuse("only go commands are run")
+        return _No("only go commands are run")
     argv[0] = "go"
     sub = argv[1]
     if sub == "tool":
         return _tool(stated, argv, env, filters)
     if sub in {"build", "vet"}:
-        args, files = _build_args(argv[2:], vet=sub == "vet")
+        built = _build_args(argv[2:], vet=sub == "vet")
+        if isinstance(built, _No):
+            return built
+        args, files = built
         return Command(stated, ("go", sub, *args), files, env, filters, sub)
     if sub == "test":
         return _test(stated, argv, env, filters)
     if sub == "run":
         return _run(stated, argv, env, filters)
     if sub == "generate":
-        raise _Refuse("`go generate` runs the commands of //go:generate lines", not_run=True)
-    raise _Refuse(f"`go {sub}` is not a compile-only command (goverify runs go build, go vet, go tool compile, "
-                  "and go test or go run with -gcflags as a build)", not_run=True)
+        return _No("`go generate` runs the commands of //go:generate lines", not_run=True)
+    return _No(f"`go {sub}` is not a compile-only command (goverify runs go build, go vet, go tool compile, "
+               "and go test or go run with -gcflags as a build)", not_run=True)
 
 
 def _shell_syntax(text: str) -> str | None:
@@ -278,24 +287,26 @@ def _shell_syntax(text: str) -> str | None:
     return None
 
 
-def _split_pipes(text: str) -> tuple[str, tuple[Grep | Cut, ...]]:
+def _split_pipes(text: str) -> tuple[str, tuple[Grep | Cut, ...]] | _No:
     """The command before `| grep PAT | head -20` (or `|&`, `2>&1 |`), and what each filter does."""
     parts = re.split(r"\s*\|&?\s*(?=(?:grep|head|tail|sort|tee|cat|less|more)\b)", text)
     command = re.sub(r"\s+2>&1\s*$", "", parts[0].strip())
-    return command, tuple(_filter(part) for part in parts[1:])
+    filters = [_filter(part) for part in parts[1:]]
+    refused = next((f for f in filters if isinstance(f, _No)), None)
+    return refused or (command, tuple(f for f in filters if not isinstance(f, _No)))
 
 
-def _filter(text: str) -> Grep | Cut:
+def _filter(text: str) -> Grep | Cut | _No:
     try:
         words = shlex.split(text)
     except ValueError as exc:
-        raise _Refuse(f"cannot parse {text!r}: {exc}") from exc
+        return _No(f"cannot parse {text!r}: {exc}")
     name = words[0]
     if name == "grep":
         return _grep(text)
     if name in {"tee", "cat", "less", "more"}:  # the same lines (tee's file is not written)
         if name == "cat" and words[1:]:
-            raise _Refuse("cat reads its input, not files")
+            return _No("cat reads its input, not files")
         return Cut("same")
     if name == "sort" and len(words) == 1:
         return Cut("sort")
@@ -307,43 +318,43 @@ def _filter(text: str) -> Grep | Cut:
         elif rest and re.fullmatch(r"-n?\d+", rest[0]) and len(rest) == 1:
             count = rest[0].lstrip("-n")
         elif rest:
-            raise _Refuse(f"{name} {' '.join(rest)} is not supported (use {name} -n N)")
+            return _No(f"{name} {' '.join(rest)} is not supported (use {name} -n N)")
         if not count.isdigit():
-            raise _Refuse(f"{name} -n {count} is not supported (use {name} -n N)")
+            return _No(f"{name} -n {count} is not supported (use {name} -n N)")
         return Cut(name, int(count))
-    raise _Refuse(f"`| {text}` is not supported (grep, head, tail, sort, tee and cat are)")
+    return _No(f"`| {text}` is not supported (grep, head, tail, sort, tee and cat are)")
 
 
-def _grep(text: str) -> Grep:
+def _grep(text: str) -> Grep | _No:
     try:
         words = shlex.split(text)
     except ValueError as exc:
-        raise _Refuse(f"cannot parse {text!r}: {exc}") from exc
+        return _No(f"cannot parse {text!r}: {exc}")
     invert = ignore_case = fixed = False
     pattern = None
     for word in words[1:]:
         if pattern is None and word.startswith("-") and len(word) > 1:
             for flag in word[1:]:
                 if flag not in "viEFe":
-                    raise _Refuse(f"grep flag -{flag} is not supported (use -v, -i, -E, -F)")
+                    return _No(f"grep flag -{flag} is not supported (use -v, -i, -E, -F)")
                 invert |= flag == "v"
                 ignore_case |= flag == "i"
                 fixed |= flag == "F"
         elif pattern is None:
             pattern = word
         else:
-            raise _Refuse("grep reads its input, not files")
+            return _No("grep reads its input, not files")
     if not pattern:
-        raise _Refuse("grep needs a pattern")
+        return _No("grep needs a pattern")
     try:
         re.compile(pattern)
     except re.error as exc:
         if not fixed:
-            raise _Refuse(f"grep pattern {pattern!r}: {exc}") from exc
+            return _No(f"grep pattern {pattern!r}: {exc}")
     return Grep(pattern, invert, ignore_case, fixed)
 
 
-def _strip_prefixes(argv: list[str]) -> tuple[list[str], tuple[tuple[str, str], ...]]:
+def _strip_prefixes(argv: list[str]) -> tuple[list[str], tuple[tuple[str, str], ...]] | _No:
     """Drop `docker run ... IMAGE`, `sudo`, `time`; keep GOOS/GOARCH as the run's environment."""
     env: list[tuple[str, str]] = []
     while argv:
@@ -352,48 +363,54 @@ def _strip_prefixes(argv: list[str]) -> tuple[list[str], tuple[tuple[str, str], 
             name, _, value = first.partition("=")
             if name in _ENV_KEPT:
                 if not re.fullmatch(r"[\w.]+", value):
-                    raise _Refuse(f"environment value {first!r} is not allowed")
+                    return _No(f"environment value {first!r} is not allowed")
                 env.append((name, value))
             elif (name, value) != ("CGO_ENABLED", "0"):  # goverify always builds with cgo off
-                raise _Refuse(f"environment assignments ({first}) are not allowed: only GOOS, GOARCH and their "
-                              "variants are kept")
+                return _No(f"environment assignments ({first}) are not allowed: only GOOS, GOARCH and their "
+                           "variants are kept")
             argv = argv[1:]
         elif first in {"sudo", "time", "command"}:
             argv = argv[1:]
         elif first in {"docker", "podman"} and len(argv) > 1 and argv[1] == "run":
-            argv = _after_image(argv[2:])
+            after = _after_image(argv[2:])
+            if isinstance(after, _No):
+                return after
+            argv = after
         else:
             break
     return argv, tuple(env)
 
 
-def _after_image(args: list[str]) -> list[str]:
+def _after_image(args: list[str]) -> list[str] | _No:
     i = 0
     while i < len(args) and args[i].startswith("-"):
         flag = args[i].partition("=")[0]
         i += 2 if flag in _DOCKER_VALUE and "=" not in args[i] else 1
     if i >= len(args):
-        raise _Refuse("`docker run` without an image and a command")
+        return _No("`docker run` without an image and a command")
     return args[i + 1:]
 
 
-def _check_path(flag: str, value: str) -> None:
+def _check_path(flag: str, value: str) -> _No | None:
     if (value.startswith(("/", "~")) and value != "/dev/null") or ".." in re.split(r"[/\\]", value):
-        raise _Refuse(f"{flag} {value!r} points outside the temporary directory")
+        return _No(f"{flag} {value!r} points outside the temporary directory")
+    return None
 
 
-def _check_gcflags(value: str) -> None:
+def _check_gcflags(value: str) -> _No | None:
     flags = value.partition("=")[2] if re.match(r"^[\w./-]*=-", value) else value
     try:
         words = shlex.split(flags)
     except ValueError as exc:
-        raise _Refuse(f"cannot parse -gcflags {value!r}: {exc}") from exc
+        return _No(f"cannot parse -gcflags {value!r}: {exc}")
     for flag in words:
         if not _GC_FLAG.match(flag):
-            raise _Refuse(f"compiler flag {flag!r} is not allowed (allowed: -m, -m=N, -l, -N, -S, -e, -W, -d=...)")
+            return _No(f"compiler flag {flag!r} is not allowed (allowed: -m, -m=N, -l, -N, -S, -e, -W, -d=...)")
+    return None
 
 
-def _build_args(args: list[str], *, vet: bool = False, test: bool = False) -> tuple[tuple[str, ...], tuple[str, ...]]:
+def _build_args(args: list[str], *, vet: bool = False,
+                test: bool = False) -> tuple[tuple[str, ...], tuple[str, ...]] | _No:
     """Check go build/vet/test flags; return the arguments to keep and the .go files named."""
     kept: list[str] = []
     files: list[str] = []
@@ -405,7 +422,7 @@ def _build_args(args: list[str], *, vet: bool = False, test: bool = False) -> tu
             name, eq, value = arg.partition("=")
             name = "-" + name.lstrip("-")
             if name in _REFUSED_WHY:
-                raise _Refuse(f"flag {name} is not allowed ({_REFUSED_WHY[name]})")
+                return _No(f"flag {name} is not allowed ({_REFUSED_WHY[name]})")
             if test and (name in _TEST_RUN_VALUE or name.startswith("-test.")):
                 i += 1 if eq or name.startswith("-test.") else 2
                 continue
@@ -414,36 +431,38 @@ def _build_args(args: list[str], *, vet: bool = False, test: bool = False) -> tu
                 continue
             if vet:
                 if not re.match(r"^-[a-z][\w.]*$", name) or (eq and not re.match(r"^[\w.,]*$", value)):
-                    raise _Refuse(f"vet flag {arg!r} is not allowed")
+                    return _No(f"vet flag {arg!r} is not allowed")
                 kept.append(arg)
             elif name in _BUILD_FLAGS_VALUE:
                 if not eq:
                     i += 1
                     if i >= len(args):
-                        raise _Refuse(f"flag {name} needs a value")
+                        return _No(f"flag {name} needs a value")
                     value = args[i]
-                if name == "-gcflags":
-                    _check_gcflags(value)
-                elif name in {"-o", "-pgo"}:
-                    _check_path(name, value)
+                if name == "-gcflags" and (refused := _check_gcflags(value)):
+                    return refused
+                if name in {"-o", "-pgo"} and (refused := _check_path(name, value)):
+                    return refused
                 kept.append(f"{name}={value}")
             elif name in _BUILD_FLAGS_BOOL:
                 kept.append(name if not eq else f"{name}={value}")
             else:
-                raise _Refuse(f"flag {name} is not allowed")
+                return _No(f"flag {name} is not allowed")
         elif arg.endswith(".go"):
-            _check_path("file", arg)
+            if refused := _check_path("file", arg):
+                return refused
             files.append(arg)
             kept.append(arg)
         else:
-            _check_path("package", arg)
+            if refused := _check_path("package", arg):
+                return refused
             packages.append(arg)
             kept.append(arg)
         i += 1
     if files and packages:
-        raise _Refuse("name either .go files or packages, not both")
+        return _No("name either .go files or packages, not both")
     if not files and any(p not in {".", "./..."} for p in packages):
-        raise _Refuse("only `.` and `./...` can be built as packages")
+        return _No("only `.` and `./...` can be built as packages")
     return tuple(kept), tuple(files)
 
 
@@ -451,16 +470,19 @@ def _has_gcflags(args: list[str]) -> bool:
     return any(a == "-gcflags" or a.startswith(("-gcflags=", "--gcflags")) for a in args)
 
 
-def _test(stated: str, argv: list[str], env: tuple, filters: tuple) -> Command:
+def _test(stated: str, argv: list[str], env: tuple, filters: tuple) -> Command | _No:
     if not _has_gcflags(argv[2:]):
-        raise _Refuse("`go test` without -gcflags runs the tests (with -gcflags=-m goverify compiles the test "
-                      "binary and compares its diagnostics)", not_run=True)
-    args, files = _build_args(argv[2:], test=True)
+        return _No("`go test` without -gcflags runs the tests (with -gcflags=-m goverify compiles the test "
+                   "binary and compares its diagnostics)", not_run=True)
+    built = _build_args(argv[2:], test=True)
+    if isinstance(built, _No):
+        return built
+    args, files = built
     args = tuple(a for a in args if not a.startswith("-o="))
     return Command(stated, ("go", "test", "-c", "-o", "/dev/null", *args), files, env, filters, "test")
 
 
-def _run(stated: str, argv: list[str], env: tuple, filters: tuple) -> Command:
+def _run(stated: str, argv: list[str], env: tuple, filters: tuple) -> Command | _No:
     rest = argv[2:]
     end = next((i + 1 for i, a in enumerate(rest) if a.endswith(".go") and not a.startswith("-")), None)
     if end is not None:
@@ -468,19 +490,22 @@ def _run(stated: str, argv: list[str], env: tuple, filters: tuple) -> Command:
             end += 1
         rest = rest[:end]  # what follows the files are the program's arguments
     if not _has_gcflags(rest):
-        raise _Refuse("`go run` runs the example (goverify never runs code; with -gcflags=-m it compiles it and "
-                      "compares the diagnostics)", not_run=True)
-    args, files = _build_args(rest)
+        return _No("`go run` runs the example (goverify never runs code; with -gcflags=-m it compiles it and "
+                   "compares the diagnostics)", not_run=True)
+    built = _build_args(rest)
+    if isinstance(built, _No):
+        return built
+    args, files = built
     args = tuple(a for a in args if not a.startswith("-o="))
     return Command(stated, ("go", "build", *args[: len(args) - len(files)], "-o", "/dev/null", *files), files, env,
                    filters, "run")
 
 
-def _tool(stated: str, argv: list[str], env: tuple, filters: tuple) -> Command:
+def _tool(stated: str, argv: list[str], env: tuple, filters: tuple) -> Command | _No:
     if len(argv) < 3 or argv[2] != "compile":
         name = argv[2] if len(argv) > 2 else ""
-        raise _Refuse(f"`go tool {name}` is not a compile-only command (it needs what building or running the "
-                      "program produces)", not_run=True)
+        return _No(f"`go tool {name}` is not a compile-only command (it needs what building or running the "
+                   "program produces)", not_run=True)
     flags: list[str] = []
     files: list[str] = []
     args = argv[3:]
@@ -489,7 +514,8 @@ def _tool(stated: str, argv: list[str], env: tuple, filters: tuple) -> Command:
         arg = args[i]
         name = arg.partition("=")[0]
         if arg.endswith(".go") and not arg.startswith("-"):
-            _check_path("file", arg)
+            if refused := _check_path("file", arg):
+                return refused
             files.append(arg)
         elif name in _TOOL_COMPILE_DROPPED:
             i += 1 if "=" in arg or name in {"-pack", "-complete", "-std"} else 2
@@ -497,10 +523,10 @@ def _tool(stated: str, argv: list[str], env: tuple, filters: tuple) -> Command:
         elif _GC_FLAG.match(arg):
             flags.append(arg)
         else:
-            raise _Refuse(f"compiler flag {arg!r} is not allowed (allowed: -m, -m=N, -l, -N, -S, -e, -W, -d=...)")
+            return _No(f"compiler flag {arg!r} is not allowed (allowed: -m, -m=N, -l, -N, -S, -e, -W, -d=...)")
         i += 1
     if not files:
-        raise _Refuse("`go tool compile` names no .go file")
+        return _No("`go tool compile` names no .go file")
     gcflags = f"-gcflags={' '.join(flags)}" if flags else "-gcflags="
     if all(f.endswith("_test.go") for f in files):
         return Command(stated, ("go", "test", "-c", "-o", "/dev/null", gcflags, *files), tuple(files), env, filters,

@@ -32,8 +32,9 @@ CONFIG_NAMES = ("mkdocs.yml", "mkdocs.yaml", "goverify.toml", "pyproject.toml")
 _TOOL_TABLE = re.compile(r"^\s*\[\s*tool\s*\.\s*goverify\s*\]", re.M)
 
 
-class OptionError(ValueError):
-    """A bad value for an option: what is expected, and what was given (`{config}` names the file it is read from)."""
+class OptionError(GoverifyError):
+    """A bad value for an option: what is expected, and what was given (`{config}` names the file it is read from);
+    each door names the file and the option (`validate`, `mkdocs_config`)."""
 
 
 @dataclass(frozen=True)

@@ -1,32 +1,44 @@
 """The engine: pages in, verdicts out. Knows nothing of MkDocs; the plugin and the CLI are its two doors.
 
-    scan (examples.py)  ->  run (every compile, scheduled here)  ->  check (check.py, pure)  ->  report / render
+    scan (examples.py)  ->  rounds (every compile, scheduled here)  ->  check (check.py, pure)  ->  report / render
 
-`Engine.run` makes every compile a set of pages needs, in rounds: first a probe of each fragment (Go code without a
-package clause) on its reference release, to fit the fragment's header; then, for a fragment that does not compile
-alone because it names what an earlier fence of its page declares, the same probe with those declarations after it
-(borrow.py); then every example on every release of the matrix with each command its page states, and the `-m=2`
-reasons run on the newest release. `Engine.check` is then a pure function of the pages and those runs.
+The engine is a small loop over rounds. Each example of a page has one `Record`: what each round decided for it (its
+plan) and the jobs each round asked for; runs are kept by job key (content-addressed, shared by identical jobs).
+A round is a function from what is known (a page's records, the runs so far) to the jobs still needed; `Engine.run`
+calls each round of `ROUNDS` on every page, runs all the jobs it asked for in parallel (cached), then calls the next:
+
+    probe       a fragment's first compile (planning.probe): fits its header, or says whether it compiles alone
+    lean        a fragment naming an earlier fence's declarations, compiled again with them (planning.lean)
+    run_matrix  the plan (planning.fit), then every command on every release, and the `-m=2` reasons on the newest
+    explain     `goverify check` only: the reasons of what fails, known once a first (pure) check has been made
+
+`Engine.check` is then a pure function of the records and the runs (`check_records`).
+
+To add a round (the sandbox's build for wasip1, then its run):
+
+1. give `Record` the fields the round fills (its jobs, what it decided);
+2. write the round as a `Round`: `def build(page: PageRecord, known: Known) -> Iterator[Job]`, which reads the
+   earlier rounds' fields and `known.results`, sets its own, and yields the jobs still needed via `record.asks`;
+3. add it to `ROUNDS`, after the round whose results it reads;
+4. read what it ran in `check_records`, which hands `check.check_page` plain data.
 """
 
 from __future__ import annotations
 
 import os
-import re
 import sys
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Protocol
 
-from .borrow import Borrowed, borrow
+from . import planning
+from .borrow import Borrowed
 from .cache import Cache, key_of
-from .check import PageVerdict, Plan, check_page, is_report, reference_release
+from .check import ExampleVerdict, PageVerdict, Plan, check_page
 from .command import DEFAULT_COMMAND, Command
 from .errors import GoverifyError
-from .examples import Example, Page, scan_page
-from .findings import NotVerified
-from .fragments import Header, best_offset, conventional, functions_declared, header, probe
-from .output import DIAGNOSTIC, parse_output
+from .examples import Example, GoFence, Page, scan_page
 from .reasons import parse_reasons, reasons_job_parts
 from .runner import DEFAULT_TIMEOUT, Job, Runner, RunResult
 from .shards import load_shards
@@ -34,7 +46,6 @@ from .snippets import display_path, read_text
 from .toolchains import Toolchain, resolve
 
 CACHE_DIR = ".cache/goverify"  # relative to the site's root
-_UNDEFINED = re.compile(r"^undefined: (\w+)$")
 
 
 @dataclass
@@ -56,8 +67,131 @@ class Settings:
     results: Path | None = None  # shard results to use instead of local toolchains
 
 
+@dataclass
+class Record:
+    """One example through the rounds: each round reads what the earlier ones put here and adds its own."""
+
+    example: Example
+    probe: Job | None = None  # probe: a fragment's first compile
+    fitting: bool = False  # ... with the one-line header its written lines are fitted from (else: alone)
+    leaning: Job | None = None  # lean: the same compile with what it borrows from the page's earlier fences
+    borrowed: Borrowed | None = None
+    plan: Plan | None = None  # compile: what is compiled, with which commands
+    runs: tuple[Job, ...] = ()  # ... each command on every release, in that order
+    reasons: Job | None = None  # ... the `-m=2` run on the newest release (None: the command's own output has it)
+    jobs: list[Job] = field(default_factory=list)  # every job a round asked for, in order (what a shard keeps)
+
+    def asks(self, *jobs: Job | None) -> Iterator[Job]:
+        """The jobs a round needs for this example, kept in its record."""
+        for job in jobs:
+            if job is not None:
+                self.jobs.append(job)
+                yield job
+
+
+@dataclass
+class PageRecord:
+    """A page and the record of each of its examples (in the order of `page.examples`)."""
+
+    page: Page
+    records: list[Record]
+    verdict: PageVerdict | None = None  # made once, when first asked for
+
+    @property
+    def fences(self) -> list[GoFence]:
+        return self.page.fences
+
+
+@dataclass(frozen=True)
+class Known:
+    """What a round reads besides the records: the matrix, the settings and every run so far, by job key."""
+
+    matrix: list[Toolchain]
+    settings: Settings
+    results: Mapping[str, RunResult]
+
+
+class Round(Protocol):
+    """A stage of the engine: from a page's records and the runs so far to the jobs the page still needs. It sets
+    its own fields of each record as it goes; the engine runs what it yields before the next round starts."""
+
+    def __call__(self, page: PageRecord, known: Known) -> Iterator[Job]: ...
+
+
+def probe(page: PageRecord, known: Known) -> Iterator[Job]:
+    """Each fragment's first compile."""
+    for record in page.records:
+        record.probe, record.fitting = planning.probe(record.example, page.fences, known.matrix)
+        yield from record.asks(record.probe)
+
+
+def lean(page: PageRecord, known: Known) -> Iterator[Job]:
+    """A fragment whose probe failed on names an earlier fence declares: compiled again with them."""
+    for record in page.records:
+        found = planning.lean(record.example, page.fences, record.probe, record.fitting, known.results)
+        if found is not None:
+            record.leaning, record.borrowed = found
+            yield from record.asks(record.leaning)
+
+
+def run_matrix(page: PageRecord, known: Known) -> Iterator[Job]:
+    """Each example's plan, then each of its commands on every release, and its `-m=2` reasons run (asked for here
+    unless only what fails is explained)."""
+    settings, matrix = known.settings, known.matrix
+    for record in page.records:
+        example = record.example
+        plan = record.plan = planning.fit(example, record.probe if record.fitting else None, record.leaning,
+                                          record.borrowed, known.results)
+        record.runs = tuple(Job(plan.source, command, toolchain, example.file)
+                            for command in plan.commands for toolchain in matrix)
+        parts = reasons_job_parts(plan.source, plan.commands[0]) if plan.commands else None
+        record.reasons = Job(parts[0], parts[1], matrix[-1], example.file) if parts else None
+        yield from record.asks(*record.runs)
+        if settings.reasons and not settings.reasons_for_failures_only:
+            yield from record.asks(record.reasons)
+
+
+def explain(page: PageRecord, known: Known) -> Iterator[Job]:
+    """What fails is known once the runs are: a first check (pure, not kept) says which examples to explain."""
+    if not (known.settings.reasons and known.settings.reasons_for_failures_only):
+        return
+    for record, verdict in zip(page.records, check_records(page, known).examples, strict=True):
+        if _explainable(verdict):
+            yield from record.asks(record.reasons)
+
+
+ROUNDS: tuple[Round, ...] = (probe, lean, run_matrix, explain)
+
+
+def check_records(page: PageRecord, known: Known) -> PageVerdict:
+    """The verdicts of a page: a pure function of its records and the runs."""
+    results: dict[tuple[int, Command, str], RunResult] = {}
+    reasons: dict[int, dict[tuple[int, int], tuple[str, ...]]] = {}
+    newest = len(known.matrix) - 1
+    for record in page.records:
+        index = record.example.index
+        for made in record.runs:
+            run = known.results.get(made.key)
+            if run is not None:
+                results[index, made.command, str(made.toolchain.version)] = run
+        job = record.reasons if known.settings.reasons else None
+        if job is None and record.runs:  # -m=2 already: the example's own run on the newest has the flow
+            job = record.runs[newest]
+        run = known.results.get(job.key) if job else None
+        if run is not None:
+            reasons[index] = parse_reasons(run.output, record.example.base)
+    plans = {record.example.index: record.plan for record in page.records if record.plan is not None}
+    return check_page(page.page, plans, results, reasons, known.matrix,
+                      f"{known.settings.fix_hint} {page.page.path}")
+
+
+def _explainable(verdict: ExampleVerdict) -> bool:
+    """A claim of the example fails where the compiler says something: its -m=2 flow would explain it."""
+    return any(fails for fails in ([c.fails for c in verdict.claims] + [p.fails for p in verdict.prose]))
+
+
 class Engine:
-    """Holds the matrix of toolchains, the runner and what is known of each page, for one build or CLI run."""
+    """Holds the matrix of toolchains, the runner and the record of each page, for one build or CLI run."""
 
     def __init__(self, settings: Settings, toolchains: list[Toolchain] | None = None,
                  known: dict[str, RunResult] | None = None) -> None:
@@ -78,13 +212,10 @@ class Engine:
             warnings=self.warnings,
         )
         self.results: dict[str, RunResult] = {}
+        self.known = Known(self.matrix, settings, self.results)
         self.report_written: Path | None = None  # the plugin writes one JSON report per build, not per language
         self._scanned: dict[tuple[str, str, int], Page] = {}
-        self._plans: dict[int, dict[int, Plan]] = {}  # id(page) -> example index -> plan
-        self._probes: dict[int, dict[int, Job]] = {}  # id(page) -> example index -> first probe
-        self._leaning: dict[int, dict[int, tuple[Job, Borrowed]]] = {}  # id(page) -> example index -> second probe
-        self._checked: dict[int, PageVerdict] = {}
-        self._jobs: dict[int, tuple[Plan, tuple[Job, ...], Job | None]] = {}  # id(plan) -> (plan, runs, reasons)
+        self._pages: dict[str, list[PageRecord]] = {}  # by path: the pages run (a plugin may change one's text)
 
     def resolve_toolchains(self) -> list[Toolchain]:
         found: dict[str, Toolchain] = {}
@@ -112,178 +243,59 @@ class Engine:
             )
         return page
 
+    def record(self, page: Page) -> PageRecord | None:
+        """The record of a page `run` was given, None before."""
+        return next((r for r in self._pages.get(page.path, ()) if r.page is page), None)
+
     # --- running ---------------------------------------------------------------------------------------------
 
     def run(self, pages: Iterable[Page]) -> int:
-        """Every compile these pages need, in parallel; return how many ran (not cached, not known)."""
-        pages = [p for p in pages if id(p) not in self._plans]
+        """Every compile these pages need, round after round, each round's in parallel; return how many ran (not
+        cached, not known)."""
+        new = []
+        for page in pages:
+            if self.record(page) is None:
+                new.append(PageRecord(page, [Record(example) for example in page.examples]))
+                self._pages.setdefault(page.path, []).append(new[-1])
         before = self.runner.ran
-        packed = {id(page): self._unpack(page) for page in pages}
-        for page in pages:
-            self._probes[id(page)] = {e.index: job for e in page.examples
-                                      if (job := self._probe_job(e) or self._alone_job(page, e)) is not None}
-        self._run_jobs(job for page in pages for job in self._probes[id(page)].values())
-        # A fragment that does not compile alone, again with what it names of the page's earlier fences.
-        for page in pages:
-            self._leaning[id(page)] = {e.index: found for e in page.examples
-                                       if (found := self._lean(page, e, self._probes[id(page)].get(e.index)))}
-        self._run_jobs(job for page in pages for job, _ in self._leaning[id(page)].values())
-        for page in pages:
-            self._plans[id(page)] = {e.index: self._plan(e, self._probe_job(e), self._leaning[id(page)].get(e.index))
-                                     for e in page.examples}
-        jobs = [job for page in pages for example in page.examples for job in self.jobs(example, self.plan(page,
-                                                                                                          example))]
-        self._run_jobs(jobs)
-        if self.settings.reasons and self.settings.reasons_for_failures_only:
-            # What fails is known once the runs are: a first check (pure, not kept) says which examples to explain.
-            failing = [(page, verdict.example) for page in pages
-                       for verdict in self._check(page).examples if _explainable(verdict)]
-            self._run_jobs(job for page, example in failing
-                           if (job := self._jobs_of(example, self.plan(page, example))[1]) is not None)
-        for page in pages:
-            self._pack(page, packed[id(page)])
+        packed = [self._unpack(page) for page in new]
+        for round_ in ROUNDS:
+            self._run_jobs([job for page in new for job in round_(page, self.known)])
+        for page, held in zip(new, packed, strict=True):
+            self._pack(page, held)
         return self.runner.ran - before
+
+    def _run_jobs(self, jobs: list[Job]) -> None:
+        todo = [job for job in jobs if job.key not in self.results]
+        self.results.update(self.runner.run_all(todo))
+
+    def made(self, pages: Iterable[Page]) -> list[Job]:
+        """Every job `run` made for these pages: fragment probes, runs, reasons (what a shard keeps)."""
+        return [job for page in pages for record in self._run_record(page).records for job in record.jobs]
+
+    def _run_record(self, page: Page) -> PageRecord:
+        found = self.record(page)
+        if found is None:
+            raise GoverifyError(f"{page.path}: checked before it was run")
+        return found
 
     def _pack_name(self, page: Page) -> str:
         return key_of("pack", page.path)[:40]
 
-    def _unpack(self, page: Page) -> set[str]:
+    def _unpack(self, page: PageRecord) -> set[str]:
         """The runs of the page's pack, known before anything runs; the keys it held."""
-        entries = self.runner.cache.get_pack(self._pack_name(page))
+        entries = self.runner.cache.get_pack(self._pack_name(page.page))
         for key, entry in entries.items():
             if key not in self.results and (result := RunResult.from_json(entry)) is not None:
                 self.results[key] = result
         return set(entries)
 
-    def _pack(self, page: Page, held: set[str]) -> None:
+    def _pack(self, page: PageRecord, held: set[str]) -> None:
         """Keep the page's runs together for the next build (when they are not what its pack holds already)."""
-        keys = {job.key for job in self.made([page])}
+        keys = {job.key for record in page.records for job in record.jobs}
         entries = {k: self.results[k].to_json() for k in keys if k in self.results and not self.results[k].timed_out}
         if set(entries) != held:
-            self.runner.cache.put_pack(self._pack_name(page), entries)
-
-    def made(self, pages: Iterable[Page]) -> list[Job]:
-        """Every job `run` made for these pages: fragment probes, runs, reasons (what a shard keeps)."""
-        jobs = []
-        for page in pages:
-            for example in page.examples:
-                probe_job = self._probes.get(id(page), {}).get(example.index)
-                if probe_job is not None:
-                    jobs.append(probe_job)
-                leaning = self._leaning.get(id(page), {}).get(example.index)
-                if leaning is not None:
-                    jobs.append(leaning[0])
-                jobs.extend(self.jobs(example, self.plan(page, example)))
-        return jobs
-
-    def _run_jobs(self, jobs: Iterable[Job]) -> None:
-        todo = [job for job in jobs if job.key not in self.results]
-        self.results.update(self.runner.run_all(todo))
-
-    def plan(self, page: Page, example: Example) -> Plan:
-        return self._plans[id(page)][example.index]
-
-    def jobs(self, example: Example, plan: Plan) -> list[Job]:
-        """Each command of the example on every release, and its `-m=2` reasons run on the newest."""
-        runs, reasons = self._jobs_of(example, plan)
-        if reasons is not None and self.settings.reasons and not self.settings.reasons_for_failures_only:
-            return [*runs, reasons]
-        return list(runs)
-
-    def _jobs_of(self, example: Example, plan: Plan) -> tuple[tuple[Job, ...], Job | None]:
-        """(each command on every release, the `-m=2` reasons run), made once per plan: running, packing and
-        checking all look them up."""
-        made = self._jobs.get(id(plan))
-        if made is None or made[0] is not plan:
-            runs = tuple(Job(plan.source, command, toolchain, example.file)
-                         for command in plan.commands for toolchain in self.matrix)
-            parts = reasons_job_parts(plan.source, plan.commands[0]) if plan.commands else None
-            reasons = Job(parts[0], parts[1], self.matrix[-1], example.file) if parts else None
-            made = self._jobs[id(plan)] = (plan, runs, reasons)
-        return made[1], made[2]
-
-    def _reference(self, example: Example) -> Toolchain | None:
-        checked = [block for block in example.outputs if block.checked]
-        return reference_release(checked[0], self.matrix) if checked else self.matrix[-1]
-
-    def _probe_job(self, example: Example) -> Job | None:
-        """A fragment with output is compiled first with a one-line header, to find where its lines fall."""
-        command = example.command.command
-        if not example.fragment or command is None or not self._written(example):
-            return None
-        reference = self._reference(example)
-        if reference is None:
-            return None
-        return Job(probe(example.source).text + example.source, command, reference, example.file)
-
-    def _alone_job(self, page: Page, example: Example) -> Job | None:
-        """A fragment with claims but no written lines to fit, which names declarations of the page's earlier
-        fences: its run on the reference release (the same job as the later run), early, to see whether it
-        compiles without them."""
-        command = example.command.command
-        if not example.fragment or command is None or borrow(page.fences, example.source, example.location.line) \
-                is None or (reference := self._reference(example)) is None:
-            return None
-        return Job(conventional(example.source).text + example.source, command, reference, example.file)
-
-    def _lean(self, page: Page, example: Example, alone: Job | None) -> tuple[Job, Borrowed] | None:
-        """A fragment that does not compile alone because it names what an earlier fence declares (`undefined:
-        Adder`): the same compile with those declarations after it, and what it borrows."""
-        run = self.results.get(alone.key) if alone is not None else None
-        if alone is None or run is None or run.timed_out or run.returncode == 0:
-            return None
-        undefined = {m.group(1) for d in parse_output(run.output)[0] if d.file == example.base
-                     and (m := _UNDEFINED.match(d.message))}
-        borrowed = borrow(page.fences, example.source, example.location.line) if undefined else None
-        if borrowed is None or not undefined & set(borrowed.names):
-            return None
-        fitting = self._probe_job(example) is not None
-        made = (probe if fitting else conventional)(example.source, borrowed.imports)
-        return Job(made.text + example.source + borrowed.code, alone.command, alone.toolchain, example.file), borrowed
-
-    @staticmethod
-    def _written(example: Example):
-        return [line.diagnostic for block in example.outputs if block.checked for line in block.lines
-                if line.kind == DIAGNOSTIC and line.diagnostic and line.diagnostic.file == example.base]
-
-    def _plan(self, example: Example, probe_job: Job | None, leaning: tuple[Job, Borrowed] | None) -> Plan:
-        commands = _commands(example)
-        if not example.fragment:
-            return Plan(example.source, None, commands)
-        borrowed = leaning[1] if leaning else None
-        imports, tail = (borrowed.imports, borrowed.code) if borrowed else ((), "")
-        if probe_job is None:  # claims only, or output for another file: the conventional header
-            fitted = conventional(example.source, imports)
-            return Plan(fitted.text + example.source + tail, fitted, commands, borrowed=borrowed)
-        if leaning is not None:
-            probe_job = leaning[0]
-        run = self.results.get(probe_job.key)
-        command = probe_job.command
-        unfit = None
-        fitted: Header | None = None
-        if run is not None and not run.timed_out:
-            printed = [d for d in parse_output(command.filter(run.output))[0] if d.file == example.base]
-            size = example.source.count("\n")
-            reports = [d for d in printed if is_report(d.message) and (not borrowed or 1 < d.line <= 1 + size)]
-            written = self._written(example)
-            offset = best_offset(written, reports, loose=True, functions=functions_declared(example.source))
-            release = str(probe_job.toolchain.version)
-            fences = borrowed.fences if borrowed else ()
-            outside = next((w for w in written if not 1 <= w.line - (offset or 0) - 1 <= size), None)
-            if any(not is_report(d.message) for d in printed):
-                pass  # it does not compile: checking says so, with the compiler's errors
-            elif offset is None:
-                unfit = NotVerified(example.location, "fragment-unfit", command.text, release=release, fences=fences)
-            elif offset + 1 < 1:
-                unfit = NotVerified(example.location, "fragment-unfit", command.text, release=release,
-                                    detail=str(offset + 1), fences=fences)
-            elif borrowed and outside is not None:  # about a line of the author's file that the page does not show
-                unfit = NotVerified(example.location, "fragment-unfit", command.text, release=release,
-                                    fences=fences, outside=outside)
-            else:
-                fitted = header(example.source, offset + 1, imports)
-        fitted = fitted or header(example.source, 1, imports)
-        return Plan(fitted.text + example.source + tail, fitted, commands, unfit, borrowed)
+            self.runner.cache.put_pack(self._pack_name(page.page), entries)
 
     def check_files(self, files: list[Path]) -> list[PageVerdict]:
         """Markdown files (outside MkDocs: no front matter taken off): read, scanned, compiled and checked."""
@@ -302,50 +314,11 @@ class Engine:
     # --- checking -----------------------------------------------------------------------------------------------
 
     def check(self, page: Page) -> PageVerdict:
-        """The verdicts of a page whose compiles `run` made (a pure function of the page and those runs)."""
-        seen = self._checked.get(id(page))
-        if seen is not None and seen.page is page:
-            return seen
-        verdict = self._check(page)
-        self._checked[id(page)] = verdict
-        return verdict
-
-    def _check(self, page: Page) -> PageVerdict:
-        plans = self._plans.get(id(page))
-        if plans is None:
-            raise GoverifyError(f"{page.path}: checked before it was run")
-        results: dict[tuple[int, Command, str], RunResult] = {}
-        reasons: dict[int, dict[tuple[int, int], tuple[str, ...]]] = {}
-        newest = len(self.matrix) - 1
-        for example in page.examples:
-            plan = plans[example.index]
-            runs, job = self._jobs_of(example, plan)
-            for made in runs:
-                run = self.results.get(made.key)
-                if run is not None:
-                    results[example.index, made.command, str(made.toolchain.version)] = run
-            if not self.settings.reasons:
-                job = None
-            if job is None and runs:  # -m=2 already: the example's own run on the newest has the flow
-                job = runs[newest]
-            run = self.results.get(job.key) if job else None
-            if run is not None:
-                reasons[example.index] = parse_reasons(run.output, example.base)
-        return check_page(page, plans, results, reasons, self.matrix, f"{self.settings.fix_hint} {page.path}")
-
-
-def _explainable(verdict) -> bool:
-    """A claim of the example fails where the compiler says something: its -m=2 flow would explain it."""
-    return any(fails for fails in ([c.fails for c in verdict.claims] + [p.fails for p in verdict.prose]))
-
-
-def _commands(example: Example) -> tuple[Command, ...]:
-    """The example's own command first, then any other command its checked output blocks state."""
-    found: list[Command] = []
-    for command in [example.command.command, *(b.command.command for b in example.outputs if b.checked)]:
-        if command is not None and command not in found:
-            found.append(command)
-    return tuple(found)
+        """The verdicts of a page whose compiles `run` made (a pure function of its records and their runs)."""
+        record = self._run_record(page)
+        if record.verdict is None:
+            record.verdict = check_records(record, self.known)
+        return record.verdict
 
 
 def forget() -> None:

@@ -27,7 +27,9 @@ class GoverifyError(Exception):
 
     Located when it can be (`file.md:LINE: message`); `status` is the exit status the command line returns when this
     error stops it. Pages collect these (they never stop a check half-way); configuration and toolchain errors are
-    raised and turned into one line at the door (a PluginError in MkDocs, exit status 2 in the CLI).
+    raised and turned into one line at the door (a PluginError in MkDocs, exit status 2 in the CLI). The only kind
+    of it is `config.OptionError` (a bad option value, before the door names the file and option); everything else
+    that goes wrong inside goverify is a return value (a `Refusal`, a `NotVerified`, a finding).
     """
 
     def __init__(self, message: str, location: Location | None = None, status: int = EXIT_USAGE) -> None:

@@ -237,12 +237,15 @@ def scan_page(
 
 
 class _Reader:
+    """Walks a page's blocks in order: each Go example, the output blocks that follow it, and, once the walk is
+    over, each example's command and file. Which command a block states is `_Commands`'; what cannot be verified,
+    `_Unverified`'s."""
+
     def __init__(self, text: str, path: str, line_offset: int, default_command: str, snippet_dirs: list[Path],
                  root: Path | None) -> None:
         self.text = text
         self.path = path
         self.line_offset = line_offset
-        self.default_command = default_command
         self.snippet_dirs = snippet_dirs
         self.root = root
         self.starts = line_starts(text)
@@ -256,7 +259,9 @@ class _Reader:
         self.skipped: list[Skipped] = [Skipped(self.here(u.line), u.reason, markup=u.markup) for u in scanned.unread]
         self.problems: list[GoverifyError] = []
         self.not_verified: list[NotVerified] = []
-        self.page_command: Stated | None = None  # the last command stated for an output block, or for the page
+        self.commands = _Commands(self.blocks, self.spans, self.here, self.at, default_command,
+                                  _page_wide(self.blocks, self.spans, self.starts, self.here))
+        self.unverified = _Unverified(self.blocks, self.spans, self.here, self.at, self.not_verified)
 
     def here(self, line0: int) -> Location:
         return Location(self.path, self.line_offset + line0 + 1)
@@ -265,7 +270,6 @@ class _Reader:
         return self.here(line_of(self.starts, offset))
 
     def read(self) -> Page:
-        self.page_command = _page_wide(self.blocks, self.spans, self.starts, self.here)
         current: Example | None = None
         after = 0  # offset after which stated commands count for the next output block
         previous: Stated | None = None  # the command of the current example's last output block
@@ -282,7 +286,7 @@ class _Reader:
                     lines = read_block("\n".join(line.text for line in pasted) + "\n")
                     first_line = line_of(self.starts, first)
                     locations = [self.here(first_line + i) for i in range(len(lines))]
-                    stated = self._stated_for(lines, locations, fence.end, fence.end, current, previous)
+                    stated = self.commands.stated_for(lines, locations, fence.end, fence.end, current, previous)
                     current.outputs.append(OutputBlock(locations[0], lines, locations, stated, None, None,
                                                        (first, self._body_end(fence))))
                     previous = stated
@@ -292,13 +296,13 @@ class _Reader:
                 if current is None:
                     self.not_verified.append(NotVerified(self.here(fence.line), "no-example"))
                     continue
-                stated = self._stated_for(block.lines, locations, after, fence.start, current, previous)
+                stated = self.commands.stated_for(block.lines, locations, after, fence.start, current, previous)
                 current.outputs.append(OutputBlock(self.here(fence.line), block.lines, locations, stated,
                                                    fence.options.get("go"), fence, (fence.start, fence.end)))
                 after, previous = fence.end, stated
-                self._program_output(block.lines, locations, stated)
+                self.unverified.program_output(block.lines, locations, stated)
             elif block.kind == COMMANDS:
-                self._command_block(block)
+                self.unverified.command_block(block)
         self._finish()
         prose, hints = bind_prose(self.prose, self.spans, self.starts, self.examples, self.here, self.problems)
         return Page(self.path, self.text, self.examples, self.skipped, self.problems, self.not_verified, prose, hints,
@@ -336,7 +340,7 @@ class _Reader:
             self.not_verified.append(NotVerified(where, "cgo"))
             return None
         # Until its own output says otherwise: the command the page states before it (or the default).
-        placeholder = self._fallback_at(fence.options, where)
+        placeholder = self.commands.fallback_at(fence.options, where)
         example = Example(len(self.examples) + 1, fence, where, source, lines, fragment, placeholder, "main.go")
         example.claims = comment_claims(source)
         self.examples.append(example)
@@ -359,10 +363,52 @@ class _Reader:
         closing = line_of(self.starts, max(fence.start, fence.end - 1))
         return self.starts[closing] if fence.closed else fence.end
 
-    # -- commands --
+    # -- after the walk --
 
-    def _stated_for(self, lines: list[WrittenLine], locations: list[Location], after: int, before: int,
-                    example: Example, previous: Stated | None) -> Stated:
+    def _finish(self) -> None:
+        """Each example's command and file name; output blocks goverify cannot check; spans stating a command that
+        goverify does not run, followed by what it printed."""
+        for example in self.examples:
+            runnable = [block.command for block in example.outputs if block.command.command is not None]
+            if runnable:
+                example.command = runnable[0]
+            elif not example.outputs and isinstance(example.command.parsed, Refusal):
+                self.unverified.refused(example.command)
+            example.file = _file_name(example)
+            # A command stated for another example names that example's file: this one keeps its own name.
+            example.command = _own_file(example.command, example.file)
+            for block in example.outputs:
+                block.command = _own_file(block.command, example.file)
+            for block in example.outputs:
+                if isinstance(block.command.parsed, Refusal):
+                    block.checked = False
+                    self.unverified.refused(block.command)
+                    continue
+                named = [f for f in block_files(block.lines) if f != "<autogenerated>"
+                         and not f.startswith("_testmain")]
+                if named and example.base not in named:
+                    block.checked = False
+                    self.not_verified.append(NotVerified(block.location, "other-file", block.command.text,
+                                                         file=named[0], example_file=example.file))
+        self.unverified.unrun_spans(self.examples)
+
+
+class _Commands:
+    """The command each output block states, nearest first: its own prompt line, a command block or a sentence
+    between the example and the block, the example's previous block; else the fence's option, the page's last
+    stated command, the default."""
+
+    def __init__(self, blocks: list[_Block], spans: list[tuple[int, str]], here: Callable[[int], Location],
+                 at: Callable[[int], Location], default_command: str, page_command: Stated | None) -> None:
+        self.blocks = blocks
+        self.spans = spans
+        self.here = here
+        self.at = at
+        self.default_command = default_command
+        self.page_command = page_command  # the last command stated for an output block, or for the page
+
+    def stated_for(self, lines: list[WrittenLine], locations: list[Location], after: int, before: int,
+                   example: Example, previous: Stated | None) -> Stated:
         """The command an output block states, nearest first."""
         own = next((line for line in lines if line.kind == PROMPT), None)
         if own is not None and not any(x.kind == DIAGNOSTIC for x in lines[: own.index]):
@@ -387,9 +433,9 @@ class _Reader:
         return stated
 
     def _fallback(self, example: Example) -> Stated:
-        return self._fallback_at(example.fence.options, example.location)
+        return self.fallback_at(example.fence.options, example.location)
 
-    def _fallback_at(self, options: dict[str, str], where: Location) -> Stated:
+    def fallback_at(self, options: dict[str, str], where: Location) -> Stated:
         """The fence option, the page's last stated command, the plugin's default."""
         if "command" in options:
             return Stated(options["command"], where, "fence", parse_command(options["command"]))
@@ -398,7 +444,20 @@ class _Reader:
             return Stated(page.text, page.location, "page-wide" if page.origin == "page-wide" else "page", page.parsed)
         return Stated(self.default_command, where, "default", parse_command(self.default_command))
 
-    def _command_block(self, block: _Block) -> None:
+
+class _Unverified:
+    """What the page shows that goverify cannot verify, and why: the output of commands it does not run (they would
+    run code, or are refused), of the program itself, of a command stated in a sentence."""
+
+    def __init__(self, blocks: list[_Block], spans: list[tuple[int, str]], here: Callable[[int], Location],
+                 at: Callable[[int], Location], not_verified: list[NotVerified]) -> None:
+        self.blocks = blocks
+        self.spans = spans
+        self.here = here
+        self.at = at
+        self.not_verified = not_verified
+
+    def command_block(self, block: _Block) -> None:
         """A block of commands with no compiler output: what they printed is not verified when goverify does not
         run them, or when it is the program's own output."""
         for line in _command_lines(block.lines):
@@ -411,7 +470,7 @@ class _Reader:
             if printed:
                 self._not_verified_output(stated)
 
-    def _program_output(self, lines: list[WrittenLine], locations: list[Location], stated: Stated) -> None:
+    def program_output(self, lines: list[WrittenLine], locations: list[Location], stated: Stated) -> None:
         """An output block that also shows what the program printed (`go run -gcflags=-m`): that part is not
         verified."""
         if isinstance(stated.parsed, Refusal):
@@ -426,36 +485,7 @@ class _Reader:
             return  # a refused command that nothing depends on: nothing to verify
         self.not_verified.append(NotVerified(stated.location, "program-output", stated.text))
 
-    # -- after the walk --
-
-    def _finish(self) -> None:
-        """Each example's command and file name; output blocks goverify cannot check; spans stating a command that
-        goverify does not run, followed by what it printed."""
-        for example in self.examples:
-            runnable = [block.command for block in example.outputs if block.command.command is not None]
-            if runnable:
-                example.command = runnable[0]
-            elif not example.outputs and isinstance(example.command.parsed, Refusal):
-                self._refused(example.command)
-            example.file = _file_name(example)
-            # A command stated for another example names that example's file: this one keeps its own name.
-            example.command = _own_file(example.command, example.file)
-            for block in example.outputs:
-                block.command = _own_file(block.command, example.file)
-            for block in example.outputs:
-                if isinstance(block.command.parsed, Refusal):
-                    block.checked = False
-                    self._refused(block.command)
-                    continue
-                named = [f for f in block_files(block.lines) if f != "<autogenerated>"
-                         and not f.startswith("_testmain")]
-                if named and example.base not in named:
-                    block.checked = False
-                    self.not_verified.append(NotVerified(block.location, "other-file", block.command.text,
-                                                         file=named[0], example_file=example.file))
-        self._unrun_spans()
-
-    def _refused(self, stated: Stated) -> None:
+    def refused(self, stated: Stated) -> None:
         """A stated command goverify does not run, and why: it would run code, or it is unsafe or unknown. Nothing
         runs; what it printed is not verified (a warning: it says nothing about the compiler)."""
         parsed = stated.parsed
@@ -464,9 +494,9 @@ class _Reader:
         if found not in self.not_verified:
             self.not_verified.append(found)
 
-    def _unrun_spans(self) -> None:
+    def unrun_spans(self, examples: list[Example]) -> None:
         """`Run it with `go run main.go`:` and a block after it: that block is not verified, said at the span."""
-        bound = {block.command.location for e in self.examples for block in e.outputs}
+        bound = {block.command.location for e in examples for block in e.outputs}
         for offset, code in self.spans:
             if not states_a_command(code):
                 continue

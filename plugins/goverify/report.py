@@ -109,7 +109,17 @@ def describe(finding: Finding) -> Message:
 
 
 def _describe(finding: Finding) -> Message:
+    """The message of a finding, worded by what it is about."""
     where = str(finding.location)
+    for text in (_claim_text, _output_text, _run_text, _unchecked_text):
+        message = text(finding, where)
+        if message is not None:
+            return message
+    raise TypeError(f"no text for {finding!r}")
+
+
+def _claim_text(finding: Finding, where: str) -> Message | None:
+    """A claim the compiler does not support on some release, or whose scope names no release verified."""
     if isinstance(finding, ClaimFails):
         scope = f" {finding.scope}" if finding.scope else ""
         where_fails = ("holds on no release in its scope" if not finding.holds
@@ -158,6 +168,10 @@ def _describe(finding: Finding) -> Message:
         else:
             problem = f"scope {finding.scope} names no release of the matrix ({matrix})"
         return Message(where, ERROR, f"{kind} {what}: {problem}")
+
+
+def _output_text(finding: Finding, where: str) -> Message | None:
+    """A written output line no release prints, or an output block that holds at other line numbers."""
     if isinstance(finding, LineMissing):
         summary = f"Go {finding.release} no longer prints this line (`{finding.command}`): {finding.written.text}"
         detail: list[str] = []
@@ -180,6 +194,10 @@ def _describe(finding: Finding) -> Message:
         return Message(where, ERROR, summary, tuple(detail), finding.fix_hint or None)
     if isinstance(finding, Offset):
         return Message(where, NOTE, f"output block holds: {_offset_words(finding.offset, finding.file)}")
+
+
+def _run_text(finding: Finding, where: str) -> Message | None:
+    """A compile that failed, did not finish, or is missing from the shard results."""
     if isinstance(finding, CompileFails):
         summary = (f"example does not compile on Go {finding.release} (`{finding.command}` exits "
                    f"{finding.returncode})" + (", and the output block does not show it" if finding.has_output else ""))
@@ -193,6 +211,10 @@ def _describe(finding: Finding) -> Message:
         return Message(where, ERROR, f"no result for this example on Go {', '.join(finding.releases)} in the shard "
                                      "results: its source or command changed since they were made; re-run "
                                      "`goverify verify --go VERSION --results DIR`")
+
+
+def _unchecked_text(finding: Finding, where: str) -> Message | None:
+    """What goverify did not check: a problem of the page, what it cannot verify, a block it does not compile."""
     if isinstance(finding, Problem):
         return Message(where, ERROR, finding.error.message, finding.detail)
     if isinstance(finding, NotVerified):
@@ -210,7 +232,6 @@ def _describe(finding: Finding) -> Message:
                              "their language",
         }[finding.reason]
         return Message(where, NOTE, f"not compiled: {why}")
-    raise TypeError(f"no text for {finding!r}")
 
 
 def _borrowed(fences: tuple[int, ...]) -> str:
