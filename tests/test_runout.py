@@ -85,8 +85,8 @@ def test_masks_keep_what_the_program_decides() -> None:
     page = _page("panic")
     assert "/tmp/goverify-native-" in page  # the author's directory
     assert lines_of(page) == ["before", "panic: runtime error: index out of range [5] with length 3", "",
-                              "goroutine N [running]:", "main.at(...)", "\tmain.go:6", "main.main()",
-                              "\tmain.go:11 +0x?", "exit status 2"]
+                              "goroutine N [running]:", "main.at(...)", "main.go:6", "main.main()",
+                              "main.go:11 +0x?", "exit status 2"]
     assert mask("--- PASS: TestSum (0.00s)") == "--- PASS: TestSum (<duration>)"
     assert mask("ok  \tgithub.com/author/shapes\t0.004s") == "ok  \t<package>\t<duration>"
 

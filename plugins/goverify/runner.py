@@ -3,7 +3,9 @@
 A job that builds a program for the sandbox (`GOOS=wasip1 GOARCH=wasm go build -o prog.wasm`, or `go test -c`)
 names the file it leaves (`Job.keep`): the runner keeps it by its hash in `Runner.artifacts`, and its result names
 that hash (`RunResult.artifact`). Like every job, it runs with the toolchain's own GOCACHE, so the standard library
-for wasip1 is compiled once per release.
+for wasip1 is compiled once per release. A job that runs such a program (`Job.guest`: its argv) is given to the
+sandbox (sandbox.py), never to the host; its result is the guest's output, exit code and outcome kind, cached like
+a compile, keyed on the program's hash, its argv, the attempt, wasmtime's version and the limits.
 """
 
 from __future__ import annotations
@@ -12,6 +14,7 @@ import atexit
 import contextlib
 import functools
 import hashlib
+import json
 import os
 import shutil
 import signal
@@ -41,9 +44,12 @@ from .direct import (
     shape,
     why_not,
 )
+from .sandbox import STRATEGY, Contract, Limits, runtime_version
+from .sandbox import run as run_in_sandbox
 from .toolchains import Toolchain
 
 DEFAULT_TIMEOUT = 60.0  # seconds one command may run
+SANDBOX_LIMITS = Limits()  # what a program run in the sandbox may use (sandbox.py)
 
 
 @dataclass(frozen=True)
@@ -55,9 +61,14 @@ class Job:
     toolchain: Toolchain
     file: str = "main.go"
     keep: str = ""  # the file the command leaves that is kept (a program built for the sandbox), relative to it
+    guest: tuple[str, ...] = ()  # a run in the sandbox: `source` is the program's sha256, this its argv
+    attempt: int = 0  # the same run made again (lines that differ between two runs are not compared)
 
     @property
     def key(self) -> str:
+        if self.guest:
+            return key_of("sandbox", self.source, "\0".join(self.guest), str(self.attempt), self.toolchain.identity,
+                          runtime_version() or "none", STRATEGY, json.dumps(SANDBOX_LIMITS.to_json(), sort_keys=True))
         return _job_key(self.source, self.command.argv, self.file, self.command.env, self.toolchain.identity,
                         self.keep)
 
@@ -71,17 +82,21 @@ class RunResult:
     timed_out: bool = False
     seconds: float = 0.0
     artifact: str = ""  # the sha256 of the file the job keeps (Job.keep), stored as Runner.artifacts/<sha>.wasm
+    kind: str = ""  # a sandbox run that did not end by itself: sandbox.KINDS (returncode is then -1)
+    detail: str = ""  # ... the trap's words
 
     def to_json(self) -> dict:
         data = {"output": self.output, "returncode": self.returncode, "timed_out": self.timed_out,
                 "seconds": round(self.seconds, 3)}
-        return {**data, "artifact": self.artifact} if self.artifact else data
+        extra = {"artifact": self.artifact, "kind": self.kind, "detail": self.detail}
+        return {**data, **{k: v for k, v in extra.items() if v}}
 
     @classmethod
     def from_json(cls, data: dict) -> RunResult | None:
         try:
             return cls(str(data["output"]), int(data["returncode"]), bool(data.get("timed_out", False)),
-                       float(data.get("seconds", 0.0)), str(data.get("artifact", "")))
+                       float(data.get("seconds", 0.0)), str(data.get("artifact", "")), str(data.get("kind", "")),
+                       str(data.get("detail", "")))
         except (KeyError, TypeError, ValueError):
             return None
 
@@ -219,6 +234,18 @@ def _keep(built: Path, artifacts: Path) -> str:
             with contextlib.suppress(OSError):
                 os.unlink(tmp)
     return digest
+
+
+def run_guest(job: Job, artifacts: Path | None) -> RunResult:
+    """Run a program built for wasip1 in the sandbox: its output (stdout and stderr as written), its exit code (-1
+    when it did not exit by itself: `kind` says why)."""
+    wasm = artifact_path(artifacts, job.source) if artifacts is not None else None
+    if wasm is None or not wasm.is_file():
+        return RunResult("", -1, False, 0.0, kind="crash", detail="the program built for the sandbox is gone")
+    outcome = run_in_sandbox(wasm, Contract(job.guest, SANDBOX_LIMITS), artifacts / "modules")
+    return RunResult(outcome.output, -1 if outcome.exit_code is None else outcome.exit_code, False, outcome.seconds,
+                     kind=outcome.kind or ("output" if outcome.stdout_truncated or outcome.stderr_truncated else ""),
+                     detail=outcome.detail)
 
 
 def run_job(job: Job, gocache: Path, timeout: float, procs: int | None = None,
@@ -415,7 +442,7 @@ class Runner:
         groups: dict[Path, _Group] = {}
         for key, job in todo.items():
             group = groups.setdefault(self.gocache(job.toolchain), _Group())
-            if not job.keep and why_not(job.source, job.command, job.file) is None:
+            if not job.keep and not job.guest and why_not(job.source, job.command, job.file) is None:
                 group.direct.setdefault(job.command.env, []).append(job)
                 group.direct_keys.add(key)
         # On a cold GOCACHE every build compiles the runtime first, and parallel builds would each compile it: the
@@ -432,6 +459,10 @@ class Runner:
 
         def work(item: tuple[str, Job]) -> tuple[str, RunResult]:
             key, job = item
+            if job.guest:
+                result = run_guest(job, self.artifacts)
+                progress.step()
+                return key, result
             gocache = self.gocache(job.toolchain)
             group = groups[gocache]
             with lock:
@@ -466,7 +497,7 @@ class Runner:
             for key, result in pool.map(work, todo.items()):
                 results[key] = result
                 self.ran += 1
-                if not result.timed_out:
+                if not result.timed_out and result.kind not in {"crash", "unavailable"}:
                     warning = self.cache.put(key, result.to_json())
                     if warning and self.warnings is not None:
                         self.warnings.append(warning)

@@ -2,7 +2,8 @@
 
 Read as the author meant it (Go's own `testing/example.go` compares `// Output:` the same way, after trimming):
 
-- **Program output** is compared line by line, trailing spaces and blank lines at either end trimmed. A line `...`
+- **Program output** is compared line by line, each line's leading and trailing spaces and blank lines at either
+  end trimmed (a page's lines are read stripped). A line `...`
   (or `…`) in the page stands for any lines. Lines that differ between two runs in the sandbox (map order, rand,
   time) are not compared: they are `varying`. Output whose lines are the same set in another order holds
   `unordered` when the program may print in another order (it ranges over a map or starts goroutines), as Go's
@@ -62,8 +63,8 @@ def mask(line: str, rules: Sequence[str] | None = None) -> str:
 def lines_of(text: str, rules: Sequence[str] | None = None) -> list[str]:
     """The lines compared: masked, the uncompared dropped, a benchmark's result reduced to its name (its figures
     are compared by `compare_benchmarks`), blank lines at either end trimmed."""
-    lines = [_benchmark_name(line) or mask(line, rules) for line in text.replace("\r\n", "\n").split("\n")
-             if not UNCOMPARED.match(line)]
+    lines = [_benchmark_name(line) or mask(line.strip(), rules) for line in text.replace("\r\n", "\n").split("\n")
+             if not UNCOMPARED.match(line.strip())]
     while lines and not lines[0].strip():
         lines.pop(0)
     while lines and not lines[-1].strip():
