@@ -19,7 +19,7 @@ from .command import run_argv
 from .errors import Location
 from .examples import Example, Page
 from .findings import Finding, NotVerified, RunDiffers, RunNote, RunSaid
-from .output import DIAGNOSTIC, HEADER, PROMPT, read_block
+from .output import DIAGNOSTIC, HEADER, PROMPT, WrittenLine, read_block
 from .programs import Program, denied, may_reorder, read_run
 from .runner import Job, RunResult
 from .runout import compare_benchmarks, compare_output
@@ -91,7 +91,7 @@ def run_claims(page: Page) -> list[RunClaim]:
                     and x.kind != PROMPT]
         else:
             body = [x for x in lines if x.index < (prompts[0] if prompts else len(lines))]
-        if not any(x.text for x in body) or any(x.kind in {DIAGNOSTIC, HEADER} for x in body):
+        if not any(x.text for x in body) or any(_compiler_line(x) for x in body):
             continue  # nothing, or the compiler's lines (a `-gcflags` the page forgot to state): not a program's
         before = [e for e in page.examples if e.fence.end <= fence.start]
         if not before or before[-1].fragment:
@@ -101,6 +101,12 @@ def run_claims(page: Page) -> list[RunClaim]:
         if claim is not None:
             found.append(claim)
     return found
+
+
+def _compiler_line(line: WrittenLine) -> bool:
+    """A line only the compiler prints: `# package` or `file:line:col: message` (a test's log has no column)."""
+    return line.kind == HEADER or (line.kind == DIAGNOSTIC and line.diagnostic is not None
+                                   and line.diagnostic.column is not None)
 
 
 def _claim(example: Example, program: Program, note: NotVerified, fence: Fence, body: list, offset: int,
