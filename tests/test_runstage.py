@@ -6,10 +6,11 @@ warm check runs nothing."""
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 import pytest
-from conftest import cli
+from conftest import cli, plugin
 from goverify.engine import Engine, Settings
 from goverify.runstage import ATTEMPTS
 from goverify.sandbox import runtime_version
@@ -327,3 +328,21 @@ def test_fix_rewrites_drifted_output_and_allocations_never_times(tmp_path: Path)
     assert fixed == page.replace("\n3 3 3\n", "\n0 1 2\n").replace(old_bench, new_bench)
     again = _check(tmp_path, fixed, OLD, NEW)
     assert again.returncode == 0, again.stdout  # the page speaks for the newest release (Go 1.24 printed the old)
+
+
+@pytest.mark.matrix
+def test_the_page_shows_each_releases_output_in_tabs_with_the_sandbox_named(site) -> None:
+    holds = LOOP.replace("\n3 3 3\n", "\n0 1 2\n") + BENCH.replace("# Benchmarks", "## Benchmarks").replace(
+        "      32 B/op\t       1 allocs/op", "       0 B/op\t       0 allocs/op")
+    built = site({"index.md": holds}, plugin=plugin(go_versions=[OLDEST, OLD, NEW]))
+    page = built.page()
+    [loop] = re.findall(r'<div class="goverify goverify-run" data-example="1">.*?</div></div></div></div>', page)
+    labels = re.findall(r'<label for="__goverify_run1_1_\d">([^<]*)</label>', loop)
+    assert labels == ["Go 1.21", "Go 1.24 – 1.27"]
+    assert "<pre><code>3 3 3</code></pre>" in loop and "<pre><code>0 1 2</code></pre>" in loop
+    assert ("Output of <code>go run main.go</code> on Go 1.24.11, 1.27.3, run in a WebAssembly sandbox "
+            "(wasip1, GOMAXPROCS=1)") in loop
+    assert "28.38 ns/op" in page  # the author's benchmark block stays, times and all
+    [bench] = re.findall(r'<div class="goverify goverify-run" data-example="2">.*', page)
+    assert "BenchmarkMakeVariable\t32 B/op\t1 allocs/op" in bench and "BenchmarkMakeVariable\t0 B/op\t0 allocs/op" \
+        in bench

@@ -225,6 +225,7 @@ def _check_programs(page: PageRecord, known: Known, verdict: PageVerdict, fix_hi
                                              reference, fix_hint)
         found += findings
         verified |= done
+        verdict.programs += runstage.shown(record.programs, known.results)
     if not found and not verified:
         return
     verdict.findings = [f for f in verdict.findings if not (isinstance(f, NotVerified) and f.reason == "runs-code"

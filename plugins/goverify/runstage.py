@@ -47,6 +47,19 @@ class RunClaim:
     file: str  # the file the example is written to for this run
     release: str | None  # the fence's go= option: the release the block speaks for (None: the newest)
     span: tuple[int, int]  # offsets of the output lines in the page (what --fix would rewrite)
+    fence: tuple[int, int, str] = (0, 0, "")  # the block's fence (start, end, indent) when it shows only this run
+
+
+@dataclass(frozen=True)
+class Shown:
+    """What the page shows for a run claim: each release's output as the terminal shows it (the first run's), the
+    benchmark figures measured; where the block is. Rendered by render.py, never read back."""
+
+    example: int
+    stated: str
+    fence: tuple[int, int, str]  # (start, end, indent) of the block, (0, 0, "") when it holds other commands too
+    printed: dict[str, str]  # release -> output
+    benchmarks: bool
 
 
 @dataclass
@@ -121,8 +134,10 @@ def _claim(example: Example, program: Program, note: NotVerified, fence: Fence, 
     first, last = fence.body_line + body[0].index, fence.body_line + body[-1].index
     span = (starts[first], starts[last + 1] if last + 1 < len(starts) else len(example.fence.body))
     written = "".join(x.text + "\n" for x in body)
+    alone = all(x.kind != PROMPT or x.command == note.command for x in read_block(fence.body))
     return RunClaim(example.index, Location(note.location.path, offset + first + 1), note.command, note.location,
-                    written, program, file, fence.options.get("go"), span)
+                    written, program, file, fence.options.get("go"), span,
+                    (fence.start, fence.end, fence.indent) if alone else (0, 0, ""))
 
 
 def build(claims: list[RunClaim], source: str, matrix: list[Toolchain]) -> Runs:
@@ -177,6 +192,20 @@ def check_runs(example: Example, runs: Runs, results: Mapping[str, RunResult], m
         else:
             findings += [RunNote(where, stated, kind, lines) for kind, lines in notes]
     return findings, verified
+
+
+def shown(runs: Runs, results: Mapping[str, RunResult]) -> list[Shown]:
+    """What each run claim's program printed on each release where it ran to its end (the page's tabs)."""
+    found = []
+    for i, claim in enumerate(runs.claims):
+        printed = {}
+        for (n, release), _ in runs.builds.items():
+            got = _attempts(runs, results, n, release) if n == i else None
+            if got and not got[0].kind:
+                printed[release] = claim.program.printed(got[0].output, got[0].returncode, got[0].seconds)
+        if printed:
+            found.append(Shown(claim.example, claim.stated, claim.fence, printed, claim.program.benchmarks))
+    return found
 
 
 def _attempts(runs: Runs, results: Mapping[str, RunResult], i: int, release: str) -> list[RunResult] | None:
