@@ -199,10 +199,10 @@ def test_what_a_build_kept_is_let_go_when_mkdocs_shuts_down(tmp_path: Path) -> N
     config.plugins.on_startup(command="build", dirty=False)
     mkdocs_build(config)
     goverify = config.plugins["goverify"]
-    assert goverify.engine is not None and goverify.verdicts
+    assert goverify.build is not None and goverify.build.verdicts
     assert parse_output.cache_info().currsize and parse_reasons.cache_info().currsize
     config.plugins.on_shutdown()
-    assert goverify.engine is None and not goverify.verdicts and not goverify.slots
+    assert goverify.build is None
     assert parse_output.cache_info().currsize == 0 and parse_reasons.cache_info().currsize == 0
 
 

@@ -262,7 +262,6 @@ class Engine:
         )
         self.results: dict[str, RunResult] = {}
         self.known = Known(self.matrix, settings, self.results)
-        self.report_written: Path | None = None  # the plugin writes one JSON report per build, not per language
         self._scanned: dict[tuple[str, str, int], Page] = {}
         self._pages: dict[str, list[PageRecord]] = {}  # by path: the pages run (a plugin may change one's text)
 

@@ -5,11 +5,14 @@ same line about a bad value."""
 from __future__ import annotations
 
 import dataclasses
+from pathlib import Path
+from typing import Any
 
 from mkdocs.config import config_options as c
 from mkdocs.config.base import Config, ValidationError
 
-from .config import DEFAULTS, OptionError, Options, check_option
+from .config import DEFAULTS, OptionError, Options, base_dirs, check_option, settings_from
+from .engine import Settings
 
 
 class _Checked(c.BaseConfigOption):
@@ -46,3 +49,11 @@ class GoVerifyConfig(Config):
 def options_of(config: GoVerifyConfig) -> Options:
     """The validated options as the engine's doors take them."""
     return Options(**{f.name: config[f.name] for f in dataclasses.fields(Options)})
+
+
+def settings_of(plugin: GoVerifyConfig, config: Any) -> Settings:
+    """The engine's settings from the plugin's options and the site's configuration: paths relative to its
+    mkdocs.yml, snippets from pymdownx.snippets' base_path."""
+    root = Path(config.config_file_path or ".").resolve().parent
+    snippets = base_dirs(config.mdx_configs.get("pymdownx.snippets", {}).get("base_path", ["."]), root)
+    return settings_from(options_of(plugin), root, snippets)

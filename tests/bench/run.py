@@ -409,7 +409,7 @@ def probe(config_file: str, page: str) -> None:
     build(config, serve_url=serve_url)
     plugin = config.plugins["goverify"]
     first = len(compiled)
-    releases = sorted(str(t.version) for t in plugin.engine.matrix)
+    releases = sorted(str(t.version) for t in plugin.build.engine.matrix)
     path = Path(page)
     mark = f"// edited {time.time_ns()}"
     path.write_text(edited(path.read_text("utf-8"), mark), "utf-8")
@@ -418,7 +418,7 @@ def probe(config_file: str, page: str) -> None:
     config = get_config()
     build(config, serve_url=serve_url)
     seconds = time.perf_counter() - started
-    ran = config.plugins["goverify"].engine.runner.ran
+    ran = config.plugins["goverify"].build.engine.runner.ran
     config.plugins.on_shutdown()
     print(json.dumps({
         "first_build_compiles": first,
