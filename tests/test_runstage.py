@@ -346,3 +346,65 @@ def test_the_page_shows_each_releases_output_in_tabs_with_the_sandbox_named(site
     [bench] = re.findall(r'<div class="goverify goverify-run" data-example="2">.*', page)
     assert "BenchmarkMakeVariable\t32 B/op\t1 allocs/op" in bench and "BenchmarkMakeVariable\t0 B/op\t0 allocs/op" \
         in bench
+
+
+UNSTATED = """\
+# No command stated
+
+```go
+package main
+
+import "fmt"
+
+func main() {
+	fmt.Println(len("héllo"))
+}
+```
+
+It prints:
+
+```
+5
+```
+
+```go
+package main
+
+import "fmt"
+
+func main() {
+	fmt.Println(7 / 2)
+}
+```
+
+输出结果：
+
+```text
+3
+```
+
+```go
+package main
+
+import "fmt"
+
+func main() {
+	fmt.Println("{}")
+}
+```
+
+Some data:
+
+```
+{"a": 1}
+```
+"""
+
+
+def test_a_programs_output_with_no_command_is_what_the_prose_says_it_prints(tmp_path: Path) -> None:
+    run = _check(tmp_path, UNSTATED, NEW)
+    assert _located(run.stdout) == [f"docs/index.md:16: `go run main.go`: output differs on Go {NEW}"]
+    assert "    -5\n    +6" in run.stdout  # the second ("输出结果") holds; the third block is not said to be output
+    report = json.loads(_check(tmp_path, UNSTATED, NEW, extra=("--format", "json")).stdout)
+    ran = [(r["example"], r["output"]) for r in report["results"] if "sandbox" in r]
+    assert ran == [(1, "6\n"), (2, "3\n")]

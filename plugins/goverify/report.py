@@ -438,6 +438,18 @@ def as_json(verdicts: list[PageVerdict], engine: Engine) -> dict:
                         "prose_claims": [_prose_json(p, version) for p in verdict.prose]
                         if command == verdict.command else [],
                     })
+        for shown in page.programs:
+            for version, printed in shown.printed.items():
+                records.append({
+                    "page": page.page.path,
+                    "example": shown.example,
+                    "command": shown.stated,
+                    "stated": shown.stated,
+                    "sandbox": "wasip1/wasm, wasmtime, GOMAXPROCS=1",
+                    "go": version,
+                    "output_sha256": hashlib.sha256(printed.encode()).hexdigest(),
+                    "output": printed,
+                })
     found = messages(verdicts)
 
     def listing(severity: str) -> list[dict]:

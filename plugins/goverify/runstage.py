@@ -20,7 +20,7 @@ from .errors import Location
 from .examples import Example, Page
 from .findings import Finding, NotVerified, RunDiffers, RunNote, RunSaid
 from .output import DIAGNOSTIC, HEADER, PROMPT, WrittenLine, read_block
-from .programs import Program, denied, may_reorder, read_run
+from .programs import RUN, Program, denied, may_reorder, read_run
 from .runner import Job, RunResult
 from .runout import compare_benchmarks, compare_output
 from .scan import GO_LANGS, Fence, line_starts, scan
@@ -32,6 +32,7 @@ ATTEMPTS = 2  # runs of each program on each release: what differs between them 
 _MACHINE = re.compile(r"\bruntime\.(?:NumCPU|GOMAXPROCS|GOOS|GOARCH|NumGoroutine|Version|MemStats|ReadMemStats)\b"
                       r"|\bos\.(?:Hostname|Getpid|Getuid|Getenv|Environ|Args)\b|\bdebug\.SetMaxStack\b")
 _TEST_FUNC = re.compile(r"^func (?:Test|Benchmark|Example|Fuzz)\w*\(", re.M)
+_MAIN = re.compile(r"^package main\b[\s\S]*^func main\(\)", re.M)
 
 
 @dataclass(frozen=True)
@@ -113,6 +114,40 @@ def run_claims(page: Page) -> list[RunClaim]:
         claim = _claim(example, program, note, fence, body, offset, starts)
         if claim is not None:
             found.append(claim)
+    return found + _unstated(page, fences, offset, starts, {c.location for c in found})
+
+
+_SAYS_OUTPUT = re.compile(r"\b(?:output|outputs|prints?|printed|printing)\b|输出|结果|打印", re.I)
+_PLAIN = {"", "text", "txt", "console", "output", "plaintext", "shell", "sh", "bash", "none"}
+
+
+def _unstated(page: Page, fences: list[Fence], offset: int, starts: list[int], taken: set[Location]
+              ) -> list[RunClaim]:
+    """A complete `package main` followed by a plain block with no command, when the prose between them says it is
+    what the program prints ("output", "prints", "输出", "结果"): the program's output, as `go run` shows it."""
+    found = []
+    for example in page.examples:
+        if example.fragment or example.outputs or not _MAIN.search(example.source):
+            continue
+        after = next((f for f in fences if f.start >= example.fence.end), None)
+        later = [e for e in page.examples if e.fence.start > example.fence.start]
+        if after is None or after.lang not in _PLAIN or (later and later[0].fence.start < after.start):
+            continue
+        lines = read_block(after.body)
+        if not lines or any(x.kind == PROMPT or _compiler_line(x) for x in lines) or not any(x.text for x in lines):
+            continue
+        between = page.text[example.fence.end:after.start]
+        if not _SAYS_OUTPUT.search(between):
+            continue
+        where = Location(page.path, offset + after.line + 1)
+        if where in taken:
+            continue
+        implied = f"go run {example.file}"
+        program = Program(False, (example.file,), (), RUN, implied)
+        note = NotVerified(where, "runs-code", implied)
+        claim = _claim(example, program, note, after, lines, offset, starts)
+        if claim is not None:
+            found.append(replace(claim, fence=(after.start, after.end, after.indent)))
     return found
 
 
