@@ -143,8 +143,8 @@ def run(wasm: Path, contract: Contract, modules: Path | None) -> Outcome:
         scratch = Path(tmp) / "scratch"
         if contract.scratch:
             scratch.mkdir()
-        request = {"wasm": str(wasm), "argv": list(contract.argv), "limits": limits.to_json(),
-                   "modules": str(modules) if modules is not None else None,
+        request = {"wasm": str(Path(wasm).resolve()), "argv": list(contract.argv), "limits": limits.to_json(),
+                   "modules": str(Path(modules).resolve()) if modules is not None else None,
                    "scratch": str(scratch) if contract.scratch else None}
         log = Path(tmp) / "child.log"
         with open(log, "wb") as err:
