@@ -76,16 +76,16 @@ def run_claims(page: Page) -> list[RunClaim]:
     """What the page shows a program printing under a command goverify reads as a run: the blocks the reader said
     were "not verified: runs-code" (a `$ go run main.go` prompt in a block, or a sentence stating the command before
     a block), each bound to the complete example before it (a fragment is not run)."""
-    if not page.examples:
-        return []
+    notes = [n for n in page.not_verified if n.reason == "runs-code" and n.location.path == page.path]
+    unstated = any(not e.fragment and not e.outputs and _MAIN.search(e.source) for e in page.examples)
+    if not page.examples or (not notes and not unstated):
+        return []  # most pages: nothing to run, and no second scan of their text
     first = page.examples[0]
     offset = first.location.line - first.fence.line - 1  # front matter MkDocs took off
     fences = [f for f in scan(page.text).fences if f.lang not in GO_LANGS and f.closed]
     starts = line_starts(page.text)
     found = []
-    for note in page.not_verified:
-        if note.reason != "runs-code" or note.location.path != page.path:
-            continue
+    for note in notes:
         argv = run_argv(note.command)
         program = read_run(note.command, argv) if argv else None
         if not isinstance(program, Program):
