@@ -406,5 +406,5 @@ def test_a_programs_output_with_no_command_is_what_the_prose_says_it_prints(tmp_
     assert _located(run.stdout) == [f"docs/index.md:16: `go run main.go`: output differs on Go {NEW}"]
     assert "    -5\n    +6" in run.stdout  # the second ("输出结果") holds; the third block is not said to be output
     report = json.loads(_check(tmp_path, UNSTATED, NEW, extra=("--format", "json")).stdout)
-    ran = [(r["example"], r["output"]) for r in report["results"] if "sandbox" in r]
-    assert ran == [(1, "6\n"), (2, "3\n")]
+    ran = [(r["example"], r["location"], r["output"]) for r in report["runs"]]
+    assert ran == [(1, "docs/index.md:16", "6\n"), (2, "docs/index.md:32", "3\n")]

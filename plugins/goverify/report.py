@@ -412,8 +412,10 @@ def coverage(page: PageVerdict) -> str:
 
 
 def as_json(verdicts: list[PageVerdict], engine: Engine) -> dict:
-    """One record per example × command × release, then every finding by severity."""
+    """One record per example × command × release, one per run claim × release (`runs`: what a program printed in
+    the sandbox), then every finding by severity."""
     records = []
+    programs = []
     for page in verdicts:
         for verdict in page.examples:
             example = verdict.example
@@ -440,9 +442,10 @@ def as_json(verdicts: list[PageVerdict], engine: Engine) -> dict:
                     })
         for shown in page.programs:
             for version, printed in shown.printed.items():
-                records.append({
+                programs.append({
                     "page": page.page.path,
                     "example": shown.example,
+                    "location": str(shown.location),
                     "command": shown.stated,
                     "stated": shown.stated,
                     "sandbox": "wasip1/wasm, wasmtime, GOMAXPROCS=1",
@@ -469,6 +472,7 @@ def as_json(verdicts: list[PageVerdict], engine: Engine) -> dict:
         "schema": SCHEMA,
         "go_versions": [str(t.version) for t in engine.matrix],
         "results": records,
+        "runs": programs,
         "disagreements": listing(ERROR),
         "not_verified": listing(WARNING),
         "notes": listing(NOTE),

@@ -61,6 +61,7 @@ class Shown:
     fence: tuple[int, int, str]  # (start, end, indent) of the block, (0, 0, "") when it holds other commands too
     printed: dict[str, str]  # release -> output
     benchmarks: bool
+    location: Location | None = None  # the block's first line of output
 
 
 @dataclass
@@ -239,7 +240,8 @@ def shown(runs: Runs, results: Mapping[str, RunResult]) -> list[Shown]:
             if got and not got[0].kind:
                 printed[release] = claim.program.printed(got[0].output, got[0].returncode, got[0].seconds)
         if printed:
-            found.append(Shown(claim.example, claim.stated, claim.fence, printed, claim.program.benchmarks))
+            found.append(Shown(claim.example, claim.stated, claim.fence, printed, claim.program.benchmarks,
+                               claim.location))
     return found
 
 
