@@ -3,8 +3,9 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 # Two releases whose escape analysis differs on the article (enough to prove the version logic), and the newer
-# minors between them, which tests/test_watch.py simulates as new releases of a site that stops at 1.24.
-TEST_GO_VERSIONS := 1.24.11 1.25.5 1.26.6 1.27.3
+# minors between them, which tests/test_watch.py simulates as new releases of a site that stops at 1.24; and 1.21.13,
+# before Go 1.22's per-iteration loop variables (tests/test_runstage.py runs the loop-variable program on it).
+TEST_GO_VERSIONS := 1.21.13 1.24.11 1.25.5 1.26.6 1.27.3
 
 .PHONY: site site-from-results offline-zip serve test bench lint clean toolchains watch
 

@@ -1,4 +1,5 @@
-"""A light install: the package requires only what the CLI needs (nothing beyond the standard library); MkDocs and
+"""A light install: the package requires only what the CLI needs (the standard library, and wasmtime for the run
+stage's sandbox, which is imported only in the sandbox's child process); MkDocs and
 what the plugin uses are the `goverify[mkdocs]` extra, which this repository's `[site]` extra pulls in with its
 theme. The wheel alone, in a fresh venv, runs `goverify --help` and `goverify check` on a post; where MkDocs is
 needed and missing, one line says what to install."""
@@ -6,6 +7,7 @@ needed and missing, one line says what to install."""
 from __future__ import annotations
 
 import ast
+import importlib.metadata
 import os
 import shutil
 import subprocess
@@ -28,7 +30,7 @@ def _project() -> dict:
 
 def test_the_package_requires_nothing_the_cli_does_not_need() -> None:
     project = _project()
-    assert project["dependencies"] == []
+    assert [r.split(">")[0] for r in project["dependencies"]] == ["wasmtime"]
     extras = project["optional-dependencies"]
     assert {r.split(">")[0].split("=")[0] for r in extras["mkdocs"]} == {"mkdocs", "pymdown-extensions", "markdown"}
     assert "goverify[mkdocs]" in extras["site"]  # `make site` and `make test` install `.[site,test]`
@@ -57,7 +59,7 @@ def _run(argv: list[str | Path], cwd: Path) -> subprocess.CompletedProcess[str]:
 @pytest.fixture(scope="module")
 def light(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A fresh venv holding only goverify's wheel (built offline from a copy of the sources) and its declared
-    dependencies (none)."""
+    dependencies (wasmtime, the wheel this venv has: downloaded once by pip, from its cache when it holds it)."""
     work = tmp_path_factory.mktemp("light")
     source = work / "source"
     shutil.copytree(REPO / "plugins", source / "plugins", ignore=shutil.ignore_patterns("*.egg-info", "__pycache__"))
@@ -67,18 +69,23 @@ def light(tmp_path_factory: pytest.TempPathFactory) -> Path:
                   work / "wheels", source], cwd=work)
     assert built.returncode == 0, built.stdout + built.stderr
     [wheel] = (work / "wheels").glob("goverify-*.whl")
+    runtime = importlib.metadata.version("wasmtime")
+    fetched = _run([sys.executable, "-m", "pip", "download", "-q", "--no-deps", "-d", work / "wheels",
+                    f"wasmtime=={runtime}"], cwd=work)
+    assert fetched.returncode == 0, fetched.stdout + fetched.stderr
     venv = work / "venv"
     made = _run([sys.executable, "-m", "venv", venv], cwd=work)
     assert made.returncode == 0, made.stderr
-    added = _run([venv / "bin" / "python", "-m", "pip", "install", "-q", "--no-index", wheel], cwd=work)
-    assert added.returncode == 0, added.stdout + added.stderr  # --no-index: it needs nothing from PyPI
+    added = _run([venv / "bin" / "python", "-m", "pip", "install", "-q", "--no-index", "--find-links",
+                  work / "wheels", wheel], cwd=work)
+    assert added.returncode == 0, added.stdout + added.stderr  # --no-index: it needs nothing else
     return venv
 
 
 def test_the_light_venv_holds_no_mkdocs(light: Path) -> None:
     listed = _run([light / "bin" / "python", "-m", "pip", "list", "--format", "freeze"], cwd=light)
     names = {line.split("==")[0].lower() for line in listed.stdout.splitlines()}
-    assert names - {"pip", "setuptools"} == {"goverify"}  # what `python -m venv` puts in every venv aside
+    assert names - {"pip", "setuptools"} == {"goverify", "wasmtime"}  # what `python -m venv` puts in every venv aside
     assert _run([light / "bin" / "python", "-c", "import mkdocs"], cwd=light).returncode == 1
 
 

@@ -52,7 +52,8 @@ def _recording(monkeypatch: pytest.MonkeyPatch) -> list[tuple[str, str, str]]:
     events: list[tuple[str, str, str]] = []
     lock = threading.Lock()
 
-    def fake_run_job(job: Job, gocache: Path, timeout: float, procs: int | None = None, direct=None) -> RunResult:
+    def fake_run_job(job: Job, gocache: Path, timeout: float, procs: int | None = None, direct=None,
+                     artifacts=None) -> RunResult:
         with lock:
             events.append(("start", job.toolchain.spec, job.source))
         time.sleep(0.01)  # long enough for other workers to try to start

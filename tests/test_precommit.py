@@ -5,6 +5,7 @@ them, failing the commit on a false claim at its line."""
 
 from __future__ import annotations
 
+import importlib.metadata
 import os
 import subprocess
 import sys
@@ -48,10 +49,16 @@ def test_pre_commit_try_repo_runs_the_hook_on_a_blog(tmp_path: Path) -> None:
     (blog / "goverify.toml").write_text(f'docs_dir = "content"\ngo_versions = ["{versions[-1]}"]\n', encoding="utf-8")
     _git(blog, "init", "-q")
     _git(blog, "add", "-A")
+    # goverify's one dependency, wasmtime (the run stage's sandbox): the wheel this venv has, fetched once by pip
+    wheels = tmp_path / "wheels"
+    fetched = subprocess.run([sys.executable, "-m", "pip", "download", "-q", "--no-deps", "-d", str(wheels),
+                              f"wasmtime=={importlib.metadata.version('wasmtime')}"], capture_output=True, text=True,
+                             timeout=300)
+    assert fetched.returncode == 0, fetched.stderr
     env = {**os.environ, "PRE_COMMIT_HOME": str(tmp_path / "pre-commit-home"),
            # the hook's venv gets goverify from this repository alone: no index, no build isolation (pip reads
            # PIP_NO_BUILD_ISOLATION=0 as --no-build-isolation, pypa/pip#5735); the venv's own setuptools builds it
-           "PIP_NO_INDEX": "1", "PIP_NO_BUILD_ISOLATION": "0"}
+           "PIP_NO_INDEX": "1", "PIP_NO_BUILD_ISOLATION": "0", "PIP_FIND_LINKS": str(wheels)}
 
     def try_repo(*args: str) -> subprocess.CompletedProcess[str]:
         return subprocess.run([str(PRE_COMMIT), "try-repo", str(REPO), "goverify", *args], cwd=blog, env=env,

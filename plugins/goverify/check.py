@@ -130,6 +130,7 @@ class PageVerdict:
     page: Page
     examples: list[ExampleVerdict]
     findings: list[Finding]  # the page's own (problems, not verified) then each example's, in page order
+    programs: list = field(default_factory=list)  # runstage.Shown: what each run claim's program printed, by release
 
     @property
     def errors(self) -> list[Finding]:

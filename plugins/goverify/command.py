@@ -532,3 +532,24 @@ def _tool(stated: str, argv: list[str], env: tuple, filters: tuple) -> Command |
         return Command(stated, ("go", "test", "-c", "-o", "/dev/null", gcflags, *files), tuple(files), env, filters,
                        "compile")
     return Command(stated, ("go", "build", gcflags, "-o", "/dev/null", *files), tuple(files), env, filters, "compile")
+
+
+def run_argv(stated: str) -> list[str] | None:
+    """The argv of a stated command that runs code (`go run main.go`, `go test -v -run X`), as a shell would split
+    it, prefixes (`sudo`, `time`, `docker run IMAGE`) dropped; None when it is not one goverify reads as a run (a
+    pipe, shell syntax, an environment assignment, another program)."""
+    text = re.sub(r"\\\n\s*", " ", stated).strip()
+    pipes = _split_pipes(text)
+    if isinstance(pipes, _No) or pipes[1] or _shell_syntax(pipes[0]):
+        return None
+    try:
+        argv = shlex.split(pipes[0])
+    except ValueError:
+        return None
+    stripped = _strip_prefixes(argv)
+    if isinstance(stripped, _No) or stripped[1]:
+        return None
+    argv = stripped[0]
+    if len(argv) < 2 or argv[0] not in {"go", "Go"} or argv[1] not in {"run", "test"}:
+        return None
+    return ["go", *argv[1:]]

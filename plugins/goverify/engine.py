@@ -10,6 +10,9 @@ calls each round of `ROUNDS` on every page, runs all the jobs it asked for in pa
     probe       a fragment's first compile (planning.probe): fits its header, or says whether it compiles alone
     lean        a fragment naming an earlier fence's declarations, compiled again with them (planning.lean)
     run_matrix  the plan (planning.fit), then every command on every release, and the `-m=2` reasons on the newest
+    build       an output block under `go run`/`go test`: its program built for wasip1 on every release
+                (runstage.py, programs.py)
+    execute     each program built, run twice in the sandbox (sandbox.py: wasmtime, in a child process)
     explain     `goverify check` only: the reasons of what fails, known once a first (pure) check has been made
 
 `Engine.check` is then a pure function of the records and the runs (`check_records`).
@@ -25,20 +28,24 @@ To add a round (the sandbox's build for wasip1, then its run):
 
 from __future__ import annotations
 
+import atexit
 import os
+import shutil
 import sys
+import tempfile
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Protocol
 
-from . import planning
+from . import planning, runstage
 from .borrow import Borrowed
 from .cache import Cache, key_of
 from .check import ExampleVerdict, PageVerdict, Plan, check_page
 from .command import DEFAULT_COMMAND, Command
 from .errors import GoverifyError
 from .examples import Example, GoFence, Page, scan_page
+from .findings import NotVerified
 from .reasons import parse_reasons, reasons_job_parts
 from .runner import DEFAULT_TIMEOUT, Job, Runner, RunResult
 from .shards import load_shards
@@ -79,6 +86,7 @@ class Record:
     plan: Plan | None = None  # compile: what is compiled, with which commands
     runs: tuple[Job, ...] = ()  # ... each command on every release, in that order
     reasons: Job | None = None  # ... the `-m=2` run on the newest release (None: the command's own output has it)
+    programs: runstage.Runs | None = None  # build, execute: its run claims, their builds and sandbox runs
     jobs: list[Job] = field(default_factory=list)  # every job a round asked for, in order (what a shard keeps)
 
     def asks(self, *jobs: Job | None) -> Iterator[Job]:
@@ -151,6 +159,24 @@ def run_matrix(page: PageRecord, known: Known) -> Iterator[Job]:
             yield from record.asks(record.reasons)
 
 
+def build(page: PageRecord, known: Known) -> Iterator[Job]:
+    """Each run claim's program (an output block under `go run`/`go test`), built for wasip1 on every release."""
+    claims = runstage.run_claims(page.page)
+    for record in page.records:
+        mine = [claim for claim in claims if claim.example == record.example.index]
+        if record.plan is None or not mine:
+            continue
+        record.programs = runstage.build(mine, record.plan.source, known.matrix)
+        yield from record.asks(*record.programs.builds.values())
+
+
+def execute(page: PageRecord, known: Known) -> Iterator[Job]:
+    """Each program built, run in the sandbox (twice)."""
+    for record in page.records:
+        if record.programs is not None:
+            yield from record.asks(*runstage.execute(record.programs, known.results))
+
+
 def explain(page: PageRecord, known: Known) -> Iterator[Job]:
     """What fails is known once the runs are: a first check (pure, not kept) says which examples to explain."""
     if not (known.settings.reasons and known.settings.reasons_for_failures_only):
@@ -160,7 +186,7 @@ def explain(page: PageRecord, known: Known) -> Iterator[Job]:
             yield from record.asks(record.reasons)
 
 
-ROUNDS: tuple[Round, ...] = (probe, lean, run_matrix, explain)
+ROUNDS: tuple[Round, ...] = (probe, lean, run_matrix, build, execute, explain)
 
 
 def check_records(page: PageRecord, known: Known) -> PageVerdict:
@@ -181,8 +207,30 @@ def check_records(page: PageRecord, known: Known) -> PageVerdict:
         if run is not None:
             reasons[index] = parse_reasons(run.output, record.example.base)
     plans = {record.example.index: record.plan for record in page.records if record.plan is not None}
-    return check_page(page.page, plans, results, reasons, known.matrix,
-                      f"{known.settings.fix_hint} {page.page.path}")
+    fix_hint = f"{known.settings.fix_hint} {page.page.path}"
+    verdict = check_page(page.page, plans, results, reasons, known.matrix, fix_hint)
+    _check_programs(page, known, verdict, fix_hint)
+    return verdict
+
+
+def _check_programs(page: PageRecord, known: Known, verdict: PageVerdict, fix_hint: str) -> None:
+    """The run claims' findings added to the page's; the `runs-code` note of each block they verify taken out."""
+    found: list = []
+    verified: set = set()
+    for record in page.records:
+        if record.programs is None or not record.programs.claims:
+            continue
+        reference = {i: runstage.reference(claim, known.matrix) for i, claim in enumerate(record.programs.claims)}
+        findings, done = runstage.check_runs(record.example, record.programs, known.results, known.matrix,
+                                             reference, fix_hint)
+        found += findings
+        verified |= done
+        verdict.programs += runstage.shown(record.programs, known.results)
+    if not found and not verified:
+        return
+    verdict.findings = [f for f in verdict.findings if not (isinstance(f, NotVerified) and f.reason == "runs-code"
+                                                            and (f.location, f.command) in verified)] + found
+    verdict.findings.sort(key=lambda f: (f.location.path, f.location.line))
 
 
 def _explainable(verdict: ExampleVerdict) -> bool:
@@ -210,6 +258,7 @@ class Engine:
             workers=settings.jobs or max(1, os.cpu_count() or 1),
             known=known,
             warnings=self.warnings,
+            artifacts=self.cache_dir / "wasm" if settings.cache else _scratch_artifacts(),
         )
         self.results: dict[str, RunResult] = {}
         self.known = Known(self.matrix, settings, self.results)
@@ -318,6 +367,13 @@ class Engine:
         if record.verdict is None:
             record.verdict = check_records(record, self.known)
         return record.verdict
+
+
+def _scratch_artifacts() -> Path:
+    """Where programs built for the sandbox are kept when the cache is off: a directory of this process."""
+    path = Path(tempfile.mkdtemp(prefix="goverify-wasm-"))
+    atexit.register(shutil.rmtree, path, True)
+    return path
 
 
 def forget() -> None:

@@ -35,10 +35,15 @@ class Skipped:
     severity = NOTE
 
 
+# Why what a program printed is not verified (the run stage, runstage.py): the sandbox stopped it (a limit), or it
+# reaches what the sandbox denies, or depends on the machine, or prints differently each run.
+RUN_NOT_VERIFIED = ("sandbox-timeout", "sandbox-memory", "sandbox-stack", "sandbox-output", "sandbox-trap",
+                    "sandbox-crash", "sandbox-unavailable", "sandbox-files", "sandbox-network", "sandbox-exec",
+                    "sandbox-signals", "machine-dependent", "varying-output", "sandbox-build-fails")
 # Why something is not verified (`NotVerified.reason`), each a stable kind the JSON report carries, in the order the
 # text report counts them (README: "Not verified").
 NOT_VERIFIED = ("fragment-unfit", "fragment-does-not-compile", "does-not-compile", "non-std-import", "runs-code",
-                "refused", "cgo", "program-output", "other-file", "no-example")
+                "refused", "cgo", "program-output", "other-file", "no-example", *RUN_NOT_VERIFIED)
 # Why a Go block is not compiled (`Skipped.reason`).
 NOT_COMPILED = ("fragment-without-claims", "relisting", "skip-option", "code-elsewhere", "html-code", "indented-code")
 
@@ -218,8 +223,46 @@ class Problem:
         return self.error.location
 
 
+@dataclass(frozen=True)
+class RunSaid:
+    """What one release's program printed where the page's output block differs: the differing lines (runout's
+    `Difference`s and `BenchmarkDifference`s) and all it printed (what the page would show)."""
+
+    release: str
+    differences: tuple = ()
+    benchmarks: tuple = ()
+    printed: str = ""
+
+
+@dataclass(frozen=True)
+class RunDiffers:
+    """An output block of `go run`/`go test` that the program, run in the sandbox on the release it speaks for,
+    does not print."""
+
+    location: Location  # the block
+    command: str  # as stated
+    written: str  # the block's lines, as compared
+    fails: tuple[RunSaid, ...]  # the release it speaks for (and any other release that differs the same way)
+    holds: tuple[str, ...]  # releases of the matrix where it holds
+    fix_hint: str = ""
+    severity = ERROR
+
+
+@dataclass(frozen=True)
+class RunNote:
+    """Said of an output block that holds: what was not compared, by design (`kind`): `benchmark-figures` (ns/op,
+    iterations, MB/s; allocations measured with GOMAXPROCS=1), `varying-lines` (they differ between two runs),
+    `unordered` (the same lines in another order)."""
+
+    location: Location
+    command: str
+    kind: str
+    lines: tuple[int, ...] = ()
+    severity = NOTE
+
+
 Finding = (Skipped | NotVerified | ClaimFails | ProseClaimFails | ScopeProblem | LineMissing | Offset | CompileFails
-           | TimedOut | NoResult | Problem)
+           | TimedOut | NoResult | Problem | RunDiffers | RunNote)
 
 
 @dataclass

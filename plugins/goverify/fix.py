@@ -8,6 +8,10 @@ Never destructive:
 - a failing `//` claim is rewritten when, at the spot where it held (or on its own line), the failing releases
   report another message: one that holds on no release is replaced; one that holds on some gets version scopes
   (`X (go1.21–1.24); Y (go1.25+)`). Claims only with `--yes`, after asking on a terminal, or shown with `--dry-run`;
+- what a program printed (the run stage): a block under `go run`/`go test` that the program no longer prints
+  becomes what it prints in the sandbox on the release the block speaks for, when nothing in it is masked (an
+  address, a duration, a path: those are the author's, and stay); a benchmark block keeps every figure of the
+  author's but B/op and allocs/op, which become what the sandbox measured. Times are never rewritten;
 - prose is never touched.
 """
 
@@ -23,8 +27,10 @@ from typing import TYPE_CHECKING, TextIO
 from .check import ClaimVerdict, ExampleVerdict
 from .claims import function_spans, span_of
 from .errors import EXIT_DISAGREES, EXIT_OK
+from .findings import RunDiffers
 from .fragments import subject
 from .output import DIAGNOSTIC, Diagnostic, kind_of, parse_output
+from .runout import fix_benchmarks, lines_of
 from .snippets import read_text
 from .versions import scope_text
 
@@ -68,6 +74,26 @@ def block_rewrite(output: OutputVerdict, verdict: ExampleVerdict) -> dict[int, l
         elif at or anchored:
             edits[location.line] = []  # nothing like it is printed there now
     return edits
+
+
+def run_rewrite(finding: RunDiffers, page_lines: list[str]) -> dict[int, list[str]]:
+    """The new text of the lines of a run claim's block that the program no longer prints (by 1-based line)."""
+    said = finding.fails[0]
+    first = finding.location.line - 1
+    count = finding.written.count("\n")
+    old = page_lines[first: first + count]
+    if not old or [line.strip() for line in old] != finding.written.splitlines():
+        return {}  # the page is not what was checked
+    indent = old[0][: len(old[0]) - len(old[0].lstrip())]
+    if said.benchmarks and not said.differences:
+        new = fix_benchmarks("\n".join(old), said.printed).split("\n")
+    elif said.differences and lines_of(said.printed) == [x.strip() for x in said.printed.strip("\n").split("\n")]:
+        new = [indent + line.rstrip() if line.strip() else "" for line in said.printed.rstrip("\n").split("\n")]
+    else:
+        return {}  # masked parts would be lost: the author's to rewrite
+    if len(new) == count:
+        return {first + 1 + i: [line] for i, line in enumerate(new) if line != old[i]}
+    return {first + 1: new, **{first + 1 + i: [] for i in range(1, count)}}  # another length: one edit, the rest go
 
 
 def _counterpart(written: Diagnostic, printed: list[Diagnostic]) -> Diagnostic | None:
@@ -158,6 +184,11 @@ def planned_edits(engine: Engine, verdicts: list[PageVerdict],
     claim_edits: dict[str, list[tuple[int, str, str]]] = {}
     declined = 0
     for page in verdicts:
+        runs = [f for f in page.findings if isinstance(f, RunDiffers)]
+        if runs:
+            page_lines = read_text(root / runs[0].location.path).split("\n")
+            for finding in runs:
+                line_edits.setdefault(finding.location.path, {}).update(run_rewrite(finding, page_lines))
         for verdict in page.examples:
             for output in verdict.outputs:
                 edits = block_rewrite(output, verdict)

@@ -20,6 +20,8 @@ from .examples import OPTIONS
 from .output import parse_output
 from .report import describe
 from .runner import RunResult
+from .runout import lines_of, parse_benchmarks
+from .runstage import Shown
 from .scan import Fence
 from .versions import Version, parse_version, range_label, releases_label
 
@@ -38,6 +40,9 @@ TEXT = {
         "failed": "goverify: the compiler disagrees with this example",
         "exit": "exit status {status}",
         "why": "Why? The compiler's data flow (<code>-m=2</code>) for each escaping value",
+        "run": "Output of <code>{command}</code> on {versions}, run in a WebAssembly sandbox (wasip1, GOMAXPROCS=1)",
+        "bench": "B/op and allocs/op of <code>{command}</code> on {versions}, measured in a WebAssembly sandbox "
+                 "(wasip1, GOMAXPROCS=1); the times above are the author's",
     },
     "zh": {
         "caption": "<code>{command}</code> 在 {versions} 上的实际输出",
@@ -53,6 +58,9 @@ TEXT = {
         "failed": "goverify：编译器的结果与本示例不符",
         "exit": "退出状态 {status}",
         "why": "为什么？编译器对每个逃逸值给出的数据流（<code>-m=2</code>）",
+        "run": "<code>{command}</code> 在 {versions} 上的实际输出，运行于 WebAssembly 沙箱（wasip1，GOMAXPROCS=1）",
+        "bench": "<code>{command}</code> 在 {versions} 上的 B/op 与 allocs/op，测于 WebAssembly 沙箱（wasip1，"
+                 "GOMAXPROCS=1）；上面的耗时是作者机器上的",
     },
 }
 _TOKEN = re.compile(r"goverifyslot[0-9a-f]{16}")
@@ -208,6 +216,53 @@ def _status(run: RunResult, t: dict[str, str]) -> str:
     return "" if run.returncode == 0 else f' · {t["exit"].format(status=run.returncode)}'
 
 
+def _tabs(tabs_id: str, groups: list[tuple[str, str]]) -> str:
+    """Material's tabbed set (alternate style): one tab per (label, HTML), the last one open."""
+    count = len(groups)
+    parts = [f'<div class="tabbed-set tabbed-alternate goverify-tabs" data-tabs="{tabs_id}:{count}">']
+    for i in range(1, count + 1):
+        checked = " checked" if i == count else ""
+        parts.append(f'<input{checked} id="__goverify_{tabs_id}_{i}" name="__goverify_{tabs_id}" type="radio">')
+    parts.append('<div class="tabbed-labels">')
+    parts += [f'<label for="__goverify_{tabs_id}_{i}">{escape(label)}</label>'
+              for i, (label, _) in enumerate(groups, start=1)]
+    parts.append('</div><div class="tabbed-content">')
+    parts += [f'<div class="tabbed-block">{html}</div>' for _, html in groups]
+    parts.append("</div></div>")
+    return "".join(parts)
+
+
+def render_program(shown: Shown, language: str | None, tabs_id: str) -> str:
+    """What a program printed in the sandbox, by group of releases that print the same (as compared: runout's
+    masks), in tabs when they differ; for benchmarks, the B/op and allocs/op measured (the author's block stays)."""
+    t = text_for(language)
+    by_lines: list[tuple[list[Version], str, tuple]] = []
+    for name in sorted(shown.printed, key=lambda v: parse_version(v).sort_key()):
+        text = shown.printed[name]
+        benches = parse_benchmarks(text)
+        same = tuple((b.name, b.bytes_per_op, b.allocs_per_op) for b in benches) if shown.benchmarks \
+            else tuple(lines_of(text))
+        if by_lines and by_lines[-1][2] == same:
+            by_lines[-1][0].append(parse_version(name))
+            by_lines[-1] = (by_lines[-1][0], text, same)  # the newest of the group is shown
+        else:
+            by_lines.append(([parse_version(name)], text, same))
+    stated = escape(shown.stated)
+    groups = []
+    for versions, text, same in by_lines:
+        label = escape(releases_label(versions))
+        if shown.benchmarks:
+            body = "\n".join(f"{name}\t{b or '-'} B/op\t{a or '-'} allocs/op" for name, b, a in same)
+            caption = t["bench"].format(command=stated, versions=label)
+        else:
+            body = text.rstrip()
+            caption = t["run"].format(command=stated, versions=label)
+        groups.append((range_label(versions), f'<div class="highlight goverify-output"><pre><code>{escape(body)}'
+                                              f'</code></pre></div><p class="goverify-caption">{caption}</p>'))
+    inner = groups[0][1] if len(groups) == 1 else _tabs(tabs_id, groups)
+    return f'<div class="goverify goverify-run" data-example="{shown.example}">{inner}</div>'
+
+
 # --- Markdown edits ---------------------------------------------------------------------------------------------
 
 
@@ -243,6 +298,15 @@ def edit_page(verdict: PageVerdict, language: str | None, *, failures: bool) -> 
                                 f"{example.index}", False, failure)
             if html:
                 edits.append((example.fence.end, example.fence.end, slot(html, example.fence.indent)))
+    for n, shown in enumerate(verdict.programs, start=1):
+        start, end, indent = shown.fence
+        if not end:
+            continue  # the block shows other commands too: left as written
+        html = render_program(shown, language, f"run{shown.example}_{n}")
+        if shown.benchmarks:  # the author's times stay; the verified allocations follow
+            edits.append((end, end, slot(html, indent)))
+        else:
+            edits.append((start, end, slot(html, indent)))
     for bound in page.prose:  # the reader sees the ordinary sentence
         edits.append((bound.claim.attrs_start, bound.claim.attrs_end, ""))
     text = page.text

@@ -17,6 +17,7 @@ from .findings import (
     ERROR,
     NOT_VERIFIED,
     NOTE,
+    RUN_NOT_VERIFIED,
     WARNING,
     ClaimFails,
     CompileFails,
@@ -28,6 +29,8 @@ from .findings import (
     Offset,
     Problem,
     ProseClaimFails,
+    RunDiffers,
+    RunNote,
     Said,
     ScopeProblem,
     Skipped,
@@ -103,7 +106,7 @@ def describe(finding: Finding) -> Message:
     """The text of one finding."""
     message = _describe(finding)
     kind = finding.reason if isinstance(finding, NotVerified | Skipped) else "line-offset" \
-        if isinstance(finding, Offset) else ""
+        if isinstance(finding, Offset) else finding.kind if isinstance(finding, RunNote) else ""
     return Message(message.location, message.severity, message.summary, message.detail, message.fix,
                    type(finding).__name__, kind)
 
@@ -111,7 +114,7 @@ def describe(finding: Finding) -> Message:
 def _describe(finding: Finding) -> Message:
     """The message of a finding, worded by what it is about."""
     where = str(finding.location)
-    for text in (_claim_text, _output_text, _run_text, _unchecked_text):
+    for text in (_claim_text, _output_text, _run_text, _program_text, _unchecked_text):
         message = text(finding, where)
         if message is not None:
             return message
@@ -213,6 +216,45 @@ def _run_text(finding: Finding, where: str) -> Message | None:
                                      "`goverify verify --go VERSION --results DIR`")
 
 
+SANDBOX = "WebAssembly sandbox (wasip1, GOMAXPROCS=1)"
+
+
+def _program_text(finding: Finding, where: str) -> Message | None:
+    """What a program printed in the sandbox, against the page's output block."""
+    if isinstance(finding, RunDiffers):
+        said = finding.fails[0]
+        releases = [s.release for s in finding.fails]
+        detail: list[str] = []
+        if said.differences:
+            detail += ["--- the page", f"+++ Go {said.release}, run in the {SANDBOX}"]
+            detail += [line for d in said.differences[:20] for line in
+                       ((f"-{d.claimed}",) if d.index is not None else ()) + ((f"+{d.actual}",) if d.actual else ())]
+        for b in said.benchmarks:
+            if b.actual is None:
+                detail.append(f"{b.name}: not run on Go {said.release}")
+            else:
+                detail.append(f"{b.name}: the page says {b.claimed.bytes_per_op} B/op, {b.claimed.allocs_per_op} "
+                              f"allocs/op; Go {said.release} measures {b.actual.bytes_per_op} B/op, "
+                              f"{b.actual.allocs_per_op} allocs/op (allocations measured with GOMAXPROCS=1 in the "
+                              "sandbox)")
+        if finding.holds:
+            detail.append(f"holds on {_releases(finding.holds)}")
+        what = "benchmark allocations differ" if said.benchmarks and not said.differences else "output differs"
+        return Message(where, ERROR, f"`{finding.command}`: {what} on {_releases(releases)}", tuple(detail),
+                       finding.fix_hint or None)
+    if isinstance(finding, RunNote):
+        words = {
+            "benchmark-figures": "ns/op, iteration counts and MB/s are not compared (the sandbox is not the "
+                                 "author's machine); B/op and allocs/op hold, measured with GOMAXPROCS=1",
+            "varying-lines": "lines " + ", ".join(str(n + 1) for n in finding.lines) + " of the output differ "
+                             "between two runs: not compared",
+            "unordered": "holds as a set of lines: the program prints them in another order (map order, "
+                         "goroutines)",
+        }[finding.kind]
+        return Message(where, NOTE, f"`{finding.command}` run in the {SANDBOX}: {words}")
+    return None
+
+
 def _unchecked_text(finding: Finding, where: str) -> Message | None:
     """What goverify did not check: a problem of the page, what it cannot verify, a block it does not compile."""
     if isinstance(finding, Problem):
@@ -258,6 +300,8 @@ def _offset_words(offset: int, file: str) -> str:
 
 
 def _not_verified(f: NotVerified) -> str:
+    if f.reason in RUN_NOT_VERIFIED:
+        return _run_not_verified(f)
     if f.reason == "runs-code":
         return f"`{f.command}` is not run: {f.detail}"
     if f.reason == "refused":
@@ -295,6 +339,26 @@ def _not_verified(f: NotVerified) -> str:
         return (f"the example imports {f.detail}, which is not in the standard library, and goverify downloads no "
                 f"module (`{f.command}` on Go {f.release})")
     return f.reason
+
+
+def _run_not_verified(f: NotVerified) -> str:
+    """Why what a program printed in the sandbox is not compared with the page (one of RUN_NOT_VERIFIED)."""
+    on = f"`{f.command}` on Go {f.release}"
+    stopped = {
+        "sandbox-timeout": "did not finish within the sandbox's time limit",
+        "sandbox-memory": "ran out of the sandbox's memory",
+        "sandbox-stack": "recursed past the sandbox's stack",
+        "sandbox-output": "printed more than the sandbox keeps",
+        "sandbox-trap": "stopped on a WebAssembly trap",
+        "sandbox-crash": "could not be run: the sandbox process failed",
+        "sandbox-unavailable": "could not be run: the sandbox (the wasmtime package) is not available",
+        "sandbox-build-fails": "does not build for wasip1 (GOOS=wasip1 GOARCH=wasm)",
+    }
+    if f.reason in stopped:
+        return f"{on} {stopped[f.reason]}" + (f" ({f.detail})" if f.detail else "")
+    if f.reason == "varying-output":
+        return f"{on} prints a different number of lines each run: nothing can be compared"
+    return f"{on} prints something else in the sandbox, and {f.detail}"
 
 
 def messages(verdicts: list[PageVerdict]) -> list[Message]:
@@ -348,8 +412,10 @@ def coverage(page: PageVerdict) -> str:
 
 
 def as_json(verdicts: list[PageVerdict], engine: Engine) -> dict:
-    """One record per example × command × release, then every finding by severity."""
+    """One record per example × command × release, one per run claim × release (`runs`: what a program printed in
+    the sandbox), then every finding by severity."""
     records = []
+    programs = []
     for page in verdicts:
         for verdict in page.examples:
             example = verdict.example
@@ -374,6 +440,19 @@ def as_json(verdicts: list[PageVerdict], engine: Engine) -> dict:
                         "prose_claims": [_prose_json(p, version) for p in verdict.prose]
                         if command == verdict.command else [],
                     })
+        for shown in page.programs:
+            for version, printed in shown.printed.items():
+                programs.append({
+                    "page": page.page.path,
+                    "example": shown.example,
+                    "location": str(shown.location),
+                    "command": shown.stated,
+                    "stated": shown.stated,
+                    "sandbox": "wasip1/wasm, wasmtime, GOMAXPROCS=1",
+                    "go": version,
+                    "output_sha256": hashlib.sha256(printed.encode()).hexdigest(),
+                    "output": printed,
+                })
     found = messages(verdicts)
 
     def listing(severity: str) -> list[dict]:
@@ -393,6 +472,7 @@ def as_json(verdicts: list[PageVerdict], engine: Engine) -> dict:
         "schema": SCHEMA,
         "go_versions": [str(t.version) for t in engine.matrix],
         "results": records,
+        "runs": programs,
         "disagreements": listing(ERROR),
         "not_verified": listing(WARNING),
         "notes": listing(NOTE),

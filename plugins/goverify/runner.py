@@ -1,10 +1,20 @@
-"""Run `go build`/`go vet` on examples: hermetic, bounded in time, in parallel, and remembered."""
+"""Run `go build`/`go vet` on examples: hermetic, bounded in time, in parallel, and remembered.
+
+A job that builds a program for the sandbox (`GOOS=wasip1 GOARCH=wasm go build -o prog.wasm`, or `go test -c`)
+names the file it leaves (`Job.keep`): the runner keeps it by its hash in `Runner.artifacts`, and its result names
+that hash (`RunResult.artifact`). Like every job, it runs with the toolchain's own GOCACHE, so the standard library
+for wasip1 is compiled once per release. A job that runs such a program (`Job.guest`: its argv) is given to the
+sandbox (sandbox.py), never to the host; its result is the guest's output, exit code and outcome kind, cached like
+a compile, keyed on the program's hash, its argv, the attempt, wasmtime's version and the limits.
+"""
 
 from __future__ import annotations
 
 import atexit
 import contextlib
 import functools
+import hashlib
+import json
 import os
 import shutil
 import signal
@@ -34,9 +44,12 @@ from .direct import (
     shape,
     why_not,
 )
+from .sandbox import STRATEGY, Contract, Limits, runtime_version
+from .sandbox import run as run_in_sandbox
 from .toolchains import Toolchain
 
 DEFAULT_TIMEOUT = 60.0  # seconds one command may run
+SANDBOX_LIMITS = Limits()  # what a program run in the sandbox may use (sandbox.py)
 
 
 @dataclass(frozen=True)
@@ -47,10 +60,17 @@ class Job:
     command: Command
     toolchain: Toolchain
     file: str = "main.go"
+    keep: str = ""  # the file the command leaves that is kept (a program built for the sandbox), relative to it
+    guest: tuple[str, ...] = ()  # a run in the sandbox: `source` is the program's sha256, this its argv
+    attempt: int = 0  # the same run made again (lines that differ between two runs are not compared)
 
     @property
     def key(self) -> str:
-        return _job_key(self.source, self.command.argv, self.file, self.command.env, self.toolchain.identity)
+        if self.guest:
+            return key_of("sandbox", self.source, "\0".join(self.guest), str(self.attempt), self.toolchain.identity,
+                          runtime_version() or "none", STRATEGY, json.dumps(SANDBOX_LIMITS.to_json(), sort_keys=True))
+        return _job_key(self.source, self.command.argv, self.file, self.command.env, self.toolchain.identity,
+                        self.keep)
 
 
 @dataclass(frozen=True)
@@ -61,23 +81,31 @@ class RunResult:
     returncode: int
     timed_out: bool = False
     seconds: float = 0.0
+    artifact: str = ""  # the sha256 of the file the job keeps (Job.keep), stored as Runner.artifacts/<sha>.wasm
+    kind: str = ""  # a sandbox run that did not end by itself: sandbox.KINDS (returncode is then -1)
+    detail: str = ""  # ... the trap's words
 
     def to_json(self) -> dict:
-        return {"output": self.output, "returncode": self.returncode, "timed_out": self.timed_out,
+        data = {"output": self.output, "returncode": self.returncode, "timed_out": self.timed_out,
                 "seconds": round(self.seconds, 3)}
+        extra = {"artifact": self.artifact, "kind": self.kind, "detail": self.detail}
+        return {**data, **{k: v for k, v in extra.items() if v}}
 
     @classmethod
     def from_json(cls, data: dict) -> RunResult | None:
         try:
             return cls(str(data["output"]), int(data["returncode"]), bool(data.get("timed_out", False)),
-                       float(data.get("seconds", 0.0)))
+                       float(data.get("seconds", 0.0)), str(data.get("artifact", "")), str(data.get("kind", "")),
+                       str(data.get("detail", "")))
         except (KeyError, TypeError, ValueError):
             return None
 
 
 @functools.lru_cache(maxsize=16384)  # the same job is keyed by the run, the check and the shard writer
-def _job_key(source: str, argv: tuple[str, ...], file: str, env: tuple[tuple[str, str], ...], identity: str) -> str:
-    return key_of("run", source, "\0".join(argv), file, "\0".join(f"{k}={v}" for k, v in env), identity)
+def _job_key(source: str, argv: tuple[str, ...], file: str, env: tuple[tuple[str, str], ...], identity: str,
+             keep: str) -> str:
+    parts = ("run", source, "\0".join(argv), file, "\0".join(f"{k}={v}" for k, v in env), identity)
+    return key_of(*parts, "keep", keep) if keep else key_of(*parts)
 
 
 def hermetic_env(toolchain: Toolchain, gocache: Path, home: Path) -> dict[str, str]:
@@ -185,8 +213,43 @@ def _environment(job: Job, gocache: Path, home: Path, procs: int | None) -> dict
             **({"GOMAXPROCS": str(procs), "GOGC": "400"} if procs else {})}
 
 
+def artifact_path(artifacts: Path, digest: str) -> Path:
+    """Where a kept file lives: by its hash, so the same program built twice is stored once."""
+    return artifacts / digest[:2] / f"{digest}.wasm"
+
+
+def _keep(built: Path, artifacts: Path) -> str:
+    """Store a file the job left (atomically: a reader sees all of it or nothing); return its sha256."""
+    data = built.read_bytes()
+    digest = hashlib.sha256(data).hexdigest()
+    target = artifact_path(artifacts, digest)
+    if not target.is_file():
+        target.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=".wasm-", suffix=".tmp")
+        try:
+            with os.fdopen(fd, "wb") as handle:
+                handle.write(data)
+            os.replace(tmp, target)
+        finally:
+            with contextlib.suppress(OSError):
+                os.unlink(tmp)
+    return digest
+
+
+def run_guest(job: Job, artifacts: Path | None) -> RunResult:
+    """Run a program built for wasip1 in the sandbox: its output (stdout and stderr as written), its exit code (-1
+    when it did not exit by itself: `kind` says why)."""
+    wasm = artifact_path(artifacts, job.source) if artifacts is not None else None
+    if wasm is None or not wasm.is_file():
+        return RunResult("", -1, False, 0.0, kind="crash", detail="the program built for the sandbox is gone")
+    outcome = run_in_sandbox(wasm, Contract(job.guest, SANDBOX_LIMITS), artifacts / "modules")
+    return RunResult(outcome.output, -1 if outcome.exit_code is None else outcome.exit_code, False, outcome.seconds,
+                     kind=outcome.kind or ("output" if outcome.stdout_truncated or outcome.stderr_truncated else ""),
+                     detail=outcome.detail)
+
+
 def run_job(job: Job, gocache: Path, timeout: float, procs: int | None = None,
-            direct: Compile | None = None) -> RunResult:
+            direct: Compile | None = None, artifacts: Path | None = None) -> RunResult:
     """Write the example to the file its command names in a fresh directory and run the command there: the go
     command as stated, or, given `direct` (`Setup.compile_for`), the compiler as the go command would run it.
 
@@ -199,7 +262,10 @@ def run_job(job: Job, gocache: Path, timeout: float, procs: int | None = None,
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_text(job.source, encoding="utf-8")
         if job.command.needs_module:
-            (work / "go.mod").write_text("module example\n\ngo 1.21\n", encoding="utf-8")
+            # A program built to run states the release it is built with (as `go mod init` on it writes): its
+            # language version decides what it does (Go 1.22's per-iteration loop variables).
+            language = job.toolchain.version.minor_name if job.keep else "1.21"
+            (work / "go.mod").write_text(f"module example\n\ngo {language}\n", encoding="utf-8")
         gocache.mkdir(parents=True, exist_ok=True)
         env = _environment(job, gocache, home, procs)
         if direct is None:
@@ -215,7 +281,10 @@ def run_job(job: Job, gocache: Path, timeout: float, procs: int | None = None,
             if not timed_out:
                 output, status = as_go_prints(direct, output, status)
         output = _relative(output, work).replace(str(job.toolchain.goroot), "$GOROOT")
-    return RunResult(output, status, timed_out, time.monotonic() - started)
+        artifact = ""
+        if job.keep and artifacts is not None and status == 0 and not timed_out and (work / job.keep).is_file():
+            artifact = _keep(work / job.keep, artifacts)
+    return RunResult(output, status, timed_out, time.monotonic() - started, artifact)
 
 
 def prepare(toolchain: Toolchain, env: tuple[tuple[str, str], ...], jobs: list[Job], gocache: Path,
@@ -338,6 +407,11 @@ class Runner:
     ran: int = 0
     warnings: list[str] | None = None
     direct: int = 0  # of the runs, those the compiler made without the go command (direct.py)
+    artifacts: Path | None = None  # where the files jobs keep are stored (Job.keep); None: not kept
+
+    def has_artifact(self, result: RunResult) -> bool:
+        return bool(result.artifact) and self.artifacts is not None and \
+            artifact_path(self.artifacts, result.artifact).is_file()
 
     def gocache(self, toolchain: Toolchain) -> Path:
         """Go's build cache for this toolchain (one per release and identity: they never share an entry)."""
@@ -355,6 +429,8 @@ class Runner:
                 continue
             cached = self.cache.get(key)
             hit = RunResult.from_json(cached) if cached else None
+            if hit is not None and job.keep and hit.returncode == 0 and not self.has_artifact(hit):
+                hit = None  # the kept file is gone: build it again
             if hit is not None:
                 results[key] = hit
             elif job.toolchain.go is not None:
@@ -366,7 +442,7 @@ class Runner:
         groups: dict[Path, _Group] = {}
         for key, job in todo.items():
             group = groups.setdefault(self.gocache(job.toolchain), _Group())
-            if why_not(job.source, job.command, job.file) is None:
+            if not job.keep and not job.guest and why_not(job.source, job.command, job.file) is None:
                 group.direct.setdefault(job.command.env, []).append(job)
                 group.direct_keys.add(key)
         # On a cold GOCACHE every build compiles the runtime first, and parallel builds would each compile it: the
@@ -383,6 +459,10 @@ class Runner:
 
         def work(item: tuple[str, Job]) -> tuple[str, RunResult]:
             key, job = item
+            if job.guest:
+                result = run_guest(job, self.artifacts)
+                progress.step()
+                return key, result
             gocache = self.gocache(job.toolchain)
             group = groups[gocache]
             with lock:
@@ -404,7 +484,7 @@ class Runner:
             setup = group.setups.get(job.command.env) if key in group.direct_keys else None
             direct = setup.compile_for(job) if setup is not None else None
             try:
-                result = run_job(job, usable, self.timeout, procs, direct)
+                result = run_job(job, usable, self.timeout, procs, direct, self.artifacts)
             finally:
                 group.ready.set()
             if direct is not None:
@@ -417,7 +497,7 @@ class Runner:
             for key, result in pool.map(work, todo.items()):
                 results[key] = result
                 self.ran += 1
-                if not result.timed_out:
+                if not result.timed_out and result.kind not in {"crash", "unavailable"}:
                     warning = self.cache.put(key, result.to_json())
                     if warning and self.warnings is not None:
                         self.warnings.append(warning)

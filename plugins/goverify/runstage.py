@@ -1,0 +1,323 @@
+"""The run stage: an output block under a stated `go run`/`go test` command, verified by running the program in the
+sandbox on every release. Two rounds of the engine, then a pure check:
+
+    build    each run claim on every release: `GOOS=wasip1 GOARCH=wasm go build` (or `go test -c`), a runner job
+    execute  each program built, run twice in the sandbox (sandbox.py): lines that differ between runs vary
+    check    `check_runs`: the block against the runs (runout.py), a pure function of the record and the runs
+
+A run claim is a block the page shows under a command goverify reads as a run (programs.read_run): until this stage,
+such a block was "not verified: runs-code"; now it is verified, and that note is replaced by what the run found.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, field, replace
+
+from .command import run_argv
+from .errors import Location
+from .examples import Example, Page
+from .findings import Finding, NotVerified, RunDiffers, RunNote, RunSaid
+from .output import DIAGNOSTIC, HEADER, PROMPT, WrittenLine, read_block
+from .programs import RUN, Program, denied, may_reorder, read_run
+from .runner import Job, RunResult
+from .runout import compare_benchmarks, compare_output
+from .scan import GO_LANGS, Fence, line_starts, scan
+from .toolchains import Toolchain
+from .versions import is_version, parse_version
+
+ATTEMPTS = 2  # runs of each program on each release: what differs between them is not compared
+# What a program prints that depends on the machine it runs on, not on the program (GOMAXPROCS is 1 in the sandbox).
+_MACHINE = re.compile(r"\bruntime\.(?:NumCPU|GOMAXPROCS|GOOS|GOARCH|NumGoroutine|Version|MemStats|ReadMemStats)\b"
+                      r"|\bos\.(?:Hostname|Getpid|Getuid|Getenv|Environ|Args)\b|\bdebug\.SetMaxStack\b")
+_TEST_FUNC = re.compile(r"^func (?:Test|Benchmark|Example|Fuzz)\w*\(", re.M)
+_MAIN = re.compile(r"^package main\b[\s\S]*^func main\(\)", re.M)
+
+
+@dataclass(frozen=True)
+class RunClaim:
+    """A block of what a program printed, the command the page states for it, and the example it runs."""
+
+    example: int  # the example's index on its page
+    location: Location  # the block's first line of output (its fence when it holds only output)
+    stated: str  # the command, as the page states it
+    stated_at: Location  # where: the prompt line, or the sentence
+    written: str  # the block's output lines
+    program: Program
+    file: str  # the file the example is written to for this run
+    release: str | None  # the fence's go= option: the release the block speaks for (None: the newest)
+    span: tuple[int, int]  # offsets of the output lines in the page (what --fix would rewrite)
+    fence: tuple[int, int, str] = (0, 0, "")  # the block's fence (start, end, indent) when it shows only this run
+
+
+@dataclass(frozen=True)
+class Shown:
+    """What the page shows for a run claim: each release's output as the terminal shows it (the first run's), the
+    benchmark figures measured; where the block is. Rendered by render.py, never read back."""
+
+    example: int
+    stated: str
+    fence: tuple[int, int, str]  # (start, end, indent) of the block, (0, 0, "") when it holds other commands too
+    printed: dict[str, str]  # release -> output
+    benchmarks: bool
+    location: Location | None = None  # the block's first line of output
+
+
+@dataclass
+class Runs:
+    """The run stage's part of an example's record: its run claims, the builds, the runs in the sandbox."""
+
+    claims: list[RunClaim]
+    builds: dict[tuple[int, str], Job]  # (claim index, release) -> build job
+    guests: dict[tuple[int, str], tuple[Job, ...]] = field(default_factory=dict)  # ... -> each attempt's run
+
+
+def run_claims(page: Page) -> list[RunClaim]:
+    """What the page shows a program printing under a command goverify reads as a run: the blocks the reader said
+    were "not verified: runs-code" (a `$ go run main.go` prompt in a block, or a sentence stating the command before
+    a block), each bound to the complete example before it (a fragment is not run)."""
+    notes = [n for n in page.not_verified if n.reason == "runs-code" and n.location.path == page.path]
+    unstated = any(not e.fragment and not e.outputs and _MAIN.search(e.source) for e in page.examples)
+    if not page.examples or (not notes and not unstated):
+        return []  # most pages: nothing to run, and no second scan of their text
+    first = page.examples[0]
+    offset = first.location.line - first.fence.line - 1  # front matter MkDocs took off
+    fences = [f for f in scan(page.text).fences if f.lang not in GO_LANGS and f.closed]
+    starts = line_starts(page.text)
+    found = []
+    for note in notes:
+        argv = run_argv(note.command)
+        program = read_run(note.command, argv) if argv else None
+        if not isinstance(program, Program):
+            continue
+        line0 = note.location.line - offset - 1
+        fence = next((f for f in fences if f.line < line0 < f.line + f.body.count("\n") + 2), None)
+        within = fence is not None
+        fence = fence or next((f for f in fences if f.line > line0), None)
+        if fence is None:
+            continue
+        lines = read_block(fence.body)
+        prompts = [x.index for x in lines if x.kind == PROMPT]
+        if within:
+            at = line0 - fence.body_line
+            following = [i for i in prompts if i > at and lines[i].command != note.command]
+            body = [x for x in lines if at < x.index < (following[0] if following else len(lines))
+                    and x.kind != PROMPT]
+        else:
+            body = [x for x in lines if x.index < (prompts[0] if prompts else len(lines))]
+        if not any(x.text for x in body) or any(_compiler_line(x) for x in body):
+            continue  # nothing, or the compiler's lines (a `-gcflags` the page forgot to state): not a program's
+        before = [e for e in page.examples if e.fence.end <= fence.start]
+        if not before or before[-1].fragment:
+            continue
+        example = before[-1]
+        claim = _claim(example, program, note, fence, body, offset, starts)
+        if claim is not None:
+            found.append(claim)
+    return found + _unstated(page, fences, offset, starts, {c.location for c in found})
+
+
+_SAYS_OUTPUT = re.compile(r"\b(?:output|outputs|prints?|printed|printing)\b|输出|结果|打印", re.I)
+_PLAIN = {"", "text", "txt", "console", "output", "plaintext", "shell", "sh", "bash", "none"}
+
+
+def _unstated(page: Page, fences: list[Fence], offset: int, starts: list[int], taken: set[Location]
+              ) -> list[RunClaim]:
+    """A complete `package main` followed by a plain block with no command, when the prose between them says it is
+    what the program prints ("output", "prints", "输出", "结果"): the program's output, as `go run` shows it."""
+    found = []
+    for example in page.examples:
+        if example.fragment or example.outputs or not _MAIN.search(example.source):
+            continue
+        after = next((f for f in fences if f.start >= example.fence.end), None)
+        later = [e for e in page.examples if e.fence.start > example.fence.start]
+        if after is None or after.lang not in _PLAIN or (later and later[0].fence.start < after.start):
+            continue
+        lines = read_block(after.body)
+        if not lines or any(x.kind == PROMPT or _compiler_line(x) for x in lines) or not any(x.text for x in lines):
+            continue
+        between = page.text[example.fence.end:after.start]
+        if not _SAYS_OUTPUT.search(between):
+            continue
+        where = Location(page.path, offset + after.line + 1)
+        if where in taken:
+            continue
+        implied = f"go run {example.file}"
+        program = Program(False, (example.file,), (), RUN, implied)
+        note = NotVerified(where, "runs-code", implied)
+        claim = _claim(example, program, note, after, lines, offset, starts)
+        if claim is not None:
+            found.append(replace(claim, fence=(after.start, after.end, after.indent)))
+    return found
+
+
+def _compiler_line(line: WrittenLine) -> bool:
+    """A line only the compiler prints: `# package` or `file:line:col: message` (a test's log has no column)."""
+    return line.kind == HEADER or (line.kind == DIAGNOSTIC and line.diagnostic is not None
+                                   and line.diagnostic.column is not None)
+
+
+def _claim(example: Example, program: Program, note: NotVerified, fence: Fence, body: list, offset: int,
+           starts: list[int]) -> RunClaim | None:
+    file = example.file
+    if program.test and not file.endswith("_test.go"):
+        if not _TEST_FUNC.search(example.source):
+            return None  # the tests are in a file the page does not show
+        file = file.removesuffix(".go") + "_test.go"
+    if program.files:
+        program = replace(program, files=(file,))
+    first, last = fence.body_line + body[0].index, fence.body_line + body[-1].index
+    span = (starts[first], starts[last + 1] if last + 1 < len(starts) else len(example.fence.body))
+    written = "".join(x.text + "\n" for x in body)
+    alone = all(x.kind != PROMPT or x.command == note.command for x in read_block(fence.body))
+    return RunClaim(example.index, Location(note.location.path, offset + first + 1), note.command, note.location,
+                    written, program, file, fence.options.get("go"), span,
+                    (fence.start, fence.end, fence.indent) if alone else (0, 0, ""))
+
+
+def build(claims: list[RunClaim], source: str, matrix: list[Toolchain]) -> Runs:
+    """An example's run claims and a build job for each on every release."""
+    builds = {(i, str(t.version)): claim.program.build_job(source, t, claim.file)
+              for i, claim in enumerate(claims) for t in matrix}
+    return Runs(claims, builds)
+
+
+def execute(runs: Runs, results: Mapping[str, RunResult]) -> Iterator[Job]:
+    """The sandbox runs of each program its build made (ATTEMPTS each)."""
+    for (i, release), job in runs.builds.items():
+        built = results.get(job.key)
+        if built is None or built.returncode != 0 or not built.artifact:
+            continue
+        program = runs.claims[i].program
+        runs.guests[i, release] = tuple(Job(built.artifact, job.command, job.toolchain, job.file,
+                                            guest=program.argv, attempt=n) for n in range(ATTEMPTS))
+        yield from runs.guests[i, release]
+
+
+def check_runs(example: Example, runs: Runs, results: Mapping[str, RunResult], matrix: list[Toolchain],
+               reference: Mapping[int, Toolchain | None], fix_hint: str
+               ) -> tuple[list[Finding], set[tuple[Location, str]]]:
+    """The findings of an example's run claims, and the stated commands they verify (their `runs-code` notes are
+    replaced). `reference`: the release each claim's block speaks for (its index -> toolchain)."""
+    findings: list[Finding] = []
+    verified: set[tuple[Location, str]] = set()
+    for i, claim in enumerate(runs.claims):
+        where, stated = claim.location, claim.stated
+        target = reference.get(i)
+        if target is None:
+            continue
+        verified.add((claim.stated_at, stated))
+        verdicts = {str(t.version): _verdict(example, claim, runs, results, i, str(t.version)) for t in matrix}
+        mine = verdicts[str(target.version)]
+        if isinstance(mine, str):
+            findings.append(NotVerified(where, mine, stated, _detail(runs, results, i, str(target.version)),
+                                        release=str(target.version)))
+            continue
+        holds = tuple(r for r, v in verdicts.items() if isinstance(v, tuple) and v[0] is None)
+        said, notes = mine
+        if said is not None:
+            reason = _excuse(example.source)
+            if reason:
+                findings.append(NotVerified(where, reason, stated, _excused(reason), release=str(target.version)))
+                continue
+            fails = tuple(v[0] for r, v in verdicts.items() if isinstance(v, tuple) and v[0] is not None
+                          and (r == str(target.version) or v[0].differences == said.differences
+                               and v[0].benchmarks == said.benchmarks))
+            findings.append(RunDiffers(where, stated, claim.written, fails, holds, fix_hint))
+        else:
+            findings += [RunNote(where, stated, kind, lines) for kind, lines in notes]
+    return findings, verified
+
+
+def shown(runs: Runs, results: Mapping[str, RunResult]) -> list[Shown]:
+    """What each run claim's program printed on each release where it ran to its end (the page's tabs)."""
+    found = []
+    for i, claim in enumerate(runs.claims):
+        printed = {}
+        for (n, release), _ in runs.builds.items():
+            got = _attempts(runs, results, n, release) if n == i else None
+            if got and not got[0].kind:
+                printed[release] = claim.program.printed(got[0].output, got[0].returncode, got[0].seconds)
+        if printed:
+            found.append(Shown(claim.example, claim.stated, claim.fence, printed, claim.program.benchmarks,
+                               claim.location))
+    return found
+
+
+def _attempts(runs: Runs, results: Mapping[str, RunResult], i: int, release: str) -> list[RunResult] | None:
+    jobs = runs.guests.get((i, release))
+    if not jobs:
+        return None
+    got = [results.get(job.key) for job in jobs]
+    return None if any(r is None for r in got) else got  # type: ignore[return-value]
+
+
+def _verdict(example: Example, claim: RunClaim, runs: Runs, results: Mapping[str, RunResult], i: int,
+             release: str) -> str | tuple[RunSaid | None, list[tuple[str, tuple[int, ...]]]]:
+    """On one release: a not-verified kind, or (what differs, None when it holds; the notes of what was not
+    compared)."""
+    built = results.get(runs.builds[i, release].key)
+    if built is None or built.returncode != 0:
+        return "sandbox-build-fails"
+    got = _attempts(runs, results, i, release)
+    if got is None:
+        return "sandbox-unavailable"
+    stopped = next((r.kind for r in got if r.kind), "")
+    if stopped:
+        return f"sandbox-{stopped}"
+    program = claim.program
+    printed = [program.printed(r.output, r.returncode, r.seconds) for r in got]
+    page = claim.written
+    comparison = compare_output(page, printed, may_reorder(example.source))
+    benches = compare_benchmarks(page, printed[0]) if program.benchmarks else ()
+    if comparison.all_varying:
+        return "varying-output"
+    notes: list[tuple[str, tuple[int, ...]]] = []
+    if comparison.varying:
+        notes.append(("varying-lines", comparison.varying))
+    if comparison.unordered:
+        notes.append(("unordered", ()))
+    if program.benchmarks:
+        notes.append(("benchmark-figures", ()))
+    if comparison.holds and not benches:
+        return None, notes
+    return RunSaid(release, comparison.differences, benches, printed[0]), notes
+
+
+def _excuse(source: str) -> str:
+    """Why a difference is not the program's: it reaches what the sandbox denies, or depends on the machine."""
+    kinds = denied(source)
+    if kinds:
+        return kinds[0]
+    return "machine-dependent" if _MACHINE.search(source) else ""
+
+
+def _excused(reason: str) -> str:
+    return {
+        "sandbox-files": "the program opens files, and the sandbox gives it no directory",
+        "sandbox-network": "the program uses the network, which the sandbox does not have",
+        "sandbox-exec": "the program starts processes, which the sandbox does not allow",
+        "sandbox-signals": "the program uses signals, which the sandbox does not have",
+        "machine-dependent": "what it prints depends on the machine (CPUs, GOMAXPROCS, GOOS/GOARCH, memory "
+                             "statistics, the process), not only on the program",
+    }.get(reason, reason)
+
+
+def _detail(runs: Runs, results: Mapping[str, RunResult], i: int, release: str) -> str:
+    got = _attempts(runs, results, i, release) or []
+    built = results.get(runs.builds[i, release].key)
+    if built is not None and built.returncode != 0:
+        return built.output.strip().splitlines()[0] if built.output.strip() else f"exit status {built.returncode}"
+    return next((r.detail for r in got if r.kind), "")
+
+
+def reference(claim: RunClaim, matrix: list[Toolchain]) -> Toolchain | None:
+    """The release a block speaks for: its fence's go= option, else the newest; None when the matrix lacks it."""
+    if not claim.release:
+        return matrix[-1]
+    if not is_version(claim.release):
+        return None
+    wanted = parse_version(claim.release)
+    matches = [t for t in matrix if t.version.matches(wanted)]
+    return matches[-1] if matches else None

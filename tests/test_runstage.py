@@ -1,0 +1,410 @@
+"""The run stage end to end: pages with what programs, tests and benchmarks print under a stated `go run` / `go test`
+command, checked by the real `goverify check` (real go, real wasmtime): true output holds, false output is reported
+at its line with a diff, on the release the page speaks for; what cannot be verified is said with its kind; a
+warm check runs nothing."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import pytest
+from conftest import cli, plugin
+from goverify.engine import Engine, Settings
+from goverify.runstage import ATTEMPTS
+from goverify.sandbox import runtime_version
+from releases import NEW, OLD
+
+pytestmark = [pytest.mark.xdist_group("sandbox"),
+              pytest.mark.skipif(runtime_version() is None, reason="wasmtime is not installed")]
+OLDEST = "1.21.13"  # before Go 1.22's per-iteration loop variables
+
+LOOP = """\
+# Closures over a loop variable
+
+```go
+package main
+
+import "fmt"
+
+func main() {
+	var prints []func()
+	for i := 0; i < 3; i++ {
+		prints = append(prints, func() { fmt.Print(i, " ") })
+	}
+	for _, p := range prints {
+		p()
+	}
+	fmt.Println()
+}
+```
+
+```console
+$ go run main.go
+3 3 3
+```
+"""
+
+PROGRAMS = """\
+# Programs
+
+```go
+package main
+
+import "fmt"
+
+func main() {
+	fmt.Println("hello", 6*7)
+}
+```
+
+Run it with `go run main.go`:
+
+```
+hello 42
+```
+
+```go
+package main
+
+import (
+	"fmt"
+	"strings"
+)
+
+func main() {
+	fmt.Println(strings.Repeat("ab", 2), len("héllo"))
+}
+```
+
+```console
+$ go run main.go
+abab 5
+```
+
+```go
+package main
+
+import "fmt"
+
+func main() {
+	ages := map[string]int{"ann": 31, "bob": 42, "cid": 27}
+	for name, age := range ages {
+		fmt.Println(name, age)
+	}
+}
+```
+
+```console
+$ go run main.go
+bob 42
+ann 31
+cid 27
+```
+
+```go
+package main
+
+func main() {
+	s := []int{1, 2, 3}
+	i := 5
+	_ = s[i]
+}
+```
+
+```console
+$ go run main.go
+panic: runtime error: index out of range [5] with length 3
+
+goroutine 1 [running]:
+main.main()
+	/home/author/src/demo/main.go:6 +0x1d
+exit status 2
+```
+
+```go
+package main
+
+import (
+	"fmt"
+	"os"
+)
+
+func main() {
+	data, err := os.ReadFile("config.json")
+	fmt.Println(len(data), err)
+}
+```
+
+```console
+$ go run main.go
+42 <nil>
+```
+"""
+PROGRAMS_FALSE = 34  # `abab 5`: len("héllo") is 6 bytes
+
+TESTS = """\
+# Tests
+
+```go title="sum_test.go"
+package sum
+
+import "testing"
+
+func Sum(xs ...int) int {
+	t := 0
+	for _, x := range xs {
+		t += x
+	}
+	return t
+}
+
+func TestSum(t *testing.T) {
+	if got := Sum(1, 2, 3); got != 6 {
+		t.Fatalf("Sum = %d", got)
+	}
+	t.Log("sum is fine")
+}
+
+func TestEmpty(t *testing.T) {
+	if got := Sum(); got != 1 {
+		t.Errorf("Sum() = %d, want 1", got)
+	}
+}
+```
+
+```console
+$ go test -v -run Sum
+=== RUN   TestSum
+    sum_test.go:17: sum is fine
+--- PASS: TestSum (0.00s)
+PASS
+ok  	github.com/author/sum	0.002s
+```
+
+```console
+$ go test -run Empty
+--- FAIL: TestEmpty (0.00s)
+    sum_test.go:22: Sum() = 0, want 1
+FAIL
+exit status 1
+FAIL	github.com/author/sum	0.003s
+```
+
+```console
+$ go test -run Sum
+--- FAIL: TestSum (0.00s)
+FAIL
+```
+"""
+TESTS_FALSE = 50
+
+# `make([]int, n)` of a variable size: on the heap up to Go 1.24, on the stack since Go 1.25. The figures are what
+# Go 1.24.11 printed natively (tests/fixtures/programs/bench/native-1.24.11.txt), times and all.
+BENCH = """\
+# Benchmarks
+
+```go title="escape_test.go"
+package escape
+
+import "testing"
+
+var sinkInt int
+
+func BenchmarkMakeVariable(b *testing.B) {
+	n := 4
+	for i := 0; i < b.N; i++ {
+		s := make([]int, n)
+		s[0] = i
+		sinkInt = s[0]
+	}
+}
+```
+
+```console
+$ go test -bench . -benchmem
+goos: linux
+goarch: amd64
+pkg: example
+cpu: Intel(R) Xeon(R) Processor
+BenchmarkMakeVariable-2    	47255136	        28.38 ns/op	      32 B/op	       1 allocs/op
+PASS
+ok  	example	10.320s
+```
+"""
+BENCH_LINE = 22
+
+
+def _check(tmp_path: Path, page: str, *versions: str, extra: tuple[str, ...] = ()):
+    (tmp_path / "docs").mkdir(exist_ok=True)
+    (tmp_path / "docs" / "index.md").write_text(page, encoding="utf-8")
+    listed = ", ".join(f'"{v}"' for v in versions)
+    (tmp_path / "goverify.toml").write_text(f'docs_dir = "docs"\ngo_versions = [{listed}]\n', encoding="utf-8")
+    return cli("check", *extra, cwd=tmp_path)
+
+
+def _located(stdout: str) -> list[str]:
+    return [line for line in stdout.splitlines() if line.startswith("docs/")]
+
+
+@pytest.mark.matrix
+def test_the_loop_variable_holds_on_go_1_21_and_is_reported_on_the_newest(tmp_path: Path) -> None:
+    old = _check(tmp_path, LOOP, OLDEST)
+    assert (old.returncode, _located(old.stdout)) == (0, []), old.stdout + old.stderr
+    both = _check(tmp_path, LOOP, OLDEST, NEW)
+    assert both.returncode == 1
+    assert both.stdout.splitlines()[:6] == [
+        f"docs/index.md:22: `go run main.go`: output differs on Go {NEW}",
+        "    --- the page",
+        f"    +++ Go {NEW}, run in the WebAssembly sandbox (wasip1, GOMAXPROCS=1)",
+        "    -3 3 3",
+        "    +0 1 2",
+        f"    holds on Go {OLDEST}",
+    ]
+
+
+def test_program_output_true_false_and_what_the_sandbox_cannot_do(tmp_path: Path) -> None:
+    run = _check(tmp_path, PROGRAMS, NEW, extra=("--format", "json"))
+    report = json.loads(run.stdout)
+    assert run.returncode == 1
+    [wrong] = report["disagreements"]
+    assert (wrong["line"], wrong["summary"]) == (PROGRAMS_FALSE, f"`go run main.go`: output differs on Go {NEW}")
+    assert wrong["detail"][2:4] == ["-abab 5", "+abab 6"]
+    [unordered] = [n for n in report["notes"] if n.get("kind") == "unordered"]
+    assert unordered["line"] == 52
+    [files] = report["not_verified"]
+    assert (files["line"], files["kind"]) == (93, "sandbox-files")
+    assert "opens files, and the sandbox gives it no directory" in files["summary"]
+    # the panic's trace (the author's directory, amd64 offsets) holds, as does the first program
+    assert {d["line"] for d in report["disagreements"]} == {PROGRAMS_FALSE}
+
+
+def test_test_output_is_compared_as_go_test_prints_it(tmp_path: Path) -> None:
+    run = _check(tmp_path, TESTS, NEW)
+    assert _located(run.stdout) == [f"docs/index.md:{TESTS_FALSE}: `go test -run Sum`: output differs on Go {NEW}"]
+    assert run.returncode == 1
+    assert "    -FAIL\n    +ok  \t<package>\t<duration>" in run.stdout  # masked as compared
+
+
+@pytest.mark.matrix
+def test_make_of_a_variable_size_holds_on_1_24_and_is_reported_from_1_25(tmp_path: Path) -> None:
+    old = _check(tmp_path, BENCH, OLD, extra=("--strict",))
+    assert old.returncode == 0, old.stdout  # --strict: the figures not compared are a note, not a warning
+    assert _located(old.stdout) == [f"docs/index.md:{BENCH_LINE}: `go test -bench . -benchmem` run in the "
+                                    "WebAssembly sandbox (wasip1, GOMAXPROCS=1): ns/op, iteration counts and MB/s are "
+                                    "not compared (the sandbox is not the author's machine); B/op and allocs/op hold, "
+                                    "measured with GOMAXPROCS=1"]
+    new = _check(tmp_path, BENCH, OLD, NEW)
+    assert new.returncode == 1
+    assert _located(new.stdout) == [f"docs/index.md:{BENCH_LINE}: `go test -bench . -benchmem`: benchmark "
+                                    f"allocations differ on Go {NEW}"]  # the note is the error's now
+    assert (f"    BenchmarkMakeVariable: the page says 32 B/op, 1 allocs/op; Go {NEW} measures 0 B/op, 0 allocs/op "
+            "(allocations measured with GOMAXPROCS=1 in the sandbox)") in new.stdout
+    assert f"    holds on Go {OLD}" in new.stdout
+
+
+def test_a_warm_check_runs_nothing(tmp_path: Path) -> None:
+    def ran() -> int:
+        engine = Engine(Settings(root=tmp_path, go_versions=[NEW]))
+        page = engine.scan(PROGRAMS, "docs/index.md")
+        return engine.run([page])
+
+    cold = ran()
+    assert cold >= 5 * (1 + ATTEMPTS)  # five programs: a build and two runs each (and their compiles)
+    assert ran() == 0
+    modules = list((tmp_path / ".cache" / "goverify" / "wasm" / "modules").iterdir())
+    assert len(modules) == 5  # one compiled module per program, kept
+
+
+@pytest.mark.matrix
+def test_fix_rewrites_drifted_output_and_allocations_never_times(tmp_path: Path) -> None:
+    page = LOOP + BENCH.replace("# Benchmarks", "## Benchmarks")
+    run = _check(tmp_path, page, OLD, NEW, extra=("--fix",))
+    assert run.returncode == 0, run.stdout + run.stderr
+    fixed = (tmp_path / "docs" / "index.md").read_text(encoding="utf-8")
+    old_bench = "BenchmarkMakeVariable-2    \t47255136\t        28.38 ns/op\t      32 B/op\t       1 allocs/op"
+    new_bench = "BenchmarkMakeVariable-2    \t47255136\t        28.38 ns/op\t       0 B/op\t       0 allocs/op"
+    assert fixed == page.replace("\n3 3 3\n", "\n0 1 2\n").replace(old_bench, new_bench)
+    again = _check(tmp_path, fixed, OLD, NEW)
+    assert again.returncode == 0, again.stdout  # the page speaks for the newest release (Go 1.24 printed the old)
+
+
+@pytest.mark.matrix
+def test_the_page_shows_each_releases_output_in_tabs_with_the_sandbox_named(site) -> None:
+    holds = LOOP.replace("\n3 3 3\n", "\n0 1 2\n") + BENCH.replace("# Benchmarks", "## Benchmarks").replace(
+        "      32 B/op\t       1 allocs/op", "       0 B/op\t       0 allocs/op")
+    built = site({"index.md": holds}, plugin=plugin(go_versions=[OLDEST, OLD, NEW]))
+    page = built.page()
+    [loop] = re.findall(r'<div class="goverify goverify-run" data-example="1">.*?</div></div></div></div>', page)
+    labels = re.findall(r'<label for="__goverify_run1_1_\d">([^<]*)</label>', loop)
+    assert labels == ["Go 1.21", "Go 1.24 – 1.27"]
+    assert "<pre><code>3 3 3</code></pre>" in loop and "<pre><code>0 1 2</code></pre>" in loop
+    assert ("Output of <code>go run main.go</code> on Go 1.24.11, 1.27.3, run in a WebAssembly sandbox "
+            "(wasip1, GOMAXPROCS=1)") in loop
+    assert "28.38 ns/op" in page  # the author's benchmark block stays, times and all
+    [bench] = re.findall(r'<div class="goverify goverify-run" data-example="2">.*', page)
+    assert "BenchmarkMakeVariable\t32 B/op\t1 allocs/op" in bench and "BenchmarkMakeVariable\t0 B/op\t0 allocs/op" \
+        in bench
+
+
+UNSTATED = """\
+# No command stated
+
+```go
+package main
+
+import "fmt"
+
+func main() {
+	fmt.Println(len("héllo"))
+}
+```
+
+It prints:
+
+```
+5
+```
+
+```go
+package main
+
+import "fmt"
+
+func main() {
+	fmt.Println(7 / 2)
+}
+```
+
+输出结果：
+
+```text
+3
+```
+
+```go
+package main
+
+import "fmt"
+
+func main() {
+	fmt.Println("{}")
+}
+```
+
+Some data:
+
+```
+{"a": 1}
+```
+"""
+
+
+def test_a_programs_output_with_no_command_is_what_the_prose_says_it_prints(tmp_path: Path) -> None:
+    run = _check(tmp_path, UNSTATED, NEW)
+    assert _located(run.stdout) == [f"docs/index.md:16: `go run main.go`: output differs on Go {NEW}"]
+    assert "    -5\n    +6" in run.stdout  # the second ("输出结果") holds; the third block is not said to be output
+    report = json.loads(_check(tmp_path, UNSTATED, NEW, extra=("--format", "json")).stdout)
+    ran = [(r["example"], r["location"], r["output"]) for r in report["runs"]]
+    assert ran == [(1, "docs/index.md:16", "6\n"), (2, "docs/index.md:32", "3\n")]
