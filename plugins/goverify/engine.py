@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import os
 import re
+import shlex
 import sys
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -54,6 +55,13 @@ class Settings:
     reasons: bool = True  # compile with -m=2 to explain escapes (failure messages, expandable lines on the page)
     reasons_for_failures_only: bool = False  # the CLI shows no page: only what fails needs explaining
     results: Path | None = None  # shard results to use instead of local toolchains
+    shown_from: Path | None = None  # the folder messages name files from (the CLI's current folder); None: root
+
+    def shown(self, path: str) -> str:
+        """A path of a message (relative to root) as the reader opens it from `shown_from`."""
+        if self.shown_from is None or os.path.isabs(path):
+            return path
+        return Path(os.path.relpath(self.root / path, self.shown_from)).as_posix()
 
 
 class Engine:
@@ -64,7 +72,7 @@ class Engine:
         self.settings = settings
         self.cache_dir = settings.cache_dir or settings.root / CACHE_DIR
         if toolchains is None and settings.results is not None:
-            toolchains, known = load_shards(settings.root / settings.results)
+            toolchains, known = load_shards(settings.root / settings.results, settings.go_versions)
         if toolchains is None:
             toolchains = self.resolve_toolchains()
         self.matrix = sorted(toolchains, key=lambda t: t.version.sort_key())
@@ -331,7 +339,8 @@ class Engine:
             run = self.results.get(job.key) if job else None
             if run is not None:
                 reasons[example.index] = parse_reasons(run.output, example.base)
-        return check_page(page, plans, results, reasons, self.matrix, f"{self.settings.fix_hint} {page.path}")
+        hint = f"{self.settings.fix_hint} {shlex.quote(self.settings.shown(page.path))}"
+        return check_page(page, plans, results, reasons, self.matrix, hint)
 
 
 def _explainable(verdict) -> bool:

@@ -9,7 +9,7 @@ import dataclasses
 from mkdocs.config import config_options as c
 from mkdocs.config.base import Config, ValidationError
 
-from .config import DEFAULTS, OptionError, Options, check_option
+from .config import DEFAULTS, OptionError, Options, check_option, unknown_option
 
 
 class _Checked(c.BaseConfigOption):
@@ -41,6 +41,15 @@ class GoVerifyConfig(Config):
     report = _Checked("report")
     reasons = _Checked("reasons")
     matrix_page = _Checked("matrix_page")
+
+    def validate(self) -> tuple[list, list]:
+        """MkDocs' checks, with an unknown option failed instead of warned about: a misspelt `go_versions` must not
+        leave the build on another Go (the same line as `goverify check`'s)."""
+        failed, warnings = super().validate()
+        unknown = [(key, w) for key, w in warnings if key not in self._schema_keys]
+        warnings = [(key, w) for key, w in warnings if key in self._schema_keys]
+        failed += [(key, ValidationError(unknown_option(key))) for key, _ in unknown]
+        return failed, warnings
 
 
 def options_of(config: GoVerifyConfig) -> Options:

@@ -6,10 +6,8 @@ from __future__ import annotations
 import difflib
 import hashlib
 import json
-import os
 from collections import Counter
-from dataclasses import dataclass
-from pathlib import Path
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, TextIO
 
 from .errors import EXIT_DISAGREES, EXIT_OK, Location
@@ -128,7 +126,7 @@ def _describe(finding: Finding) -> Message:
                           f"variable that stays on the stack; a prose claim `{finding.silent}`{{ !escapes }} checks "
                           "that nothing says it escapes")
         return Message(where, ERROR, f'claim "{finding.message}"{scope} {where_fails}', tuple(detail),
-                       f"{finding.fix_hint} --dry-run  (shows the claim the compiler supports)")
+                       f"{finding.fix_hint} --dry-run  (shows the claim the compiler supports, or why there is none)")
     if isinstance(finding, ProseClaimFails):
         where_fails = ("holds on no release in its scope" if not finding.holds
                        else f"does not hold on {_releases([s.release for s in finding.fails])}")
@@ -300,13 +298,19 @@ def summary(verdicts: list[PageVerdict]) -> str:
     found = messages(verdicts)
     errors = sum(1 for m in found if m.severity == ERROR)
     warnings = sum(1 for m in found if m.severity == WARNING)
-    return (f"{examples} examples, {claims} comment claims, {prose} prose claims, {outputs} output blocks checked"
-            f" ({corrected} lines corrected silently), {skipped} go blocks not compiled, {warnings} not verified; "
-            f"{errors} disagreement(s)")
+    return (f"{count(examples, 'example')}, {count(claims, 'comment claim')}, {count(prose, 'prose claim')}, "
+            f"{count(outputs, 'output block')} checked ({count(corrected, 'line')} corrected silently), "
+            f"{count(skipped, 'go block')} not compiled, {warnings} not verified; {count(errors, 'disagreement')}")
 
 
-def coverage(page: PageVerdict) -> str:
-    """`docs/index.md: 7 examples (2 without claims), 21 comment claims, ...` for one page."""
+def count(n: int, what: str) -> str:
+    """`1 example`, `2 examples`."""
+    return f"{n} {what}" + ("" if n == 1 else "s")
+
+
+def coverage(page: PageVerdict, path: str | None = None) -> str:
+    """`docs/index.md: 7 examples (2 without claims), 21 comment claims, ...` for one page (named `path` when
+    given: as the reader opens it)."""
     examples = page.examples
     bound = {b.example for b in page.page.prose}
     bare = sum(1 for e in examples if not e.example.claims and e.example.index not in bound and not e.example.outputs)
@@ -320,24 +324,27 @@ def coverage(page: PageVerdict) -> str:
            "code-elsewhere": "from other files", "html-code": "in HTML", "indented-code": "indented blocks"}
     not_compiled = (f" ({', '.join(f'{n} {why[r]}' for r, n in skipped.items())})" if skipped else "")
     hints = page.page.hints
-    return (f"{page.page.path}: {len(page.page.examples)} examples ({bare} without claims), {comment} comment "
-            f"claims, {prose} prose claims, {outputs} output blocks checked, {len(page.page.skipped)} go "
-            f"blocks not compiled{not_compiled}" + (f"; {len(hints)} sentence(s) speak of escaping with no claim: "
-                                                     + ", ".join(str(h.line) for h in hints[:10]) if hints else ""))
+    speak = "speaks" if len(hints) == 1 else "speak"
+    return (f"{path or page.page.path}: {count(len(page.page.examples), 'example')} ({bare} without claims), "
+            f"{count(comment, 'comment claim')}, {count(prose, 'prose claim')}, {count(outputs, 'output block')} "
+            f"checked, {count(len(page.page.skipped), 'go block')} not compiled{not_compiled}"
+            + (f"; {count(len(hints), 'sentence')} {speak} of escaping with no claim: "
+               + ", ".join(str(h.line) for h in hints[:10]) if hints else ""))
 
 
 def as_json(verdicts: list[PageVerdict], engine: Engine) -> dict:
     """One record per example × command × release, then every finding by severity."""
     records = []
+    shown = engine.settings.shown
     for page in verdicts:
         for verdict in page.examples:
             example = verdict.example
             for command, runs in verdict.runs.items():
                 for version, run in runs.items():
                     records.append({
-                        "page": page.page.path,
+                        "page": shown(page.page.path),
                         "example": example.index,
-                        "location": str(example.location),
+                        "location": f"{shown(example.location.path)}:{example.location.line}",
                         "command": command.text,
                         "stated": command.stated,
                         "compiler_flags": list(command.compiler_flags()),
@@ -353,7 +360,7 @@ def as_json(verdicts: list[PageVerdict], engine: Engine) -> dict:
                         "prose_claims": [_prose_json(p, version) for p in verdict.prose]
                         if command == verdict.command else [],
                     })
-    found = messages(verdicts)
+    found = _shown(messages(verdicts), engine)
 
     def listing(severity: str) -> list[dict]:
         out = []
@@ -410,14 +417,21 @@ def not_verified_counts(found: list[Message]) -> dict[str, int]:
     return {kind: counts[kind] for kind in (*NOT_VERIFIED, *sorted(set(counts) - set(NOT_VERIFIED))) if counts[kind]}
 
 
-def _from_here(path: str, root: Path) -> str:
-    """A message's path (relative to the site's root) as GitHub wants an annotation's: relative to the folder goverify
-    runs in, the repository's root in a workflow (a site in a subfolder is annotated at `blog/content/x.md`)."""
-    full = Path(path) if os.path.isabs(path) else root / path
-    try:
-        return full.resolve().relative_to(Path.cwd().resolve()).as_posix()
-    except ValueError:
-        return path
+def _shown(found: list[Message], engine: Engine) -> list[Message]:
+    """Each message's location as the reader opens it from where goverify runs (`engine.settings.shown`): in a
+    workflow, the repository's root, so that a site in a subfolder is annotated at `blog/content/x.md`."""
+    out = []
+    for m in found:
+        path, _, line = m.location.rpartition(":")
+        out.append(replace(m, location=f"{engine.settings.shown(path)}:{line}"))
+    return out
+
+
+def _release(toolchain) -> str:
+    """`Go 1.27.3`, and for `"default"` which go that is: never a Go the reader did not choose, unsaid."""
+    if toolchain.spec == "default":
+        return f"Go {toolchain.version} (\"default\": {toolchain.go})"
+    return f"Go {toolchain.version}"
 
 
 def _github_escape(text: str) -> str:
@@ -425,7 +439,7 @@ def _github_escape(text: str) -> str:
 
 
 def emit(verdicts: list[PageVerdict], engine: Engine, fmt: str, out: TextIO, *, strict: bool = False) -> int:
-    found = messages(verdicts)
+    found = _shown(messages(verdicts), engine)
     failing = [m for m in found if m.severity == ERROR or (strict and m.severity == WARNING)]
     if fmt == "json":
         json.dump(as_json(verdicts, engine), out, ensure_ascii=False, indent=1)
@@ -437,15 +451,15 @@ def emit(verdicts: list[PageVerdict], engine: Engine, fmt: str, out: TextIO, *, 
             level = "error" if m.severity == ERROR or strict else "warning"
             path, _, line = m.location.rpartition(":")
             body = "\n".join([m.summary, *m.detail, *([f"fix: {m.fix}"] if m.fix else [])])
-            out.write(f"::{level} file={_from_here(path, engine.settings.root)},line={line},"
+            out.write(f"::{level} file={path},line={line},"
                       f"title=goverify::{_github_escape(body)}\n")
     else:
         for m in found:
             if m.finding != "Skipped":  # counted in the coverage line
                 out.write(m.render() + "\n")
         for page in verdicts:
-            out.write(f"goverify: {coverage(page)}\n")
-        out.write(f"goverify: {summary(verdicts)} on {', '.join('Go ' + str(t.version) for t in engine.matrix)}\n")
+            out.write(f"goverify: {coverage(page, engine.settings.shown(page.page.path))}\n")
+        out.write(f"goverify: {summary(verdicts)} on {', '.join(_release(t) for t in engine.matrix)}\n")
         left = not_verified_counts(found)
         if left:
             out.write(f"goverify: not verified: {', '.join(f'{n} {kind}' for kind, n in left.items())}\n")

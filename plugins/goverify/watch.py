@@ -1,6 +1,7 @@
 """`goverify watch`: when Go releases appear that the matrix lacks, check the pages on them and propose the change.
 
-    go_versions (mkdocs.yml)  ->  releases offered that it lacks (bump.py)  ->  install them  ->  check every page
+    go_versions (mkdocs.yml, goverify.toml or [tool.goverify])  ->  releases offered that it lacks (bump.py)
+    ->  install them  ->  check every page
     on the proposed matrix  ->  what --fix rewrites in output blocks (fix.py)  ->  check again with that applied
     ->  the report (Markdown, for a person) and the patch (for `git apply`), made from those data at the end
 
@@ -20,11 +21,12 @@ from typing import TextIO
 from . import report
 from .bump import Bump, edit_go_versions, find_bumps, proposed
 from .check import PageVerdict, failing_releases
+from .cli import pages_under
 from .config import load
 from .engine import Engine
 from .errors import EXIT_DISAGREES, EXIT_NEW_RELEASE_HOLDS, EXIT_OK, GoverifyError, Location
 from .findings import ERROR, Finding
-from .fix import FileEdit, planned_edits
+from .fix import FileEdit, as_on_disk, planned_edits
 from .snippets import read_text
 from .toolchains import available_on_pypi, install, resolve
 from .versions import Version, is_version, parse_version
@@ -32,10 +34,10 @@ from .versions import Version, is_version, parse_version
 
 @dataclass
 class Watch:
-    """What the watch found, as data. Paths are relative to the site's root (mkdocs.yml's folder); `prefix` leads
-    from the repository's root to it."""
+    """What the watch found, as data. Paths are relative to the site's root (its configuration's folder); `prefix`
+    leads from the repository's root to it."""
 
-    config: str  # mkdocs.yml's file name
+    config: str  # the configuration's file name: mkdocs.yml, goverify.toml or pyproject.toml
     before: list[str]  # go_versions as written
     after: list[str]  # go_versions proposed
     bumps: list[Bump]
@@ -75,14 +77,14 @@ def find(config_file: Path, offered: list[Version] | None, *, progress: bool, lo
     text = read_text(config_file)
     watch.config_edit = FileEdit(config_file.name, text, edit_go_versions(text, before, watch.after,
                                                                           config_file.name))
-    print(f"goverify: new Go release(s) {', '.join(str(b.release) for b in bumps)}: installing and checking the "
-          f"pages on Go {', '.join(watch.after)}", file=log, flush=True)
-    install(watch.after, progress=progress)
+    print(f"goverify: {_new_releases(bumps)}: installing and checking the pages on Go {', '.join(watch.after)}",
+          file=log, flush=True)
+    install(watch.after, progress=progress, log=log)
     engine = Engine(replace(settings, go_versions=watch.after, results=None))
-    verdicts = engine.check_files(sorted(p for p in docs_dir.rglob("*.md") if p.is_file()))
+    verdicts = engine.check_files(pages_under(docs_dir) if docs_dir.is_dir() else [])
     for warning in engine.warnings:
         print(f"goverify: warning: {warning}", file=log)
-    watch.edits, _ = planned_edits(engine, verdicts, None)  # output blocks only: claims are the author's words
+    watch.edits, _, _ = planned_edits(engine, verdicts, None)  # output blocks only: claims are the author's words
     failing = _unique(f for page in verdicts for f in page.findings if f.severity == ERROR)
     new = [str(b.release) for b in sorted(bumps, key=lambda b: b.release.sort_key())]
     for finding in failing:
@@ -94,6 +96,10 @@ def find(config_file: Path, offered: list[Version] | None, *, progress: bool, lo
             watch.broken.setdefault(first, []).append(finding)
     watch.remaining = _remaining(engine, verdicts, watch.edits, failing)
     return watch
+
+
+def _new_releases(bumps: list[Bump]) -> str:
+    return f"new Go release{'s' if len(bumps) != 1 else ''} {', '.join(str(b.release) for b in bumps)}"
 
 
 def _release(entry: str) -> Version:
@@ -155,13 +161,7 @@ def patch_text(watch: Watch, root: Path) -> str:
 
 
 def _as_on_disk(edit: FileEdit, root: Path) -> FileEdit:
-    raw = (root / edit.path).read_bytes()
-    before, after = edit.before, edit.after
-    if b"\r\n" in raw:
-        before, after = before.replace("\n", "\r\n"), after.replace("\n", "\r\n")
-    if raw.startswith(b"\xef\xbb\xbf"):
-        before, after = "\ufeff" + before, "\ufeff" + after
-    return FileEdit(edit.path, before, after)
+    return as_on_disk(edit, (root / edit.path).read_bytes())
 
 
 def _count(n: int, what: str) -> str:
@@ -205,7 +205,7 @@ def report_text(watch: Watch, patch_name: str) -> str:
         out += [f"   - `{m.location}`: {m.summary}" for m in map(report.describe, watch.remaining)]
     else:
         out.append("2. Nothing to restate: with the patch applied, everything the pages say holds.")
-    out += ["", "3. Then `goverify check` (or `make site`) passes on the new matrix.", ""]
+    out += ["", "3. Then `goverify check` passes on the new matrix.", ""]
     if failing:
         out += ["## What the compiler says, by the release that first breaks it", ""]
         fixed = [f for f in failing if f not in watch.remaining]
@@ -249,6 +249,6 @@ def run(config_file: Path, offered: list[Version] | None, report_file: Path, pat
     patch_file.write_text(patch_text(watch, config_file.resolve().parent), encoding="utf-8")
     what = (f"{_count(len(watch.failing), 'place')} no longer hold, {len(watch.remaining)} to restate by hand after "
             "the patch") if watch.failing else "everything holds"
-    print(f"goverify: new Go release(s) {', '.join(str(b.release) for b in watch.bumps)}: {what}", file=out)
+    print(f"goverify: {_new_releases(watch.bumps)}: {what}", file=out)
     print(f"goverify: report: {report_file}; patch: {patch_file} (git apply {patch_file})", file=out)
     return watch.status
