@@ -189,6 +189,21 @@ def cmd_toolchains(args: argparse.Namespace) -> int:
     return EXIT_USAGE
 
 
+def cmd_config(args: argparse.Namespace) -> int:
+    """Where the site is, as `goverify check` with the same arguments finds it: `name=value` lines (the form
+    $GITHUB_OUTPUT takes; the Action reads them), paths as they open from the current folder."""
+    settings, docs_dir, config = _settings(args)
+
+    def here(path: Path) -> str:
+        return Path(os.path.relpath(path)).as_posix()
+
+    print(f"config={here(config) if config is not None else ''}")
+    print(f"docs_dir={here(docs_dir)}")
+    print(f"cache_dir={here(settings.cache_dir or settings.root / '.cache' / 'goverify')}")
+    print(f"go_versions={' '.join(settings.go_versions)}")
+    return 0
+
+
 def cmd_verify(args: argparse.Namespace) -> int:
     from .shards import write_shard
 
@@ -248,6 +263,12 @@ def parser() -> argparse.ArgumentParser:
     check.add_argument("--no-cache", action="store_true")
     check.add_argument("--timeout", type=float)
     check.set_defaults(run=cmd_check)
+
+    where = sub.add_parser("config", help="say which configuration `goverify check` reads with these arguments, "
+                                          "and where its pages and cache are (name=value lines)")
+    common(where)
+    where.add_argument("paths", nargs="*")
+    where.set_defaults(run=cmd_config)
 
     tools = sub.add_parser("toolchains", help="install, list or look for Go toolchains")
     tools.add_argument("action", choices=["install", "list", "outdated"])

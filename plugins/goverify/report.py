@@ -126,7 +126,7 @@ def _describe(finding: Finding) -> Message:
                           f"variable that stays on the stack; a prose claim `{finding.silent}`{{ !escapes }} checks "
                           "that nothing says it escapes")
         return Message(where, ERROR, f'claim "{finding.message}"{scope} {where_fails}', tuple(detail),
-                       f"{finding.fix_hint} --dry-run  (shows the claim the compiler supports, or why there is none)")
+                       f"{finding.fix_hint} --dry-run  (shows the claim the compiler supports)")
     if isinstance(finding, ProseClaimFails):
         where_fails = ("holds on no release in its scope" if not finding.holds
                        else f"does not hold on {_releases([s.release for s in finding.fails])}")
@@ -320,9 +320,10 @@ def coverage(page: PageVerdict, path: str | None = None) -> str:
     skipped: dict[str, int] = {}
     for s in page.page.skipped:
         skipped[s.reason] = skipped.get(s.reason, 0) + 1
-    why = {"fragment-without-claims": "fragments", "relisting": "re-listings", "skip-option": "goverify=skip",
-           "code-elsewhere": "from other files", "html-code": "in HTML", "indented-code": "indented blocks"}
-    not_compiled = (f" ({', '.join(f'{n} {why[r]}' for r, n in skipped.items())})" if skipped else "")
+    why = {"fragment-without-claims": ("fragment", "fragments"), "relisting": ("re-listing", "re-listings"),
+           "skip-option": ("goverify=skip",) * 2, "code-elsewhere": ("from another file", "from other files"),
+           "html-code": ("in HTML",) * 2, "indented-code": ("indented block", "indented blocks")}
+    not_compiled = (f" ({', '.join(f'{n} {why[r][n != 1]}' for r, n in skipped.items())})" if skipped else "")
     hints = page.page.hints
     speak = "speaks" if len(hints) == 1 else "speak"
     return (f"{path or page.page.path}: {count(len(page.page.examples), 'example')} ({bare} without claims), "
