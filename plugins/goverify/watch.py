@@ -183,7 +183,8 @@ def report_text(watch: Watch, patch_name: str) -> str:
                 f"patch of each minor it lists, and no newer minor is offered (newest: Go {newest}).\n")
     new = [str(b.release) for b in watch.bumps]
     failing = watch.failing
-    title = (f"{_count(len(failing), 'place')} no longer hold" if failing else "every claim holds")
+    title = (f"{_count(len(failing), 'place')} no longer hold{'s' if len(failing) == 1 else ''}" if failing
+             else "every claim holds")
     out = [f"# Go {', '.join(new)}: {title}", "",
            f"`go_versions` in `{watch.config}`: {', '.join(watch.before)} → **{', '.join(watch.after)}**", "",
            "| release | | first breaks |", "| --- | --- | --- |"]
@@ -247,8 +248,9 @@ def run(config_file: Path, offered: list[Version] | None, report_file: Path, pat
         print(f"goverify: no new Go release (go_versions: {', '.join(watch.before)}); report: {report_file}", file=out)
         return watch.status
     patch_file.write_text(patch_text(watch, config_file.resolve().parent), encoding="utf-8")
-    what = (f"{_count(len(watch.failing), 'place')} no longer hold, {len(watch.remaining)} to restate by hand after "
-            "the patch") if watch.failing else "everything holds"
+    failing = len(watch.failing)
+    what = (f"{_count(failing, 'place')} no longer hold{'s' if failing == 1 else ''}, {len(watch.remaining)} to "
+            "restate by hand after the patch") if failing else "everything holds"
     print(f"goverify: {_new_releases(watch.bumps)}: {what}", file=out)
     print(f"goverify: report: {report_file}; patch: {patch_file} (git apply {patch_file})", file=out)
     return watch.status
