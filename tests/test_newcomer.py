@@ -6,14 +6,16 @@ Also: the README's quick-start page prints exactly what the README says it print
 
 from __future__ import annotations
 
+import os
 import re
 import shlex
 import subprocess
+import sys
 from pathlib import Path
 
 import pytest
 from conftest import REPO, cli_process
-from releases import NEW, NEW_MINOR, OLD
+from releases import NEW, NEW_MINOR, OFFERED, OLD
 
 pytestmark = pytest.mark.xdist_group("newcomer")  # one blog after the other: Go's build cache warms once
 
@@ -271,3 +273,70 @@ def test_the_readme_quick_start_prints_what_the_readme_says(tmp_path: Path) -> N
     run = cli_process(*words[1:], cwd=tmp_path)
     assert run.stdout + run.stderr == output, run.stdout + run.stderr
     assert run.returncode == 1
+
+
+# --- the workflows the README and its pages give, as an author copies them -----------------------------------------
+
+def _workflows() -> list[tuple[str, str]]:
+    """Every ```yaml block of the README and plugins/docs/ that is a workflow (`# .github/workflows/NAME`)."""
+    found = []
+    for doc in [README, *sorted((REPO / "plugins" / "docs").glob("*.md"))]:
+        for block in re.findall(r"^```yaml\n(# \.github/workflows/[^\n]+\n.*?)^```$", doc.read_text(encoding="utf-8"),
+                                re.M | re.S):
+            found.append((f"{doc.name}: {block.splitlines()[0][2:]}", block))
+    return found
+
+
+def test_every_workflow_the_docs_give_is_valid_and_its_scripts_parse(tmp_path: Path) -> None:
+    import yaml
+
+    workflows = _workflows()
+    assert {name for name, _ in workflows} >= {"README.md: .github/workflows/goverify.yml",
+                                               "cli.md: .github/workflows/goverify-watch.yml"}
+    for i, (name, text) in enumerate(workflows):
+        (tmp_path / f"{i}.yml").write_text(text, encoding="utf-8")
+        valid = subprocess.run([str(Path(sys.executable).parent / "check-jsonschema"), "--builtin-schema",
+                                "vendor.github-workflows", str(tmp_path / f"{i}.yml")],
+                               capture_output=True, text=True, timeout=120)
+        assert valid.returncode == 0, f"{name}: {valid.stdout}{valid.stderr}"
+        for job in yaml.safe_load(text)["jobs"].values():
+            for step in job["steps"]:
+                if "run" in step:
+                    parsed = subprocess.run(["bash", "-n"], input=step["run"], capture_output=True, text=True,
+                                            timeout=30)
+                    assert parsed.returncode == 0, f"{name}: {parsed.stderr}"
+
+
+def test_the_weekly_watch_workflow_proposes_a_patch_for_a_hugo_blog(tmp_path: Path) -> None:
+    """The watch step of cli.md's workflow, run as written at the root of a repository whose Hugo blog is in
+    `blog/`; `goverify` on PATH is the real one, given the releases PyPI offered when the tests were written (so that
+    a release published later changes nothing here). Then the pull request step's `git apply --index`."""
+    import yaml
+
+    text = dict(_workflows())["cli.md: .github/workflows/goverify-watch.yml"]
+    workflow = yaml.safe_load(text)
+    job = workflow["jobs"]["watch"]
+    script = next(step["run"] for step in job["steps"] if step.get("id") == "watch")
+    repo = _repository(tmp_path)
+    (repo / "blog" / "goverify.toml").write_text(CONFIG.replace(NEW, OLD), encoding="utf-8")
+    subprocess.run(["git", "add", "-A"], cwd=repo, check=True, timeout=60)
+    subprocess.run(["git", "-c", "user.name=t", "-c", "user.email=t@t", "commit", "-qm", "blog"], cwd=repo,
+                   check=True, timeout=60)
+    bin_dir = tmp_path / "bin"
+    bin_dir.mkdir()
+    shim = bin_dir / "goverify"
+    shim.write_text(f'#!/bin/sh\nexec {sys.executable} -m goverify.cli "$@" --offered {",".join(OFFERED)}\n',
+                    encoding="utf-8")
+    shim.chmod(0o755)
+    outputs = tmp_path / "github-output"
+    env = {**os.environ, **job["env"], "GITHUB_OUTPUT": str(outputs), "PATH": f"{bin_dir}:{os.environ['PATH']}"}
+    run = subprocess.run(["bash", "-eo", "pipefail", "-c", script], cwd=repo, env=env, capture_output=True, text=True,
+                         timeout=900)
+    assert run.returncode == 0, run.stdout + run.stderr
+    assert outputs.read_text(encoding="utf-8") == "new=true\n"
+    assert (repo / "watch-report.md").read_text(encoding="utf-8").startswith("# Go ")
+    applied = subprocess.run(["git", "apply", "--index", "watch.patch"], cwd=repo, capture_output=True, text=True,
+                             timeout=60)
+    assert applied.returncode == 0, applied.stderr
+    assert f'go_versions = ["{OLD}", ' in (repo / "blog" / "goverify.toml").read_text(encoding="utf-8")
+    assert "# the newest" in (repo / "blog" / "goverify.toml").read_text(encoding="utf-8")  # its comment kept
