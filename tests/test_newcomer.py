@@ -176,6 +176,10 @@ def test_a_pre_commit_hook_is_told_how_to_add_a_release(tmp_path: Path) -> None:
                                  "additional_dependencies in .pre-commit-config.yaml"), run.stderr
     goverify = re.search(r"run `(\S+) toolchains install 1\.99`", run.stderr)
     assert goverify and Path(goverify.group(1)).is_absolute(), run.stderr
+    (blog / "goverify.toml").write_text(CONFIG, encoding="utf-8")
+    run = cli_process("check", cwd=blog, env={"PRE_COMMIT": "1"})
+    hint = next(line for line in run.stdout.splitlines() if line.startswith("    fix: "))
+    assert hint.startswith(f"    fix: {goverify.group(1)} check --fix content/posts/values.md"), run.stdout
 
 
 def test_a_missing_shard_is_named(tmp_path: Path) -> None:

