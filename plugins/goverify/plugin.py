@@ -128,7 +128,7 @@ class GoVerifyPlugin(BasePlugin[GoVerifyConfig]):
         if errors and not self.serving:
             text = "\n".join(m.render() for m in errors)
             raise PluginError(f"goverify: the compiler disagrees with the article:\n{text}\n"
-                              f"goverify: {report.summary(self.verdicts)}")
+                              f"goverify: {report.summary(self.verdicts, self.engine.matrix)}")
         if self._logged:
             return  # the other languages of this build: said once
         self._logged = True
@@ -141,7 +141,7 @@ class GoVerifyPlugin(BasePlugin[GoVerifyConfig]):
                 log.warning("%s", m.render())
         for verdict in self.verdicts:
             log.info("%s", report.coverage(verdict))
-        log.info("%s", report.summary(self.verdicts))
+        log.info("%s", report.summary(self.verdicts, self.engine.matrix))
 
     @event_priority(60)  # before plugins that edit the Markdown (i18n translates admonition titles at 50)
     def on_page_markdown(self, markdown: str, *, page: MkPage, config: Any, files: Files) -> str:

@@ -288,7 +288,9 @@ def messages(verdicts: list[PageVerdict]) -> list[Message]:
     return out
 
 
-def summary(verdicts: list[PageVerdict]) -> str:
+def summary(verdicts: list[PageVerdict], matrix: list | tuple = ()) -> str:
+    """The counts of a whole check, and the releases it ran on (`matrix`, when given): which Go checked is never
+    left unsaid."""
     examples = sum(len(v.page.examples) for v in verdicts)
     claims = sum(len(e.claims) for v in verdicts for e in v.examples)
     prose = sum(len(e.prose) for v in verdicts for e in v.examples)
@@ -300,7 +302,8 @@ def summary(verdicts: list[PageVerdict]) -> str:
     warnings = sum(1 for m in found if m.severity == WARNING)
     return (f"{count(examples, 'example')}, {count(claims, 'comment claim')}, {count(prose, 'prose claim')}, "
             f"{count(outputs, 'output block')} checked ({count(corrected, 'line')} corrected silently), "
-            f"{count(skipped, 'go block')} not compiled, {warnings} not verified; {count(errors, 'disagreement')}")
+            f"{count(skipped, 'go block')} not compiled, {warnings} not verified; {count(errors, 'disagreement')}"
+            + (f" on {', '.join(_release(t) for t in matrix)}" if matrix else ""))
 
 
 def count(n: int, what: str) -> str:
@@ -460,7 +463,7 @@ def emit(verdicts: list[PageVerdict], engine: Engine, fmt: str, out: TextIO, *, 
                 out.write(m.render() + "\n")
         for page in verdicts:
             out.write(f"goverify: {coverage(page, engine.settings.shown(page.page.path))}\n")
-        out.write(f"goverify: {summary(verdicts)} on {', '.join(_release(t) for t in engine.matrix)}\n")
+        out.write(f"goverify: {summary(verdicts, engine.matrix)}\n")
         left = not_verified_counts(found)
         if left:
             out.write(f"goverify: not verified: {', '.join(f'{n} {kind}' for kind, n in left.items())}\n")
