@@ -232,6 +232,7 @@ def test_watch_reads_and_edits_goverify_toml_keeping_comments(tmp_path: Path) ->
     report = (repo / "blog" / "watch-report.md").read_text(encoding="utf-8")
     assert report.startswith(f"# Go {NEW}: 1 place no longer holds")
     assert f"`go_versions` in `goverify.toml`: {OLD} → **{OLD}, {NEW}**" in report
+    assert f'\ncontent/posts/values.md:{FALSE_LINE}: claim "moved to heap: m"' in report  # opens from blog/
     applied = subprocess.run(["git", "apply", "--check", "blog/watch.patch"], cwd=repo, capture_output=True,
                              text=True, timeout=60)
     assert applied.returncode == 0, applied.stderr
@@ -338,7 +339,10 @@ def test_the_weekly_watch_workflow_proposes_a_patch_for_a_hugo_blog(tmp_path: Pa
                          timeout=900)
     assert run.returncode == 0, run.stdout + run.stderr
     assert outputs.read_text(encoding="utf-8") == "new=true\n"
-    assert (repo / "watch-report.md").read_text(encoding="utf-8").startswith("# Go ")
+    report = (repo / "watch-report.md").read_text(encoding="utf-8")
+    assert report.startswith("# Go ")
+    # where a reviewer of the pull request opens it, from the repository's root
+    assert f'\nblog/content/posts/values.md:{FALSE_LINE}: claim "moved to heap: m"' in report
     applied = subprocess.run(["git", "apply", "--index", "watch.patch"], cwd=repo, capture_output=True, text=True,
                              timeout=60)
     assert applied.returncode == 0, applied.stderr

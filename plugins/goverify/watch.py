@@ -13,6 +13,7 @@ compiled), 1 something the pages say fails on the proposed matrix, 3 new release
 from __future__ import annotations
 
 import difflib
+import os
 import sys
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -43,6 +44,7 @@ class Watch:
     bumps: list[Bump]
     offered: list[Version]
     prefix: str = ""
+    here: str = ""  # leads from the folder the watch runs in to the site's root: the report's locations open there
     config_edit: FileEdit | None = None
     broken: dict[str, list[Finding]] = field(default_factory=dict)  # new release -> what it is the first to break
     already: list[Finding] = field(default_factory=list)  # failing, and on no new release
@@ -70,8 +72,9 @@ def find(config_file: Path, offered: list[Version] | None, *, progress: bool, lo
     versions = {entry: _release(entry) for entry in before}
     offered = offered if offered is not None else available_on_pypi()
     bumps = find_bumps(before, versions, offered)
+    here = Path(os.path.relpath(settings.root)).as_posix()
     watch = Watch(config_file.name, before, proposed(before, bumps), bumps, offered,
-                  prefix=_prefix(settings.root))
+                  prefix=_prefix(settings.root), here="" if here == "." else here + "/")
     if not bumps:
         return watch
     text = read_text(config_file)
@@ -80,7 +83,7 @@ def find(config_file: Path, offered: list[Version] | None, *, progress: bool, lo
     print(f"goverify: {_new_releases(bumps)}: installing and checking the pages on Go {', '.join(watch.after)}",
           file=log, flush=True)
     install(watch.after, progress=progress, log=log)
-    engine = Engine(replace(settings, go_versions=watch.after, results=None))
+    engine = Engine(replace(settings, go_versions=watch.after, results=None, shown_from=Path.cwd()))
     verdicts = engine.check_files(pages_under(docs_dir) if docs_dir.is_dir() else [])
     for warning in engine.warnings:
         print(f"goverify: warning: {warning}", file=log)
@@ -203,7 +206,7 @@ def report_text(watch: Watch, patch_name: str) -> str:
                 "each claim with a version scope (`(go1.25+)` in a comment, `go=\"1.25+\"` in prose) and say in the "
                 "text what changed (`goverify check --fix --dry-run` shows the scoped comment claims the compiler "
                 "supports):", ""]
-        out += [f"   - `{m.location}`: {m.summary}" for m in map(report.describe, watch.remaining)]
+        out += [f"   - `{watch.here}{m.location}`: {m.summary}" for m in map(report.describe, watch.remaining)]
     else:
         out.append("2. Nothing to restate: with the patch applied, everything the pages say holds.")
     out += ["", "3. Then `goverify check` passes on the new matrix.", ""]
@@ -213,22 +216,23 @@ def report_text(watch: Watch, patch_name: str) -> str:
         for release in new:
             found = watch.broken.get(release, [])
             if found:
-                out += [f"### Go {release}", "", *_fenced(_messages(found, fixed), "text"), ""]
+                out += [f"### Go {release}", "", *_fenced(_messages(found, fixed, watch.here), "text"), ""]
         if watch.already:
             out += ["### Already failing before these releases", "",
-                    *_fenced(_messages(watch.already, fixed), "text"), ""]
+                    *_fenced(_messages(watch.already, fixed, watch.here), "text"), ""]
     if watch.edits:
         out += ["## Output blocks the patch rewrites", "",
                 *_fenced("".join(edit.diff(watch.prefix) for edit in watch.edits), "diff"), ""]
     return "\n".join(out)
 
 
-def _messages(found: list[Finding], fixed: list[Finding]) -> str:
+def _messages(found: list[Finding], fixed: list[Finding], here: str = "") -> str:
     """Each finding as report.py words it (with the compiler's reasons); for one the patch mends, that instead of
     the command that would."""
     texts = []
     for finding in found:
         message = report.describe(finding)
+        message = replace(message, location=here + message.location)
         if finding in fixed:
             texts.append(replace(message, fix=None).render() + "\n    the patch rewrites this line (diff below)")
         else:
