@@ -48,7 +48,7 @@ class Options:
     beside goverify, else `go` on PATH) or a path to a `go` binary. Env `GOVERIFY_GO_VERSIONS` (comma-separated)
     overrides it."""
     command: str = DEFAULT_COMMAND
-    """The command when the page states none for an example (see README: how the command is found)."""
+    """The command when the page states none for an example (see plugins/docs/commands.md, "The command")."""
     timeout: float = DEFAULT_TIMEOUT
     """Seconds one command may run before its process group is killed and the build fails."""
     cache: bool = True

@@ -36,7 +36,7 @@ class Skipped:
 
 
 # Why something is not verified (`NotVerified.reason`), each a stable kind the JSON report carries, in the order the
-# text report counts them (README: "Not verified").
+# text report counts them (plugins/docs/kinds.md).
 NOT_VERIFIED = ("fragment-unfit", "fragment-does-not-compile", "does-not-compile", "non-std-import", "runs-code",
                 "refused", "cgo", "program-output", "other-file", "no-example")
 # Why a Go block is not compiled (`Skipped.reason`).
