@@ -270,7 +270,7 @@ def _readme_example() -> tuple[str, str, str]:
 def test_the_readme_quick_start_prints_what_the_readme_says(tmp_path: Path) -> None:
     page, command, output = _readme_example()
     path, body = page.split("\n", 1)
-    assert len(body.splitlines()) <= 12  # a page a newcomer reads at a glance
+    assert len(body.splitlines()) <= 10  # a page a newcomer reads at a glance
     (tmp_path / path).parent.mkdir(parents=True)
     (tmp_path / path).write_text(body, encoding="utf-8")
     words = shlex.split(command)
