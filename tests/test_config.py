@@ -120,7 +120,7 @@ def test_the_cli_finds_the_sites_mkdocs_yml_from_another_folder(tmp_path: Path) 
         run = cli("check", *paths, cwd=cwd)
         assert run.returncode == 0, (door, run.stdout, run.stderr)
         assert f"goverify: options from {site / 'mkdocs.yml'}\n" in run.stderr, door
-        assert "1 comment claims" in run.stdout + run.stderr, door
+        assert "1 comment claim," in run.stdout + run.stderr, door
         assert f"on Go {NEW}" in run.stdout + run.stderr, door
 
 
@@ -200,10 +200,14 @@ def test_pyproject_tool_goverify_is_read_and_a_misspelt_option_is_said(tmp_path:
                                              encoding="utf-8")
     (tmp_path / "posts").mkdir()
     (tmp_path / "posts" / "a.md").write_text("# nothing to check\n", encoding="utf-8")
+    run = cli("check", cwd=tmp_path)  # a typo must not leave go_versions at "default" (whatever go is on PATH)
+    assert (run.returncode, run.stdout) == (2, "")
+    assert run.stderr == ("goverify: pyproject.toml: goverify option 'go_version' is not one goverify knows: did you "
+                          "mean 'go_versions'?\n")
+    (tmp_path / "pyproject.toml").write_text(f'[tool.goverify]\ngo_versions = ["{NEW}"]\ndocs_dir = "posts"\n',
+                                             encoding="utf-8")
     run = cli("check", cwd=tmp_path)
     assert run.returncode == 0, run.stderr
-    assert run.stderr == ("goverify: warning: pyproject.toml: goverify option 'go_version': Unrecognised "
-                          "configuration name: go_version\n")
     assert "goverify: posts/a.md: 0 examples" in run.stdout
 
 

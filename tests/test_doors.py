@@ -89,7 +89,7 @@ def test_mkdocs_build_and_goverify_check_in_a_clone_find_the_toolchains(clone: P
     checked = subprocess.run([str(BIN / "goverify"), "check"], cwd=clone, env=env, capture_output=True, text=True,
                              timeout=900)
     assert checked.returncode == 0, checked.stdout + checked.stderr
-    assert f"0 disagreement(s) on Go {BOTH[0]}, Go {BOTH[1]}" in checked.stdout
+    assert f"0 disagreements on Go {BOTH[0]}, Go {BOTH[1]}" in checked.stdout
 
 
 def test_mkdocs_serve_in_a_clone_shows_the_verified_page(clone: Path) -> None:

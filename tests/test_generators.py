@@ -9,6 +9,7 @@ command is named where it is used.
 from __future__ import annotations
 
 import json
+import os
 import textwrap
 from pathlib import Path
 
@@ -304,12 +305,12 @@ HUGO_FINDINGS = [
     'content/posts/points.md:41: claim "moved to heap: p" holds on no release in its scope',
 ]
 HUGO_COVERAGE = [
-    "goverify: content/notes.markdown: 1 examples (0 without claims), 1 comment claims, 0 prose claims, 0 output "
-    "blocks checked, 1 go blocks not compiled (1 indented blocks)",
+    "goverify: content/notes.markdown: 1 example (0 without claims), 1 comment claim, 0 prose claims, 0 output "
+    "blocks checked, 1 go block not compiled (1 indented block)",
     "goverify: content/posts/escape.md: 3 examples (0 without claims), 6 comment claims, 0 prose claims, 0 output "
-    "blocks checked, 1 go blocks not compiled (1 from other files)",
-    "goverify: content/posts/points.md: 2 examples (0 without claims), 1 comment claims, 0 prose claims, 1 output "
-    "blocks checked, 1 go blocks not compiled (1 from other files)",
+    "blocks checked, 1 go block not compiled (1 from another file)",
+    "goverify: content/posts/points.md: 2 examples (0 without claims), 1 comment claim, 0 prose claims, 1 output "
+    "block checked, 1 go block not compiled (1 from another file)",
 ]
 
 
@@ -337,7 +338,9 @@ def test_a_hugo_site_is_checked_as_its_author_runs_it(hugo: Path) -> None:
 def test_a_hugo_site_checked_from_another_folder_reads_its_goverify_toml(hugo: Path, tmp_path: Path) -> None:
     run = cli_process("check", str(hugo / "content"), cwd=tmp_path)
     assert run.stderr == f"goverify: options from {hugo / 'goverify.toml'}\n"
-    assert _located(run.stdout) == HUGO_FINDINGS  # paths relative to the site, Go from its go_versions
+    # paths as they open from here, Go from the site's go_versions
+    here = os.path.relpath(hugo, tmp_path)
+    assert _located(run.stdout) == [f"{here}/{finding}" for finding in HUGO_FINDINGS]
     assert run.stdout.splitlines()[-1].endswith(f"on Go {NEW}")
     assert run.returncode == 1
     again = cli_process("check", cwd=hugo)  # no path: the docs_dir goverify.toml names
@@ -391,6 +394,6 @@ def test_a_docusaurus_page_is_checked_under_its_titled_file(tmp_path: Path) -> N
     assert _located(run.stdout) == [
         f"docs/escape.mdx:33: Go {NEW} no longer prints this line (`go build -gcflags=-m escape.go`): "
         "./escape.go:8:20: moved to heap: x"], run.stdout + run.stderr
-    assert "goverify: docs/escape.mdx: 1 examples (0 without claims), 1 comment claims, 0 prose claims, 1 output " \
-           "blocks checked, 0 go blocks not compiled" in run.stdout
+    assert "goverify: docs/escape.mdx: 1 example (0 without claims), 1 comment claim, 0 prose claims, 1 output " \
+           "block checked, 0 go blocks not compiled" in run.stdout
     assert run.returncode == 1

@@ -55,7 +55,7 @@ def test_on_go_1_24_the_original_article_holds(tmp_path: Path) -> None:
     run = cli("check", "--go", OLD, "article.md", cwd=tmp_path)
     assert run.returncode == 0, run.stdout
     assert _located(run.stdout.splitlines(), "article.md") == []
-    assert f"0 disagreement(s) on Go {OLD}" in run.stdout
+    assert f"0 disagreements on Go {OLD}" in run.stdout
 
 
 def test_on_both_releases_each_false_line_says_which_release_still_prints_it(tmp_path: Path) -> None:

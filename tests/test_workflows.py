@@ -149,9 +149,13 @@ def test_the_actions_shell_steps_parse_and_never_splice_an_input_into_a_script()
     assert "~/.cache/goverify/toolchains" in caches
 
 
-def test_the_actions_scripts_check_a_blog_as_a_runner_runs_them(tmp_path: Path) -> None:
+@pytest.mark.parametrize("where", ["root", "subfolder"])
+def test_the_actions_scripts_check_a_blog_as_a_runner_runs_them(where: str, tmp_path: Path) -> None:
     """Each `run` step of action.yml, in order, with its `env:` as the runner evaluates it (the action's checkout, the
-    runner's temp folder, the Python setup-python gives); the `uses:` steps are GitHub's own (Python, the caches)."""
+    runner's temp folder, the Python setup-python gives, what earlier steps wrote to $GITHUB_OUTPUT); the `uses:`
+    steps are GitHub's own (Python, the caches). At the root the releases are the input's; a Hugo blog in `blog/`
+    with its goverify.toml is found from the paths, installs its go_versions, and keeps its results in its own
+    `.cache/goverify`, where the results cache step points."""
     from goverify.toolchains import installed
 
     versions = [str(version) for version, _ in installed()]
@@ -161,27 +165,45 @@ def test_the_actions_scripts_check_a_blog_as_a_runner_runs_them(tmp_path: Path) 
     shutil.copytree(REPO / "plugins", checkout / "plugins", ignore=shutil.ignore_patterns("*.egg-info", "__pycache__"))
     for name in ("pyproject.toml", "README.md", "action.yml"):
         shutil.copy(REPO / name, checkout / name)
-    workspace = tmp_path / "blog"
-    (workspace / "content" / "posts").mkdir(parents=True)
-    (workspace / "content" / "posts" / "escape.md").write_text(HUGO_POST, encoding="utf-8")
-    (workspace / "content" / "posts" / "holds.md").write_text(HUGO_POST_HOLDS, encoding="utf-8")
+    workspace = tmp_path / "repo"
+    site = workspace / "blog" if where == "subfolder" else workspace
+    (site / "content" / "posts").mkdir(parents=True)
+    (site / "content" / "posts" / "escape.md").write_text(HUGO_POST, encoding="utf-8")
+    (site / "content" / "posts" / "holds.md").write_text(HUGO_POST_HOLDS, encoding="utf-8")
+    prefix = "blog/" if where == "subfolder" else ""
+    if where == "subfolder":
+        (site / "goverify.toml").write_text(f'docs_dir = "content"\ngo_versions = ["{versions[-1]}"]\n',
+                                            encoding="utf-8")
     (tmp_path / "runner-temp").mkdir()
+    outputs = tmp_path / "github-output"
+    outputs.write_text("", encoding="utf-8")
     values = {"github.action_path": str(checkout), "runner.temp": str(tmp_path / "runner-temp"),
-              "steps.python.outputs.python-path": sys.executable, "inputs.go-versions": f" {versions[-1]},",
-              "inputs.paths": "content/posts/holds.md\ncontent/posts/escape.md", "inputs.strict": "false",
-              "inputs.config": ""}
+              "steps.python.outputs.python-path": sys.executable,
+              "inputs.go-versions": "" if where == "subfolder" else f" {versions[-1]},",
+              "inputs.paths": f"{prefix}content/posts/holds.md\n{prefix}content/posts/escape.md",
+              "inputs.strict": "false", "inputs.config": ""}
     results = []  # (pip builds the action's checkout as on a runner: setuptools from the package index)
     for step in _action()["runs"]["steps"]:
         if "run" not in step:
             continue
+        said = dict(line.split("=", 1) for line in outputs.read_text(encoding="utf-8").splitlines())
+        values.update({f"steps.site.outputs.{k}": v for k, v in said.items()})
         env = {k: EXPRESSION.sub(lambda m: values[m.group(1)], v) for k, v in step.get("env", {}).items()}
         results.append(subprocess.run(["bash", "--noprofile", "--norc", "-eo", "pipefail", "-c", step["run"]],
-                                      cwd=workspace, env={**os.environ, **env}, capture_output=True,
-                                      text=True, timeout=600))
-    install, toolchains, check = results
-    assert install.returncode == 0 and toolchains.returncode == 0, install.stderr + toolchains.stderr
+                                      cwd=workspace, env={**os.environ, **env, "GITHUB_OUTPUT": str(outputs)},
+                                      capture_output=True, text=True, timeout=600))
+    install, found, toolchains, check = results
+    assert install.returncode == 0 and found.returncode == 0 and toolchains.returncode == 0, \
+        install.stderr + found.stderr + toolchains.stderr
+    said = dict(line.split("=", 1) for line in outputs.read_text(encoding="utf-8").splitlines())
+    assert said["config"] == ("blog/goverify.toml" if where == "subfolder" else "")
+    assert said["cache_dir"] == f"{prefix}.cache/goverify"
     assert check.returncode == 1, check.stdout + check.stderr
     annotations = [line for line in check.stdout.splitlines() if line.startswith("::")]
     assert [line.split("::")[1] for line in annotations] == [
-        f"error file=content/posts/escape.md,line={HUGO_POST_FALSE},title=goverify"]
+        f"error file={prefix}content/posts/escape.md,line={HUGO_POST_FALSE},title=goverify"]
     assert annotations[0].split("::", 2)[2].startswith('claim "moved to heap: m" holds on no release in its scope')
+    cache = [step["with"]["path"] for step in _action()["runs"]["steps"]
+             if step.get("uses", "").startswith("actions/cache@") and "results" in step["with"]["key"]]
+    assert cache == ["${{ steps.site.outputs.cache_dir }}"]
+    assert list((workspace / said["cache_dir"]).glob("runs/*/*.json")), "the results are not where the cache is"

@@ -68,14 +68,14 @@ class SiteBuild:
         if errors and not self.serving:
             text = "\n".join(m.render() for m in errors)
             return Judgement(f"goverify: the compiler disagrees with the article:\n{text}\n"
-                             f"goverify: {report.summary(self.verdicts)}")
+                             f"goverify: {report.summary(self.verdicts, self.engine.matrix)}")
         if self._said:
             return Judgement(None)  # the other languages of this build: said once
         self._said = True
         said = [(logging.WARNING, warning) for warning in self.engine.warnings]
         said += [(logging.DEBUG if m.severity == NOTE else logging.WARNING, m.render()) for m in messages]
         said += [(logging.INFO, report.coverage(verdict)) for verdict in self.verdicts]
-        return Judgement(None, [*said, (logging.INFO, report.summary(self.verdicts))])
+        return Judgement(None, [*said, (logging.INFO, report.summary(self.verdicts, self.engine.matrix))])
 
     def page(self, abs_src_path: str, markdown: str, language: str) -> tuple[str, Said]:
         """A page's Markdown with its output blocks replaced by slots (their HTML kept for `swap_slots`), and the

@@ -90,7 +90,10 @@ def _items(tokens: list[str], new: list[str]) -> list[str]:
 def edit_go_versions(text: str, entries: list[str], new: list[str], name: str = "mkdocs.yml") -> str:
     """`text` with the go_versions list changed from `entries` (as read) to `new`: a flow list on the key's line
     (`go_versions: ["1.24.11", "1.25.5"]`) or a block list under it, each item kept as written unless it changes.
-    GoverifyError when the file does not write go_versions as such a list of these entries (`!ENV`, INHERIT)."""
+    GoverifyError when the file does not write go_versions as such a list of these entries (`!ENV`, INHERIT).
+    A goverify.toml or pyproject.toml is edited as TOML (`_edit_toml`)."""
+    if name.endswith(".toml"):
+        return _edit_toml(text, entries, new, name)
     lines = text.split("\n")
     found = [i for i, line in enumerate(lines) if _KEY.match(line)]
     if len(found) != 1:
@@ -147,3 +150,60 @@ def _edit_block(lines: list[str], at: int, indent: int, entries: list[str], new:
         lines[i] = f"{m.group('indent')}- {token}{m.group('tail')}"
     indent = found[-1].group("indent") if found[-1] else ""
     lines[items[-1] + 1: items[-1] + 1] = [f"{indent}- {token}" for token in written[len(items):]]
+
+
+# --- the text of goverify.toml and pyproject.toml's [tool.goverify] ------------------------------------------------
+
+_TOML_KEY = re.compile(r"^(?P<indent>[ \t]*)go_versions[ \t]*=[ \t]*(?P<rest>.*)$")
+_TOML_TABLE = re.compile(r"^[ \t]*\[\[?[ \t]*(?P<name>[^\]]*?)[ \t]*\]")
+_TOML_STRING = re.compile(r"\"(?:[^\"\\]|\\.)*\"|'[^']*'")
+
+
+def _edit_toml(text: str, entries: list[str], new: list[str], name: str) -> str:
+    """go_versions in goverify.toml (a top-level key) or pyproject.toml (in [tool.goverify]): an array on the key's
+    line, or one that runs over several lines (items with their comments), each item kept as written unless it
+    changes; appended items follow the last one, on its line or on lines of their own, as the array is written."""
+    table = "tool.goverify" if name.endswith("pyproject.toml") else ""
+    lines = text.split("\n")
+    current, found = "", []
+    for i, line in enumerate(lines):
+        header = _TOML_TABLE.match(line)
+        if header:
+            current = re.sub(r"[ \t]*\.[ \t]*", ".", header.group("name"))
+        elif current == table and _TOML_KEY.match(line):
+            found.append(i)
+    where = f"[{table}]" if table else "at its top level"
+    if len(found) != 1:
+        raise GoverifyError(f"{name}: expected one `go_versions = [...]` line {where} to edit, found {len(found)}: "
+                            "change go_versions by hand")
+    at = found[0]
+    key = _TOML_KEY.match(lines[at])
+    assert key is not None
+    if not key.group("rest").startswith("["):
+        raise GoverifyError(f"{name}:{at + 1}: go_versions is not an array of releases: change it by hand")
+    end = next((j for j in range(at, len(lines)) if "]" in _TOML_STRING.sub("", lines[j].split("#")[0])), None)
+    if end is None:
+        raise GoverifyError(f"{name}:{at + 1}: go_versions' array does not end: change it by hand")
+    if end == at:
+        return "\n".join([*lines[:at], _edit_flow(lines[at], len(key.group("indent")), entries, new, name),
+                          *lines[at + 1:]])
+    spots = [(j, m) for j in range(at, end + 1) for m in _TOML_STRING.finditer(lines[j].split("#")[0])]
+    tokens = [m.group(0) for _, m in spots]
+    if [_unquote(t) for t in tokens] != entries:
+        raise GoverifyError(f"{name}:{at + 1}: go_versions as written is not what goverify read "
+                            f"({', '.join(entries)}): change it by hand")
+    written = _items(tokens, new)
+    for (j, m), token in reversed(list(zip(spots, written, strict=False))):
+        lines[j] = lines[j][:m.start()] + token + lines[j][m.end():]
+    extra = written[len(tokens):]
+    if extra:
+        last, _ = spots[-1] if spots else (at, None)
+        item = re.match(r"^([ \t]*)", lines[last]).group(1) if last != at else key.group("indent") + "    "
+        comma = "," if lines[last].split("#")[0].rstrip().endswith(",") else ""
+        if not comma and spots:  # the last item had no comma: it needs one now
+            j, m = spots[-1]
+            end_of = m.start() + len(written[len(tokens) - 1])
+            lines[j] = lines[j][:end_of] + "," + lines[j][end_of:]
+        lines[last + 1:last + 1] = [f"{item}{token}," if comma or k < len(extra) - 1 else f"{item}{token}"
+                                    for k, token in enumerate(extra)]
+    return "\n".join(lines)

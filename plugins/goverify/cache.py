@@ -32,6 +32,18 @@ class Cache:
 
     root: Path | None
     read_only_warned: bool = False
+    ignored: bool = False  # the cache folder's own .gitignore is there
+
+    def _ignore(self) -> None:
+        """Write `*` to a .gitignore in the cache folder (as pytest, ruff and mypy do in theirs), once: a site's
+        `git status` then never lists what goverify keeps there."""
+        if self.ignored or self.root is None:
+            return
+        self.ignored = True
+        marker = self.root.parent / ".gitignore"
+        with contextlib.suppress(OSError):
+            if not marker.exists():
+                write_atomically(marker, "# made by goverify: nothing here to commit\n*\n")
 
     @property
     def packs(self) -> Path | None:
@@ -52,6 +64,7 @@ class Cache:
     def put_pack(self, name: str, entries: dict[str, dict]) -> None:
         if self.packs is None:
             return
+        self._ignore()
         with contextlib.suppress(OSError):  # a read-only cache: the entries are read one by one
             write_atomically(self.packs / f"{name}.json",
                              json.dumps({k: {**v, "key": k} for k, v in entries.items()}, ensure_ascii=False,
@@ -72,6 +85,7 @@ class Cache:
         """Store an entry; return a warning instead of failing when the cache cannot be written."""
         if self.root is None:
             return None
+        self._ignore()
         try:
             write_atomically(self.root / key[:2] / f"{key}.json",
                              json.dumps({**value, "key": key}, ensure_ascii=False, sort_keys=True))

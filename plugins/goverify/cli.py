@@ -10,13 +10,16 @@ from __future__ import annotations
 
 import argparse
 import os
+import shlex
 import sys
+from importlib import metadata
 from pathlib import Path
 
 from . import environment, report
 from .config import CONFIG_NAMES, holds_options, load
 from .engine import Engine, Settings, forget
 from .errors import EXIT_USAGE, GoverifyError
+from .snippets import read_text
 from .toolchains import default_go, install, installed, resolve, toolchains_dir
 
 MARKDOWN = {".md", ".markdown", ".mdx"}  # what a folder's pages are named, whichever generator reads them
@@ -33,12 +36,34 @@ def _markdown_files(paths: list[str], docs_dir: Path, config: Path | None) -> li
     for name in paths:
         path = Path(name)
         if path.is_dir():
-            files.extend(sorted(p for p in path.rglob("*") if p.suffix in MARKDOWN and p.is_file()))
+            files.extend(pages_under(path))
         elif path.is_file():
             files.append(path)
         else:
             raise GoverifyError(f"no such file or folder: {name}")
     return files
+
+
+def pages_under(folder: Path) -> list[Path]:
+    """A folder's pages: its .md, .markdown and .mdx files, at any depth, in a stable order."""
+    return sorted(p for p in folder.rglob("*") if p.suffix in MARKDOWN and p.is_file())
+
+
+def _readable(files: list[Path]) -> tuple[list[Path], list[str]]:
+    """The pages that can be read, and a line for each one that cannot (checked first, so that one binary or
+    unreadable page leaves the others checked, and is reported at the end)."""
+    good, bad = [], []
+    for file in files:
+        shown = Path(os.path.relpath(file)).as_posix() if file.is_absolute() else file
+        try:
+            read_text(file)
+        except UnicodeDecodeError as exc:
+            bad.append(f"{shown}: not UTF-8 text ({exc.reason} at byte {exc.start}): not checked")
+        except OSError as exc:
+            bad.append(f"{shown}: {exc.strerror}: not checked")
+        else:
+            good.append(file)
+    return good, bad
 
 
 def _found_config(paths: list[str]) -> Path | None:
@@ -79,6 +104,12 @@ def _settings(args: argparse.Namespace) -> tuple[Settings, Path, Path | None]:
         environment.apply(settings)
     if getattr(args, "go", None):
         settings.go_versions = args.go
+    settings.shown_from = Path.cwd()  # messages name files as they open from here
+    given = [*(["--config", str(args.config)] if args.config else []),
+             *(word for go in getattr(args, "go", None) or [] for word in ("--go", go))]
+    # under pre-commit goverify is not on PATH: the hook's own, by its path, runs where the hint is read
+    goverify = str(Path(sys.executable).parent / "goverify") if environment.under_pre_commit() else "goverify"
+    settings.fix_hint = shlex.join([goverify, "check", *given, "--fix"])
     if getattr(args, "no_cache", False):
         settings.cache = False
     if getattr(args, "timeout", None) is not None:
@@ -91,27 +122,43 @@ def _settings(args: argparse.Namespace) -> tuple[Settings, Path, Path | None]:
 
 
 def cmd_check(args: argparse.Namespace) -> int:
+    for option, given in (("--dry-run", args.dry_run), ("--yes", args.yes)):
+        if given and not args.fix:
+            raise GoverifyError(f"{option} goes with --fix: `goverify check --fix {option} ...` (without --fix, "
+                                "goverify check changes nothing)")
     settings, docs_dir, config = _settings(args)
     settings.reasons_for_failures_only = True  # no page to show: only what fails is explained
-    files = _markdown_files(args.paths, docs_dir, config)
+    files, unreadable = _readable(_markdown_files(args.paths, docs_dir, config))
     engine = Engine(settings)
     verdicts = engine.check_files(files)
     if args.fix:
         from .fix import fix_pages
 
-        return fix_pages(engine, verdicts, dry_run=args.dry_run, assume_yes=args.yes, out=sys.stdout)
-    for warning in engine.warnings:
-        print(f"goverify: warning: {warning}", file=sys.stderr)
-    return report.emit(verdicts, engine, args.format, sys.stdout, strict=args.strict)
+        status = fix_pages(engine, verdicts, dry_run=args.dry_run, assume_yes=args.yes, out=sys.stdout)
+    else:
+        for warning in engine.warnings:
+            print(f"goverify: warning: {warning}", file=sys.stderr)
+        status = report.emit(verdicts, engine, args.format, sys.stdout, strict=args.strict)
+    for line in unreadable:
+        print(f"goverify: {line}", file=sys.stderr)
+    return EXIT_USAGE if unreadable else status
 
 
 def cmd_toolchains(args: argparse.Namespace) -> int:
     if args.action == "install":
         specs = list(args.versions)
+        where = "the command line"
         if not specs:
-            settings, _, _ = _settings(argparse.Namespace(config=args.config))
+            settings, _, config = _settings(argparse.Namespace(config=args.config))
             specs = settings.go_versions
-        for go in install(specs, progress=sys.stderr.isatty()):
+            where = f"go_versions of {config}" if config is not None else ""
+        releases = [spec for spec in specs if spec not in {"", "default"} and "/" not in spec]
+        if not releases:
+            said = (f"{where} names no release to install ({', '.join(specs)})" if where
+                    else "no release named, and no mkdocs.yml, goverify.toml or [tool.goverify] here")
+            raise GoverifyError(f"nothing to install: {said}; name one, as in `goverify toolchains install 1.27`, "
+                                "or list them in go_versions (`--config FILE` to read another configuration)")
+        for go in install(specs, progress=sys.stderr.isatty(), log=sys.stderr):
             print(go)
         return 0
     if args.action == "list":
@@ -144,6 +191,21 @@ def cmd_toolchains(args: argparse.Namespace) -> int:
     return EXIT_USAGE
 
 
+def cmd_config(args: argparse.Namespace) -> int:
+    """Where the site is, as `goverify check` with the same arguments finds it: `name=value` lines (the form
+    $GITHUB_OUTPUT takes; the Action reads them), paths as they open from the current folder."""
+    settings, docs_dir, config = _settings(args)
+
+    def here(path: Path) -> str:
+        return Path(os.path.relpath(path)).as_posix()
+
+    print(f"config={here(config) if config is not None else ''}")
+    print(f"docs_dir={here(docs_dir)}")
+    print(f"cache_dir={here(settings.cache_dir or settings.root / '.cache' / 'goverify')}")
+    print(f"go_versions={' '.join(settings.go_versions)}")
+    return 0
+
+
 def cmd_verify(args: argparse.Namespace) -> int:
     from .shards import write_shard
 
@@ -164,11 +226,23 @@ def cmd_watch(args: argparse.Namespace) -> int:
     from .bump import parse_offered
 
     offered = parse_offered(args.offered) if args.offered is not None else None
-    return watch.run(Path(args.config), offered, Path(args.report), Path(args.patch))
+    config = Path(args.config) if args.config else _found_config([])
+    if config is None:
+        raise GoverifyError("no mkdocs.yml, goverify.toml or pyproject.toml with [tool.goverify] here: run the watch "
+                            "in the site's folder, or name its configuration with --config FILE")
+    return watch.run(config, offered, Path(args.report), Path(args.patch))
+
+
+def version() -> str:
+    try:
+        return metadata.version("goverify")
+    except metadata.PackageNotFoundError:  # run from a source tree that was never installed
+        return "unknown"
 
 
 def parser() -> argparse.ArgumentParser:
     top = argparse.ArgumentParser(prog="goverify", description=__doc__.splitlines()[0])
+    top.add_argument("--version", action="version", version=f"goverify {version()}")
     sub = top.add_subparsers(dest="command", required=True)
 
     def common(p: argparse.ArgumentParser) -> None:
@@ -191,6 +265,12 @@ def parser() -> argparse.ArgumentParser:
     check.add_argument("--no-cache", action="store_true")
     check.add_argument("--timeout", type=float)
     check.set_defaults(run=cmd_check)
+
+    where = sub.add_parser("config", help="say which configuration `goverify check` reads with these arguments, "
+                                          "and where its pages and cache are (name=value lines)")
+    common(where)
+    where.add_argument("paths", nargs="*")
+    where.set_defaults(run=cmd_config)
 
     tools = sub.add_parser("toolchains", help="install, list or look for Go toolchains")
     tools.add_argument("action", choices=["install", "list", "outdated"])
@@ -217,7 +297,8 @@ def parser() -> argparse.ArgumentParser:
                "  1  a new release breaks something the pages say (the report lists where and why)\n"
                "  2  bad usage, configuration or toolchain\n"
                "  3  new releases, and everything the pages say holds on them")
-    watch.add_argument("--config", "-f", default="mkdocs.yml", help="the site's mkdocs.yml")
+    watch.add_argument("--config", "-f", help="the site's mkdocs.yml, goverify.toml or pyproject.toml (default: the "
+                                               "current folder's)")
     watch.add_argument("--report", default="watch-report.md", metavar="FILE", help="Markdown report (default: "
                                                                                    "%(default)s)")
     watch.add_argument("--patch", default="watch.patch", metavar="FILE", help="the proposed change, for `git apply` "

@@ -10,6 +10,7 @@ before anything compiles.
 from __future__ import annotations
 
 import dataclasses
+import difflib
 import os
 import re
 import tomllib
@@ -48,7 +49,7 @@ class Options:
     beside goverify, else `go` on PATH) or a path to a `go` binary. Env `GOVERIFY_GO_VERSIONS` (comma-separated)
     overrides it."""
     command: str = DEFAULT_COMMAND
-    """The command when the page states none for an example (see README: how the command is found)."""
+    """The command when the page states none for an example (see plugins/docs/commands.md, "The command")."""
     timeout: float = DEFAULT_TIMEOUT
     """Seconds one command may run before its process group is killed and the build fails."""
     cache: bool = True
@@ -151,7 +152,7 @@ def check_option(name: str, value: object, warnings: list[str], config_name: str
         raise OptionError(str(exc).replace("{config}", config_name)) from None
 
 
-def validate(raw: Mapping[str, object], config_file: Path) -> tuple[Options, list[str]]:
+def validate(raw: Mapping[str, object], config_file: Path, also: tuple[str, ...] = ()) -> tuple[Options, list[str]]:
     """Options from what a configuration file says (in the schema's order, as MkDocs checks them), and the warnings;
     GoverifyError naming the file, the option, its value and what is expected."""
     values = {}
@@ -163,9 +164,19 @@ def validate(raw: Mapping[str, object], config_file: Path) -> tuple[Options, lis
         except OptionError as exc:
             raise GoverifyError(f"{config_file}: goverify option '{name}': {exc}") from None
         notes += [f"{config_file}: goverify option '{name}': {w}" for w in warnings]
-    notes += [f"{config_file}: goverify option '{key}': Unrecognised configuration name: {key}"
-              for key in raw if key not in CHECKS]
+    unknown = [key for key in raw if key not in CHECKS]
+    if unknown:
+        raise GoverifyError(f"{config_file}: {unknown_option(unknown[0], also)}")
     return Options(**values), notes
+
+
+def unknown_option(name: str, known: tuple[str, ...] = ()) -> str:
+    """The words for an option goverify does not know: a typo must not leave the option at its default (a
+    misspelt `go_versions` would check with another Go), so it is an error naming the closest known option."""
+    names = [*CHECKS, *known]
+    closest = difflib.get_close_matches(str(name), names, n=1, cutoff=0.6)
+    hint = f"did you mean '{closest[0]}'?" if closest else f"the options are {', '.join(names)}"
+    return f"goverify option '{name}' is not one goverify knows: {hint}"
 
 
 def settings_from(options: Options, root: Path, snippet_dirs: list[Path]) -> Settings:
@@ -229,7 +240,7 @@ def load(config_file: Path) -> tuple[Options, Settings, Path, list[str]]:
     if config_file.suffix == ".toml":
         raw, docs_dir = _read_toml(config_file)
         root = config_file.resolve().parent
-        options, warnings = validate(raw, config_file)
+        options, warnings = validate(raw, config_file, also=("docs_dir",))
         return options, settings_from(options, root, [root]), root / docs_dir, warnings
     raw = _read_mkdocs_yml(config_file)
     root = config_file.resolve().parent

@@ -30,6 +30,7 @@ from __future__ import annotations
 
 import atexit
 import os
+import shlex
 import shutil
 import sys
 import tempfile
@@ -72,6 +73,13 @@ class Settings:
     reasons: bool = True  # compile with -m=2 to explain escapes (failure messages, expandable lines on the page)
     reasons_for_failures_only: bool = False  # the CLI shows no page: only what fails needs explaining
     results: Path | None = None  # shard results to use instead of local toolchains
+    shown_from: Path | None = None  # the folder messages name files from (the CLI's current folder); None: root
+
+    def shown(self, path: str) -> str:
+        """A path of a message (relative to root) as the reader opens it from `shown_from`."""
+        if self.shown_from is None or os.path.isabs(path):
+            return path
+        return Path(os.path.relpath(self.root / path, self.shown_from)).as_posix()
 
 
 @dataclass
@@ -207,7 +215,7 @@ def check_records(page: PageRecord, known: Known) -> PageVerdict:
         if run is not None:
             reasons[index] = parse_reasons(run.output, record.example.base)
     plans = {record.example.index: record.plan for record in page.records if record.plan is not None}
-    fix_hint = f"{known.settings.fix_hint} {page.page.path}"
+    fix_hint = f"{known.settings.fix_hint} {shlex.quote(known.settings.shown(page.page.path))}"
     verdict = check_page(page.page, plans, results, reasons, known.matrix, fix_hint)
     _check_programs(page, known, verdict, fix_hint)
     return verdict
@@ -246,7 +254,7 @@ class Engine:
         self.settings = settings
         self.cache_dir = settings.cache_dir or settings.root / CACHE_DIR
         if toolchains is None and settings.results is not None:
-            toolchains, known = load_shards(settings.root / settings.results)
+            toolchains, known = load_shards(settings.root / settings.results, settings.go_versions)
         if toolchains is None:
             toolchains = self.resolve_toolchains()
         self.matrix = sorted(toolchains, key=lambda t: t.version.sort_key())

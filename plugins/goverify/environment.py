@@ -4,7 +4,8 @@
 - `GOVERIFY_RESULTS=DIR`: use shard results instead of local toolchains (the `results` option);
 - `GOVERIFY_TOOLCHAINS=DIR`: where installed toolchains live (default: the per-user cache, below);
 - `GOVERIFY_GOCACHE=DIR`: Go's own build cache, shared between sites (default: `<cache_dir>/gocache`);
-- `XDG_CACHE_HOME`: the per-user cache, `~/.cache` when unset.
+- `XDG_CACHE_HOME`: the per-user cache, `~/.cache` when unset;
+- `PRE_COMMIT`: set by pre-commit while it runs a hook (goverify is then not on PATH: messages say what works there).
 
 (`GOVERIFY_ENABLED` is not read here: a site's mkdocs.yml reads it with `!ENV`, as MkDocs does.)
 """
@@ -55,3 +56,9 @@ def toolchains_home(environ: Mapping[str, str] | None = None) -> Path:
         return Path(env["GOVERIFY_TOOLCHAINS"]).expanduser().resolve()
     base = env.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
     return Path(base) / "goverify" / "toolchains"
+
+
+def under_pre_commit(environ: Mapping[str, str] | None = None) -> bool:
+    """goverify runs as a pre-commit hook (pre-commit sets PRE_COMMIT=1 for its hooks)."""
+    env = os.environ if environ is None else environ
+    return bool(env.get("PRE_COMMIT"))

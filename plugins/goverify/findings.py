@@ -41,7 +41,7 @@ RUN_NOT_VERIFIED = ("sandbox-timeout", "sandbox-memory", "sandbox-stack", "sandb
                     "sandbox-crash", "sandbox-unavailable", "sandbox-files", "sandbox-network", "sandbox-exec",
                     "sandbox-signals", "machine-dependent", "varying-output", "sandbox-build-fails")
 # Why something is not verified (`NotVerified.reason`), each a stable kind the JSON report carries, in the order the
-# text report counts them (README: "Not verified").
+# text report counts them (plugins/docs/kinds.md).
 NOT_VERIFIED = ("fragment-unfit", "fragment-does-not-compile", "does-not-compile", "non-std-import", "runs-code",
                 "refused", "cgo", "program-output", "other-file", "no-example", *RUN_NOT_VERIFIED)
 # Why a Go block is not compiled (`Skipped.reason`).

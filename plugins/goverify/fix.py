@@ -27,7 +27,7 @@ from typing import TYPE_CHECKING, TextIO
 from .check import ClaimVerdict, ExampleVerdict
 from .claims import function_spans, span_of
 from .errors import EXIT_DISAGREES, EXIT_OK
-from .findings import RunDiffers
+from .findings import ERROR, RunDiffers
 from .fragments import subject
 from .output import DIAGNOSTIC, Diagnostic, kind_of, parse_output
 from .runout import fix_benchmarks, lines_of
@@ -166,23 +166,37 @@ class FileEdit:
     before: str
     after: str
 
-    def diff(self, prefix: str = "") -> str:
-        """A unified diff `git apply` takes: `a/PREFIXPATH`, `b/PREFIXPATH`, a missing final newline marked."""
+    def diff(self, prefix: str = "", name: str | None = None) -> str:
+        """A unified diff `git apply` takes: `a/PREFIXPATH`, `b/PREFIXPATH` (`name` instead of PATH when given), a
+        missing final newline marked."""
+        path = name or self.path
         lines = difflib.unified_diff(self.before.splitlines(keepends=True), self.after.splitlines(keepends=True),
-                                     f"a/{prefix}{self.path}", f"b/{prefix}{self.path}")
+                                     f"a/{prefix}{path}", f"b/{prefix}{path}")
         return "".join(line if line.endswith("\n") else line + "\n\\ No newline at end of file\n"
                        for line in lines)
 
 
+@dataclass(frozen=True)
+class Declined:
+    """A failing comment claim `--fix` leaves as it is: `new` is the rewrite it was not allowed to make, or None
+    when the compiler prints nothing there that the claim could become."""
+
+    claim: ClaimVerdict
+    new: str | None
+
+
 def planned_edits(engine: Engine, verdicts: list[PageVerdict],
-                  rewrite_claim: Callable[[ClaimVerdict, str], bool] | None) -> tuple[list[FileEdit], int]:
+                  rewrite_claim: Callable[[ClaimVerdict, str], bool] | None
+                  ) -> tuple[list[FileEdit], list[Declined], set[tuple[str, int]]]:
     """What `--fix` would change, file by file, writing nothing: the stale output lines, and each failing claim
-    `rewrite_claim` accepts (none when it is None). Also how many claims it declined."""
+    `rewrite_claim` accepts (none when it is None). Also the claims left as they are, and the lines (path, line)
+    whose disagreement the edits mend."""
     root = engine.settings.root
     matrix = [str(t.version) for t in engine.matrix]
     line_edits: dict[str, dict[int, list[str]]] = {}
     claim_edits: dict[str, list[tuple[int, str, str]]] = {}
-    declined = 0
+    declined: list[Declined] = []
+    mended: set[tuple[str, int]] = set()
     for page in verdicts:
         runs = [f for f in page.findings if isinstance(f, RunDiffers)]
         if runs:
@@ -194,15 +208,15 @@ def planned_edits(engine: Engine, verdicts: list[PageVerdict],
                 edits = block_rewrite(output, verdict)
                 if edits:
                     line_edits.setdefault(output.block.location.path, {}).update(edits)
+                    mended |= {(output.block.location.path, line) for line in edits}
             for claim in verdict.claims if rewrite_claim is not None else ():
                 if not claim.fails:
                     continue
                 new = claim_rewrite(verdict, claim, matrix)
-                if new is None:
+                if new is None or not rewrite_claim(claim, new):
+                    declined.append(Declined(claim, new))
                     continue
-                if not rewrite_claim(claim, new):
-                    declined += 1
-                    continue
+                mended.add((claim.location.path, claim.location.line))
                 c = claim.claim
                 old = re.escape(c.message) + (r"\s*" + re.escape(c.scope.text) if c.scope else "")
                 claim_edits.setdefault(claim.location.path, []).append((claim.location.line, old, new))
@@ -217,27 +231,82 @@ def planned_edits(engine: Engine, verdicts: list[PageVerdict],
         after = "\n".join(lines)
         if after != before:
             changed.append(FileEdit(path, before, after))
-    return changed, declined
+    return changed, declined, mended
+
+
+BOM = "\ufeff"
+
+
+def as_on_disk(edit: FileEdit, raw: bytes) -> FileEdit:
+    """The edit as the file's own bytes: its byte-order mark kept, every line it leaves alone ending as it did
+    (CRLF, LF, or a mix), and each new line ending as the line it replaces, or the one before it."""
+    bom = raw.startswith(BOM.encode())
+    text = raw.decode("utf-8-sig")
+    old = text.split("\n")
+    before, after = edit.before.split("\n"), edit.after.split("\n")
+    if [line.removesuffix("\r") for line in old] != before:  # the file changed since it was read: its text alone
+        return FileEdit(edit.path, (BOM if bom else "") + edit.before, (BOM if bom else "") + edit.after)
+    out: list[str] = []
+    matcher = difflib.SequenceMatcher(None, before, after, autojunk=False)
+    for tag, i1, i2, j1, j2 in matcher.get_opcodes():
+        if tag == "equal":
+            out += old[i1:i2]
+            continue
+        for k, line in enumerate(after[j1:j2]):
+            like = old[i1 + k] if i1 + k < i2 else (out[-1] if out else old[0])
+            out.append(line + ("\r" if like.endswith("\r") and j1 + k < len(after) - 1 else ""))
+    mark = BOM if bom else ""
+    return FileEdit(edit.path, mark + text, mark + "\n".join(out))
 
 
 def fix_pages(engine: Engine, verdicts: list[PageVerdict], *, dry_run: bool, assume_yes: bool,
               out: TextIO) -> int:
+    """`--fix`: write (or with `dry_run` show) the edits, then say which disagreements are left and why; exit 1
+    while some are (or, with `dry_run`, while there is something to change)."""
+    from . import report
+
     root = engine.settings.root
-    edits, claims_skipped = planned_edits(
+    shown = engine.settings.shown
+    edits, declined, mended = planned_edits(
         engine, verdicts, lambda claim, new: dry_run or assume_yes or _ask(claim, new))
     for edit in edits:
-        out.write(edit.diff())
+        out.write(edit.diff(name=shown(edit.path)))
         if not dry_run:
-            after = edit.after
-            raw = (root / edit.path).read_bytes()
-            if b"\r\n" in raw:
-                after = after.replace("\n", "\r\n")
-            (root / edit.path).write_text(after, encoding="utf-8")
-    if claims_skipped:
-        out.write(f"goverify: {claims_skipped} claim(s) not rewritten: add --yes, or see them with --dry-run\n")
+            disk = as_on_disk(edit, (root / edit.path).read_bytes())
+            (root / edit.path).write_bytes(disk.after.encode("utf-8"))
     verb = "would change" if dry_run else "changed"
-    out.write(f"goverify: {verb} {len(edits)} file(s)\n")
-    return EXIT_DISAGREES if dry_run and edits else EXIT_OK
+    out.write(f"goverify: {verb} {report.count(len(edits), 'file')}\n")
+    why = {(d.claim.location.path, d.claim.location.line): d for d in declined}
+    left: dict[tuple[str, str], str] = {}
+    for page in verdicts:
+        for finding in page.findings:
+            where = (finding.location.path, finding.location.line)
+            if finding.severity != ERROR or where in mended:
+                continue
+            message = report.describe(finding)
+            location = f"{shown(finding.location.path)}:{finding.location.line}"
+            left.setdefault((location, message.summary), _why_left(finding, why.get(where)))
+    if left:
+        out.write(f"goverify: {report.count(len(left), 'disagreement')} left, not rewritten:\n")
+        for (location, summary), reason in left.items():
+            out.write(f"{location}: {summary}\n    {reason}\n")
+    return EXIT_DISAGREES if left or (dry_run and edits) else EXIT_OK
+
+
+def _why_left(finding, declined: Declined | None) -> str:
+    """Why `--fix` leaves a disagreement as it is."""
+    kind = type(finding).__name__
+    if kind == "ClaimFails" and declined is not None and declined.new is not None:
+        return (f'would become "{declined.new}": comment claims are rewritten with --yes (or one by one on a '
+                "terminal)")
+    if kind == "ClaimFails":
+        return ("the compiler prints nothing at that spot that the claim could become: restate or remove it by "
+                "hand (`goverify check` says what each release prints there)")
+    if kind == "ProseClaimFails":
+        return "prose is never rewritten: restate the sentence, or scope its claim with go=\"...\", by hand"
+    if kind == "LineMissing":
+        return "where the line is cannot be known from the block: edit it by hand"
+    return "--fix rewrites only output lines and comment claims: this one needs a person"
 
 
 def _ask(claim: ClaimVerdict, new: str) -> bool:

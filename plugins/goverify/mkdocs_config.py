@@ -11,7 +11,7 @@ from typing import Any
 from mkdocs.config import config_options as c
 from mkdocs.config.base import Config, ValidationError
 
-from .config import DEFAULTS, OptionError, Options, base_dirs, check_option, settings_from
+from .config import DEFAULTS, OptionError, Options, base_dirs, check_option, settings_from, unknown_option
 from .engine import Settings
 
 
@@ -44,6 +44,15 @@ class GoVerifyConfig(Config):
     report = _Checked("report")
     reasons = _Checked("reasons")
     matrix_page = _Checked("matrix_page")
+
+    def validate(self) -> tuple[list, list]:
+        """MkDocs' checks, with an unknown option failed instead of warned about: a misspelt `go_versions` must not
+        leave the build on another Go (the same line as `goverify check`'s)."""
+        failed, warnings = super().validate()
+        unknown = [(key, w) for key, w in warnings if key not in self._schema_keys]
+        warnings = [(key, w) for key, w in warnings if key in self._schema_keys]
+        failed += [(key, ValidationError(unknown_option(key))) for key, _ in unknown]
+        return failed, warnings
 
 
 def options_of(config: GoVerifyConfig) -> Options:

@@ -6,10 +6,8 @@ from __future__ import annotations
 import difflib
 import hashlib
 import json
-import os
 from collections import Counter
-from dataclasses import dataclass
-from pathlib import Path
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, TextIO
 
 from .errors import EXIT_DISAGREES, EXIT_OK, Location
@@ -375,7 +373,9 @@ def messages(verdicts: list[PageVerdict]) -> list[Message]:
     return out
 
 
-def summary(verdicts: list[PageVerdict]) -> str:
+def summary(verdicts: list[PageVerdict], matrix: list | tuple = ()) -> str:
+    """The counts of a whole check, and the releases it ran on (`matrix`, when given): which Go checked is never
+    left unsaid."""
     examples = sum(len(v.page.examples) for v in verdicts)
     claims = sum(len(e.claims) for v in verdicts for e in v.examples)
     prose = sum(len(e.prose) for v in verdicts for e in v.examples)
@@ -385,13 +385,20 @@ def summary(verdicts: list[PageVerdict]) -> str:
     found = messages(verdicts)
     errors = sum(1 for m in found if m.severity == ERROR)
     warnings = sum(1 for m in found if m.severity == WARNING)
-    return (f"{examples} examples, {claims} comment claims, {prose} prose claims, {outputs} output blocks checked"
-            f" ({corrected} lines corrected silently), {skipped} go blocks not compiled, {warnings} not verified; "
-            f"{errors} disagreement(s)")
+    return (f"{count(examples, 'example')}, {count(claims, 'comment claim')}, {count(prose, 'prose claim')}, "
+            f"{count(outputs, 'output block')} checked ({count(corrected, 'line')} corrected silently), "
+            f"{count(skipped, 'go block')} not compiled, {warnings} not verified; {count(errors, 'disagreement')}"
+            + (f" on {', '.join(_release(t) for t in matrix)}" if matrix else ""))
 
 
-def coverage(page: PageVerdict) -> str:
-    """`docs/index.md: 7 examples (2 without claims), 21 comment claims, ...` for one page."""
+def count(n: int, what: str) -> str:
+    """`1 example`, `2 examples`."""
+    return f"{n} {what}" + ("" if n == 1 else "s")
+
+
+def coverage(page: PageVerdict, path: str | None = None) -> str:
+    """`docs/index.md: 7 examples (2 without claims), 21 comment claims, ...` for one page (named `path` when
+    given: as the reader opens it)."""
     examples = page.examples
     bound = {b.example for b in page.page.prose}
     bare = sum(1 for e in examples if not e.example.claims and e.example.index not in bound and not e.example.outputs)
@@ -401,14 +408,17 @@ def coverage(page: PageVerdict) -> str:
     skipped: dict[str, int] = {}
     for s in page.page.skipped:
         skipped[s.reason] = skipped.get(s.reason, 0) + 1
-    why = {"fragment-without-claims": "fragments", "relisting": "re-listings", "skip-option": "goverify=skip",
-           "code-elsewhere": "from other files", "html-code": "in HTML", "indented-code": "indented blocks"}
-    not_compiled = (f" ({', '.join(f'{n} {why[r]}' for r, n in skipped.items())})" if skipped else "")
+    why = {"fragment-without-claims": ("fragment", "fragments"), "relisting": ("re-listing", "re-listings"),
+           "skip-option": ("goverify=skip",) * 2, "code-elsewhere": ("from another file", "from other files"),
+           "html-code": ("in HTML",) * 2, "indented-code": ("indented block", "indented blocks")}
+    not_compiled = (f" ({', '.join(f'{n} {why[r][n != 1]}' for r, n in skipped.items())})" if skipped else "")
     hints = page.page.hints
-    return (f"{page.page.path}: {len(page.page.examples)} examples ({bare} without claims), {comment} comment "
-            f"claims, {prose} prose claims, {outputs} output blocks checked, {len(page.page.skipped)} go "
-            f"blocks not compiled{not_compiled}" + (f"; {len(hints)} sentence(s) speak of escaping with no claim: "
-                                                     + ", ".join(str(h.line) for h in hints[:10]) if hints else ""))
+    speak = "speaks" if len(hints) == 1 else "speak"
+    return (f"{path or page.page.path}: {count(len(page.page.examples), 'example')} ({bare} without claims), "
+            f"{count(comment, 'comment claim')}, {count(prose, 'prose claim')}, {count(outputs, 'output block')} "
+            f"checked, {count(len(page.page.skipped), 'go block')} not compiled{not_compiled}"
+            + (f"; {count(len(hints), 'sentence')} {speak} of escaping with no claim: "
+               + ", ".join(str(h.line) for h in hints[:10]) if hints else ""))
 
 
 def as_json(verdicts: list[PageVerdict], engine: Engine) -> dict:
@@ -416,15 +426,16 @@ def as_json(verdicts: list[PageVerdict], engine: Engine) -> dict:
     the sandbox), then every finding by severity."""
     records = []
     programs = []
+    shown = engine.settings.shown
     for page in verdicts:
         for verdict in page.examples:
             example = verdict.example
             for command, runs in verdict.runs.items():
                 for version, run in runs.items():
                     records.append({
-                        "page": page.page.path,
+                        "page": shown(page.page.path),
                         "example": example.index,
-                        "location": str(example.location),
+                        "location": f"{shown(example.location.path)}:{example.location.line}",
                         "command": command.text,
                         "stated": command.stated,
                         "compiler_flags": list(command.compiler_flags()),
@@ -440,20 +451,20 @@ def as_json(verdicts: list[PageVerdict], engine: Engine) -> dict:
                         "prose_claims": [_prose_json(p, version) for p in verdict.prose]
                         if command == verdict.command else [],
                     })
-        for shown in page.programs:
-            for version, printed in shown.printed.items():
+        for program in page.programs:
+            for version, printed in program.printed.items():
                 programs.append({
-                    "page": page.page.path,
-                    "example": shown.example,
-                    "location": str(shown.location),
-                    "command": shown.stated,
-                    "stated": shown.stated,
+                    "page": shown(page.page.path),
+                    "example": program.example,
+                    "location": f"{shown(program.location.path)}:{program.location.line}",
+                    "command": program.stated,
+                    "stated": program.stated,
                     "sandbox": "wasip1/wasm, wasmtime, GOMAXPROCS=1",
                     "go": version,
                     "output_sha256": hashlib.sha256(printed.encode()).hexdigest(),
                     "output": printed,
                 })
-    found = messages(verdicts)
+    found = _shown(messages(verdicts), engine)
 
     def listing(severity: str) -> list[dict]:
         out = []
@@ -511,14 +522,21 @@ def not_verified_counts(found: list[Message]) -> dict[str, int]:
     return {kind: counts[kind] for kind in (*NOT_VERIFIED, *sorted(set(counts) - set(NOT_VERIFIED))) if counts[kind]}
 
 
-def _from_here(path: str, root: Path) -> str:
-    """A message's path (relative to the site's root) as GitHub wants an annotation's: relative to the folder goverify
-    runs in, the repository's root in a workflow (a site in a subfolder is annotated at `blog/content/x.md`)."""
-    full = Path(path) if os.path.isabs(path) else root / path
-    try:
-        return full.resolve().relative_to(Path.cwd().resolve()).as_posix()
-    except ValueError:
-        return path
+def _shown(found: list[Message], engine: Engine) -> list[Message]:
+    """Each message's location as the reader opens it from where goverify runs (`engine.settings.shown`): in a
+    workflow, the repository's root, so that a site in a subfolder is annotated at `blog/content/x.md`."""
+    out = []
+    for m in found:
+        path, _, line = m.location.rpartition(":")
+        out.append(replace(m, location=f"{engine.settings.shown(path)}:{line}"))
+    return out
+
+
+def _release(toolchain) -> str:
+    """`Go 1.27.3`, and for `"default"` which go that is: never a Go the reader did not choose, unsaid."""
+    if toolchain.spec == "default":
+        return f"Go {toolchain.version} (\"default\": {toolchain.go})"
+    return f"Go {toolchain.version}"
 
 
 def _github_escape(text: str) -> str:
@@ -526,7 +544,7 @@ def _github_escape(text: str) -> str:
 
 
 def emit(verdicts: list[PageVerdict], engine: Engine, fmt: str, out: TextIO, *, strict: bool = False) -> int:
-    found = messages(verdicts)
+    found = _shown(messages(verdicts), engine)
     failing = [m for m in found if m.severity == ERROR or (strict and m.severity == WARNING)]
     if fmt == "json":
         json.dump(as_json(verdicts, engine), out, ensure_ascii=False, indent=1)
@@ -538,15 +556,15 @@ def emit(verdicts: list[PageVerdict], engine: Engine, fmt: str, out: TextIO, *, 
             level = "error" if m.severity == ERROR or strict else "warning"
             path, _, line = m.location.rpartition(":")
             body = "\n".join([m.summary, *m.detail, *([f"fix: {m.fix}"] if m.fix else [])])
-            out.write(f"::{level} file={_from_here(path, engine.settings.root)},line={line},"
+            out.write(f"::{level} file={path},line={line},"
                       f"title=goverify::{_github_escape(body)}\n")
     else:
         for m in found:
             if m.finding != "Skipped":  # counted in the coverage line
                 out.write(m.render() + "\n")
         for page in verdicts:
-            out.write(f"goverify: {coverage(page)}\n")
-        out.write(f"goverify: {summary(verdicts)} on {', '.join('Go ' + str(t.version) for t in engine.matrix)}\n")
+            out.write(f"goverify: {coverage(page, engine.settings.shown(page.page.path))}\n")
+        out.write(f"goverify: {summary(verdicts, engine.matrix)}\n")
         left = not_verified_counts(found)
         if left:
             out.write(f"goverify: not verified: {', '.join(f'{n} {kind}' for kind, n in left.items())}\n")

@@ -16,7 +16,7 @@ from .errors import GoverifyError
 from .examples import Page
 from .runner import Job, RunResult
 from .toolchains import Toolchain
-from .versions import parse_version
+from .versions import is_version, parse_version
 
 SCHEMA = "goverify-shard/1"
 
@@ -54,8 +54,9 @@ def write_shard(matrix: list[Toolchain], jobs: list[Job], results: dict[str, Run
     return written
 
 
-def load_shards(directory: Path) -> tuple[list[Toolchain], dict[str, RunResult]]:
-    """Toolchains (known by identity only, never run) and their runs; GoverifyError on anything inconsistent."""
+def load_shards(directory: Path, go_versions: list[str] | None = None) -> tuple[list[Toolchain], dict[str, RunResult]]:
+    """Toolchains (known by identity only, never run) and their runs; GoverifyError on anything inconsistent, or
+    when a release of `go_versions` has no shard (named, with the command that makes it)."""
     files = sorted(directory.glob("go*.json")) if directory.is_dir() else []
     if not files:
         raise GoverifyError(f"no shard results (go*.json) in {directory}")
@@ -81,4 +82,10 @@ def load_shards(directory: Path) -> tuple[list[Toolchain], dict[str, RunResult]]
     if len(set(digests.values())) > 1:
         detail = ", ".join(f"{name}: {digest[:12]}" for name, digest in digests.items())
         raise GoverifyError(f"shards in {directory} were made from different sources ({detail}); re-run them all")
+    missing = [entry for entry in go_versions or [] if is_version(entry)
+               and not any(t.version.matches(parse_version(entry)) for t in toolchains)]
+    if missing:
+        have = ", ".join(f.name for f in files)
+        raise GoverifyError(f"no shard for Go {', '.join(missing)} in {directory} (go_versions names it; there: "
+                            f"{have}): make it with `goverify verify --go {missing[0]} --results {directory}`")
     return toolchains, runs

