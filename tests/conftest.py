@@ -23,10 +23,15 @@ REPO = Path(__file__).resolve().parent.parent
 
 
 def _shared() -> Path:
-    """../shared beside the repository; for a clone of a local checkout (CI's clean clone), beside its origin."""
+    """../shared beside the repository; for a git worktree, beside the repository it belongs to; for a clone of a
+    local checkout (CI's clean clone), beside its origin."""
     here = REPO.parent / "shared"
     if here.is_dir():
         return here
+    common = subprocess.run(["git", "rev-parse", "--path-format=absolute", "--git-common-dir"], cwd=REPO,
+                            capture_output=True, text=True).stdout.strip()
+    if common and (Path(common).parent.parent / "shared").is_dir():
+        return Path(common).parent.parent / "shared"
     origin = subprocess.run(["git", "config", "--get", "remote.origin.url"], cwd=REPO, capture_output=True,
                             text=True).stdout.strip()
     if origin and Path(origin).is_dir():

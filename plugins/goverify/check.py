@@ -42,7 +42,7 @@ from .toolchains import Toolchain
 
 # What the go command says of an import it cannot find: outside the standard library, nothing is downloaded.
 _NOT_STD = re.compile(r"^(?:no required module provides package (\S+?)(?:[:;]|$)|package (\S+) is not in std\b|"
-                      r"cannot find package \"([^\"]+)\")")
+                      r"cannot find package \"([^\"]+)\"|could not import (\S+) \((?:file not found|open))")
 # What -m and -m=2 print (as opposed to a compile error) when a message is not a claim of the grammar.
 _REPORT = re.compile(r"^(?:flow:|from |parameter |can inline|cannot inline|inlining call|devirtualizing|leaking|"
                      r"moved to heap|\.\.\. argument)|escapes to heap|does not escape| capturing by |"
@@ -305,6 +305,10 @@ def _check_claim(verdict: ExampleVerdict, claim: Claim, matrix: list[Toolchain],
             continue
         reported = _reported(verdict, run)
         lines = reported.lines.get(claim.message, ())
+        if line not in lines and not (lines and any(span()[0] <= n <= span()[1] for n in lines)):
+            lines = reported.containing(claim.message)
+            if claim.message in _BARE:
+                lines = tuple(n for n in lines if n == line)
         if line in lines or (lines and any(span()[0] <= n <= span()[1] for n in lines)):
             holds.append(release)
         else:
@@ -344,11 +348,21 @@ class _Reported:
     diagnostics: tuple[Diagnostic, ...]  # by line
     lines: dict[str, tuple[int, ...]]  # message -> lines it is reported on
     starts: tuple[int, ...]  # the line of each diagnostic
+    contained: dict[str, tuple[int, ...]] = field(default_factory=dict)  # claim -> `containing`, once asked
 
     @functools.cached_property
     def names(self) -> frozenset[str]:
         """Every name the lines mention, not after a dot (`x`, not `f` of `x.f`): asked only of failing claims."""
         return frozenset(name for d in self.diagnostics for name in _NAME.findall(d.message))
+
+    def containing(self, claim: str) -> tuple[int, ...]:
+        """The lines of the messages that hold a claim cut short at a word (`leaking param: p` of `leaking param: p
+        to result ~r0 level=0`, a bare `escapes to heap`), as Go's own tests write them; never a claim about another
+        expression (`x does not escape` is not in `&x does not escape`)."""
+        found = self.contained.get(claim)
+        if found is None:
+            found = self.contained[claim] = _containing(self.diagnostics, claim)
+        return found
 
     def in_lines(self, first: int, last: int) -> tuple[Diagnostic, ...]:
         return self.diagnostics[bisect.bisect_left(self.starts, first): bisect.bisect_right(self.starts, last)]
@@ -364,6 +378,21 @@ def _index(output: str, file: str) -> _Reported:
 
 
 _NAME = re.compile(r"(?<![\w.])[A-Za-z_]\w*")
+# Claims with no subject: true of a message on their own line only, not of one elsewhere in the function.
+_BARE = frozenset({"escapes to heap", "does not escape", "can inline", "inlining call", "ignoring self-assignment"})
+
+
+def _containing(diagnostics: tuple[Diagnostic, ...], claim: str) -> tuple[int, ...]:
+    found = []
+    for d in diagnostics:
+        at = d.message.find(claim)
+        while at >= 0:
+            end = at + len(claim)
+            if (at == 0 or d.message[at - 1] == " ") and (end == len(d.message) or d.message[end] in " ,"):
+                found.append(d.line)
+                break
+            at = d.message.find(claim, at + 1)
+    return tuple(found)
 
 
 def _reported(verdict: ExampleVerdict, run: RunResult) -> _Reported:

@@ -24,7 +24,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
-from .claims import Claim, comment_claims
+from .claims import Claim, comment_claims, unread_claims
 from .command import DEFAULT_COMMAND, Command, Refusal, parse_command, states_a_command
 from .errors import GoverifyError, Location
 from .findings import NotVerified, Skipped
@@ -339,6 +339,8 @@ class _Reader:
         placeholder = self._fallback_at(fence.options, where)
         example = Example(len(self.examples) + 1, fence, where, source, lines, fragment, placeholder, "main.go")
         example.claims = comment_claims(source)
+        for line, text in unread_claims(source):
+            self.not_verified.append(NotVerified(example.location_of(line), "claim-unread", detail=text))
         self.examples.append(example)
         return example
 

@@ -38,7 +38,7 @@ class Skipped:
 # Why something is not verified (`NotVerified.reason`), each a stable kind the JSON report carries, in the order the
 # text report counts them (README: "Not verified").
 NOT_VERIFIED = ("fragment-unfit", "fragment-does-not-compile", "does-not-compile", "non-std-import", "runs-code",
-                "refused", "cgo", "program-output", "other-file", "no-example")
+                "refused", "cgo", "program-output", "other-file", "no-example", "claim-unread")
 # Why a Go block is not compiled (`Skipped.reason`).
 NOT_COMPILED = ("fragment-without-claims", "relisting", "skip-option", "code-elsewhere", "html-code", "indented-code")
 
@@ -57,7 +57,8 @@ class NotVerified:
     - `runs-code`: the command would run code (`detail` is why); `refused`: it is unsafe or unknown (`detail`);
     - `cgo`: the example imports "C"; `program-output`: the block shows what the program or its tests print;
     - `other-file`: the output names `file`, the example is written as `example_file`;
-    - `no-example`: compiler output with no example before it.
+    - `no-example`: compiler output with no example before it;
+    - `claim-unread`: a comment that starts as a diagnostic does (`detail`) but that the claim grammar cannot read.
     """
 
     location: Location

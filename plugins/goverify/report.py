@@ -252,6 +252,9 @@ def _not_verified(f: NotVerified) -> str:
                 f"as {f.example_file})")
     if f.reason == "no-example":
         return "compiler output with no Go example before it"
+    if f.reason == "claim-unread":
+        return (f"`{f.detail}` reads like a compiler diagnostic, but not as one goverify can check: it is not "
+                "verified (write it as the compiler prints it, e.g. `can inline (*T).M`, `leaking param: p`)")
     if f.reason == "fragment-does-not-compile":
         first = f.errors[0].text if f.errors else f.detail
         return (f"the fragment does not compile on Go {f.release} (`{f.command}`) with the header goverify gives it "
