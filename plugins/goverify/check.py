@@ -178,15 +178,27 @@ def _check_example(verdict: ExampleVerdict, page: Page, matrix: list[Toolchain],
     if not compiled and any(isinstance(f, NotVerified) for f in verdict.findings):
         return  # a fragment that does not compile, an import outside the standard library: its claims say nothing
     functions = functions_declared(plan.source)
+    # A release whose compile failed unexpectedly or timed out says nothing of the claims: they are checked on the
+    # others, and said once to be unchecked there (never one disagreement per claim).
+    broken = {f.release: f for f in verdict.findings if isinstance(f, CompileFails | TimedOut)}
+    usable = {release: run for release, run in runs.items() if release not in broken}
+    claimed = len(example.claims) + sum(bound.example == example.index for bound in page.prose)
+    for kind in ("timed-out", "does-not-compile"):
+        unchecked = [f for f in broken.values() if (kind == "timed-out") == isinstance(f, TimedOut)]
+        if claimed and unchecked:
+            first = unchecked[0]
+            verdict.findings.append(NotVerified(
+                example.location, kind, first.command, f"its {claimed} claim{'s' if claimed > 1 else ''} not "
+                f"checked on Go {', '.join(f.release for f in unchecked)}",
+                errors=getattr(first, "errors", ()), release=first.release))
     for claim in example.claims:
-        _check_claim(verdict, claim, matrix, runs, fix_hint)
+        _check_claim(verdict, claim, matrix, usable, fix_hint)
     for bound in page.prose:
         if bound.example == example.index:
-            _check_prose(verdict, bound, matrix, runs)
-    if not compiled:
-        return
-    for block in example.outputs:
-        if block.checked:
+            _check_prose(verdict, bound, matrix, usable)
+    for block in example.outputs:  # a block that shows compile errors is compared even when nothing compiles
+        if block.checked and (compiled or any(line.diagnostic and not is_report(line.diagnostic.message)
+                                              for line in block.lines)):
             _check_block(verdict, block, matrix, functions, fix_hint)
     for finding in verdict.findings:
         verdict.failing.update(failing_releases(finding))
@@ -401,12 +413,15 @@ def _reported(verdict: ExampleVerdict, run: RunResult) -> _Reported:
 
 
 def _nearest(inside: tuple[Diagnostic, ...], message: str, line: int) -> Diagnostic | None:
-    """What the compiler said nearest a claim, in its function: same kind of message first, then closest line."""
+    """What the compiler said nearest a claim, in its function: about the claim's subject on its line first (`c()
+    escapes to heap` for `c() does not escape`, not `... argument does not escape`), then the same kind of message,
+    then the closest line."""
     if not inside:
         return None
     kind = kind_of(message)
-    return min(inside, key=lambda d: (abs(d.line - line) > 1, kind_of(d.message) != kind, abs(d.line - line),
-                                      d.column or 0))
+    about = _subject(message)
+    return min(inside, key=lambda d: (abs(d.line - line) > 1, d.line != line or _subject(d.message) != about,
+                                      kind_of(d.message) != kind, abs(d.line - line), d.column or 0))
 
 
 def _check_prose(verdict: ExampleVerdict, bound: BoundProse, matrix: list[Toolchain],
@@ -425,8 +440,10 @@ def _check_prose(verdict: ExampleVerdict, bound: BoundProse, matrix: list[Toolch
         run = runs.get(release)
         if run is None:
             continue
-        diagnostics = _reported(verdict, run).diagnostics  # the positioned lines about the example's file
-        present = any(d.message in claim.expected() for d in diagnostics)
+        reported = _reported(verdict, run)
+        diagnostics = reported.diagnostics  # the positioned lines about the example's file
+        present = any(d.message in claim.expected() for d in diagnostics) or bool(
+            claim.message and claim.message not in _BARE and reported.containing(claim.message))
         if present != claim.negative:
             holds.append(release)
             continue
@@ -496,18 +513,34 @@ def _check_block(verdict: ExampleVerdict, block: OutputBlock, matrix: list[Toolc
             continue
         older = tuple(r for r, other in runs.items() if r != release and _prints(other, command, w, offset))
         nearest = _nearest_line(here, w)
+        since = _compiles_since(runs, releases_of(matrix)) if not is_report(w.message) and run.returncode == 0 else ""
         missing.append(LineMissing(
             block.line_location(line), w, release, command.stated, offset, nearest,
             format_change(w, here, functions), older,
             (tuple(x.text for x in written_lines), tuple(_shown(command, run, block, verdict.plan,
                                                                 verdict.example.base))) if first else None,
             fix_hint, block.command.origin == "default",
-            _inherited(block.command)))
+            _inherited(block.command), since))
         first = False
     if offset and not missing:
         verdict.findings.append(Offset(block.location, offset, verdict.example.base))
     verdict.outputs.append(OutputVerdict(block, release, offset, missing, corrected))
     verdict.findings.extend(missing)
+
+
+def releases_of(matrix: list[Toolchain]) -> list[str]:
+    return [str(t.version) for t in matrix]
+
+
+def _compiles_since(runs: dict[str, RunResult], releases: list[str]) -> str:
+    """The oldest release (as `1.27`) from which every newer one compiles the example; "" if the newest does not."""
+    since = ""
+    for release in reversed(releases):
+        run = runs.get(release)
+        if run is None or run.timed_out or run.returncode != 0:
+            break
+        since = release
+    return ".".join(since.split(".")[:2]) if since else ""
 
 
 def _nearest_line(here: list[Diagnostic], w: Diagnostic) -> Diagnostic | None:

@@ -47,7 +47,7 @@ _DIAGNOSTIC_HEADS = [
     re.compile(r"(?:" + _NAME + r" )?ignoring self-assignment(?: in [^;；]*)?"),
     re.compile(r"zero-copy string->\[\]byte conversion"),
     # A verdict with no subject: something on the line escapes, is inlined ... (only as the whole claim)
-    re.compile(r"(?:escapes to heap|does not escape|can inline|inlining call)(?=\s*(?:$|[(（]))"),
+    re.compile(r"(?:escapes to heap|does not escape|can inline|inlining call)(?=\s*$|\s*[(（]\s*[<≤＜]?\s*[Gg]o)"),
     re.compile(r"(?P<expr>.+?) (?:escapes to heap|does not escape(?:, mutate, or call)?)(?: in \S+)?"),
 ]
 # How a comment that cannot be read starts when it is meant as one of these (counted and said, never dropped).

@@ -160,6 +160,9 @@ def _describe(finding: Finding) -> Message:
         return Message(where, ERROR, f"{kind} {what}: {problem}")
     if isinstance(finding, LineMissing):
         summary = f"Go {finding.release} no longer prints this line (`{finding.command}`): {finding.written.text}"
+        if finding.compiles_since:
+            summary = (f"the example compiles since Go {finding.compiles_since}: Go {finding.release} no longer prints "
+                       f"this compile error (`{finding.command}`): {finding.written.text}")
         detail: list[str] = []
         if finding.nearest is not None:
             detail.append(f"at that line it prints: {finding.nearest.text}")
@@ -271,8 +274,12 @@ def _not_verified(f: NotVerified) -> str:
         return (f"none of the written lines is printed by Go {f.release} (`{f.command}`) anywhere in the fragment"
                 f"{compiled}, so no header can be fitted to it; show the whole file, or its package clause")
     if f.reason == "does-not-compile":
+        if f.detail.startswith("its "):  # an example with claims: the compile failure itself is an error, said apart
+            return f"the example does not compile (`{f.command}`): {f.detail}"
         first = f.errors[0].text if f.errors else f.detail
         return f"the example does not compile on Go {f.release} (`{f.command}`): {first}"
+    if f.reason == "timed-out":
+        return f"`{f.command}` did not finish within the timeout: {f.detail}"
     if f.reason == "non-std-import":
         return (f"the example imports {f.detail}, which is not in the standard library, and goverify downloads no "
                 f"module (`{f.command}` on Go {f.release})")

@@ -242,6 +242,7 @@ def prepare(toolchain: Toolchain, env: tuple[tuple[str, str], ...], jobs: list[J
     def go(job: Job, source: str, *args: str) -> tuple[str, int]:
         probe = Job(source, job.command, toolchain, job.file)
         with _private_dirs() as (work, home, _):
+            (work / job.file).parent.mkdir(parents=True, exist_ok=True)
             (work / job.file).write_text(source, encoding="utf-8")
             printed, status, _ = _spawn([str(toolchain.go), *args], work, _environment(probe, gocache, home, None),
                                         timeout)
@@ -401,6 +402,9 @@ class Runner:
                 try:
                     for env, jobs in group.direct.items():
                         group.setups[env] = prepare(job.toolchain, env, jobs, usable, self.timeout)
+                except BaseException:
+                    group.ready.set()  # the others run as stated rather than wait for a setup that never comes
+                    raise
                 finally:
                     if any(setup.exports for setup in group.setups.values()):
                         group.ready.set()  # `go list -export` compiled what the others need: they go on
