@@ -107,6 +107,7 @@ def test_commands_that_would_run_code_are_not_run(text: str, why: str) -> None:
         ("go build -gcflags=-json=0,file:///tmp/x main.go", "names a path outside the work directory"),
         ("go build -gcflags=-d=ssa/all/dump=/etc/x main.go", "names a path outside the work directory"),
         ("go tool compile -frobnicate f.go", "compiler flag '-frobnicate' is not a flag the compiler knows"),
+        ("go build -race -gcflags=-m main.go", "flag -race is not allowed (it needs cgo, which goverify turns off"),
         ("go build ../main.go", "points outside the temporary directory"),
         ("go build /etc/main.go", "points outside the temporary directory"),
         ("go build -o /tmp/x main.go", "points outside the temporary directory"),
@@ -152,3 +153,13 @@ def test_prompt_lines(line: str, command: str | None) -> None:
 )
 def test_a_bare_mention_states_no_command(span: str, states: bool) -> None:
     assert states_a_command(span) is states
+
+
+def test_go_test_and_go_run_as_the_build_their_compile_errors_come_from() -> None:
+    from goverify.command import build_only
+
+    assert build_only("go test").argv == ("go", "test", "-c", "-o", "/dev/null")
+    assert build_only("go test").stated == "go test"
+    assert build_only("go run main.go arg").argv == ("go", "build", "-o", "/dev/null", "main.go")
+    assert build_only("go build x.go") is None and build_only("go generate") is None
+    assert build_only("go test -toolexec=x .") is None  # refused as it would be with -gcflags

@@ -46,7 +46,7 @@ _WRAPPED = re.compile(r"(?<=['\"\s(;&|])[Gg]o\s+(?:" + _SUBCOMMANDS + r")\b")
 _GO_WORD = re.compile(r"[Gg]o\s")
 _PROMPT_END = re.compile(r"(?:^|[$%>#❯➜»λ✗✓])\s*$")
 _SHELL = re.compile(r"[;&|<>$`\n(){}*?!\\]")  # outside quotes, after pipes to grep and 2>&1 are taken out
-_BUILD_FLAGS_BOOL = {"-a", "-n", "-v", "-x", "-trimpath", "-race", "-msan", "-asan", "-linkshared", "-work", "-i"}
+_BUILD_FLAGS_BOOL = {"-a", "-n", "-v", "-x", "-trimpath", "-linkshared", "-work", "-i"}
 _BUILD_FLAGS_VALUE = {"-gcflags", "-asmflags", "-tags", "-buildvcs", "-buildmode", "-p", "-o", "-mod", "-pgo",
                       "-covermode", "-coverpkg"}
 # Flags of `go test` that only matter when the tests run: dropped from the compile-only build.
@@ -82,6 +82,9 @@ _REFUSED_WHY = {
     "-overlay": "it reads files outside the example",
     "-modfile": "it reads files outside the example",
     "-C": "it changes directory",
+    "-race": "it needs cgo, which goverify turns off: the go command would stop before compiling",
+    "-msan": "it needs cgo, which goverify turns off: the go command would stop before compiling",
+    "-asan": "it needs cgo, which goverify turns off: the go command would stop before compiling",
 }
 _ENV_KEPT = {"GOOS", "GOARCH", "GOAMD64", "GOARM", "GOARM64", "GO386", "GOMIPS", "GOPPC64", "GORISCV64", "GOWASM"}
 _DOCKER_VALUE = {"-v", "--volume", "-w", "--workdir", "-e", "--env", "--name", "-u", "--user", "--network",
@@ -252,6 +255,20 @@ def parse_command(text: str) -> Command | Refusal:
         return _parse(stated)
     except _Refuse as exc:
         return Refusal(stated, exc.reason, exc.not_run)
+
+
+def build_only(text: str) -> Command | None:
+    """`go test` or `go run` without -gcflags as the build that precedes the run, for an output block that shows the
+    compile errors that build stops on (nothing ran after them); None for any other command."""
+    stated = re.sub(r"\\\n\s*", " ", text).strip()
+    m = re.search(r"\b([Gg]o\s+(?:test|run))\b", stated)
+    if m is None:
+        return None
+    command = parse_command(stated[: m.end()] + " -gcflags=" + stated[m.end():])
+    if not isinstance(command, Command):
+        return None
+    argv = tuple(a for a in command.argv if a != "-gcflags=")
+    return Command(stated, argv, command.files, command.env, command.filters, command.subcommand)
 
 
 class _Refuse(Exception):

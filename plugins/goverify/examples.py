@@ -25,7 +25,7 @@ from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
 from .claims import Claim, comment_claims, unread_claims
-from .command import DEFAULT_COMMAND, Command, Refusal, parse_command, states_a_command
+from .command import DEFAULT_COMMAND, Command, Refusal, build_only, parse_command, states_a_command
 from .errors import GoverifyError, Location
 from .findings import NotVerified, Skipped
 from .output import BLANK, DIAGNOSTIC, ELISION, HEADER, OTHER, PROMPT, WrittenLine, block_files, read_block
@@ -434,6 +434,11 @@ class _Reader:
         """Each example's command and file name; output blocks goverify cannot check; spans stating a command that
         goverify does not run, followed by what it printed."""
         for example in self.examples:
+            for block in example.outputs:  # `go test` that shows the compile errors it stopped on: that build
+                built = build_only(block.command.text) if isinstance(block.command.parsed, Refusal) \
+                    and block.command.parsed.not_run and _shows_compile_errors(block) else None
+                if built is not None:
+                    block.command = Stated(block.command.text, block.command.location, block.command.origin, built)
             runnable = [block.command for block in example.outputs if block.command.command is not None]
             if runnable:
                 example.command = runnable[0]
@@ -490,6 +495,12 @@ class _Reader:
                     and not any(b.kind in {EXAMPLE, FRAGMENT} and offset < b.fence.start < following.fence.start
                                 for b in self.blocks):
                 self.not_verified.append(NotVerified(where, "runs-code", code, parsed.reason))
+
+
+def _shows_compile_errors(block: OutputBlock) -> bool:
+    from .check import is_report  # check reads examples; this only asks it what a line is
+
+    return any(line.diagnostic is not None and not is_report(line.diagnostic.message) for line in block.lines)
 
 
 _ASKS_FOR_DIAGNOSTICS = re.compile(r"(?:^|[\s'\"=])-m(?:=\d)?(?=$|[\s'\"])|-gcflags|\btool\s+compile\b")
