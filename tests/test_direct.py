@@ -51,9 +51,10 @@ def jobs() -> list[Job]:
 
 
 def test_every_job_of_the_pages_prints_the_same_compiled_directly_as_run_as_stated(jobs: list[Job]) -> None:
-    direct_jobs = [job for job in jobs if why_not(job.source, job.command, job.file) is None
-                   and job.command.subcommand != "compile"]  # `go tool compile`: compared with the by-hand command
+    direct_jobs = [job for job in jobs if why_not(job.source, job.command, job.file) is None]
     assert len(direct_jobs) > len(jobs) * 0.7, "most jobs of these pages are compiled directly"
+    # `go tool compile` is compared with the command typed by hand, below
+    direct_jobs = [job for job in direct_jobs if job.command.subcommand != "compile"]
     runner = _gocaches()
     groups: dict[tuple, list[Job]] = {}
     for job in direct_jobs:
