@@ -272,6 +272,8 @@ class Engine:
             outside = next((w for w in written if not 1 <= w.line - (offset or 0) - 1 <= size), None)
             if any(not is_report(d.message) for d in printed):
                 pass  # it does not compile: checking says so, with the compiler's errors
+            elif offset is None and written and run.returncode == 0 and not any(is_report(w.message) for w in written):
+                fitted = conventional(example.source, imports)  # compile errors it no longer has: checking says so
             elif offset is None:
                 unfit = NotVerified(example.location, "fragment-unfit", command.text, release=release, fences=fences)
             elif offset + 1 < 1:
