@@ -326,7 +326,8 @@ def _check_claim(verdict: ExampleVerdict, claim: Claim, matrix: list[Toolchain],
         else:
             nearest = _nearest(reported.in_lines(*span()), claim.message, line)
             flow = verdict.reasons.get(nearest.position, ()) if nearest and release == newest else ()
-            fails[release] = Said(release, nearest, flow)
+            also = tuple(d for d in reported.in_lines(line, line) if d != nearest)
+            fails[release] = Said(release, nearest, flow, also)
     verdict.claims.append(ClaimVerdict(claim, location, in_scope, holds, fails))
     if fails:
         verdict.findings.append(ClaimFails(location, claim.message, str(claim.scope or ""), tuple(holds),

@@ -94,6 +94,7 @@ class Said:
     release: str
     nearest: Diagnostic | None
     flow: tuple[str, ...] = ()
+    also: tuple[Diagnostic, ...] = ()  # the rest of what it prints on the claim's line
 
 
 @dataclass(frozen=True)

@@ -114,7 +114,13 @@ def _describe(finding: Finding) -> Message:
         scope = f" {finding.scope}" if finding.scope else ""
         where_fails = ("holds on no release in its scope" if not finding.holds
                        else f"does not hold on {_releases([s.release for s in finding.fails])}")
-        detail = _group(finding.fails, lambda s: s.nearest.text if s.nearest else "nothing in this function")
+        def said(s: Said) -> str:
+            if s.nearest is None:
+                return "nothing in this function"
+            rest = [d.text for d in s.also[:3]] + ([f"... and {len(s.also) - 3} more"] if len(s.also) > 3 else [])
+            return s.nearest.text + (f"; and on that line: {'; '.join(rest)}" if rest else "")
+
+        detail = _group(finding.fails, said)
         if finding.holds:
             detail.append(f"holds on {_releases(finding.holds)}: scope the claim, e.g. \"{finding.message} "
                           f"({scope_text(list(finding.holds), list(finding.releases))})\"")
