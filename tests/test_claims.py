@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from goverify.claims import comment_claims, comment_of, match_diagnostic, parse_comment, parse_scope
+from goverify.claims import comment_claims, comment_of, match_diagnostic, parse_comment, parse_scope, unread_claims
 from goverify.versions import parse_version
 
 ARTICLE_COMMENTS = [
@@ -30,6 +30,33 @@ ARTICLE_COMMENTS = [
     (" GOOD: i1 does not escape", ["i1 does not escape"]),
     (" BAD: Cause of i2 escape", []),
     (" new(int32) escapes to the heap", []),  # not the compiler's words
+    # Go names as the compiler prints them, never cut short at `(` or `[`.
+    (" inlining call to sync.(*Mutex).Unlock", ["inlining call to sync.(*Mutex).Unlock"]),
+    (" can inline (*T).Get; inlining call to (*T).Get", ["can inline (*T).Get", "inlining call to (*T).Get"]),
+    (" can inline T.Val", ["can inline T.Val"]),
+    (" can inline isAligned[uint]", ["can inline isAligned[uint]"]),
+    (" inlining call to Id[go.shape.int]", ["inlining call to Id[go.shape.int]"]),
+    (" can inline F[...]", ["can inline F[...]"]),
+    (" can inline (*List[go.shape.int]).Push", ["can inline (*List[go.shape.int]).Push"]),
+    (" can inline main.func1; can inline o.func2", ["can inline main.func1", "can inline o.func2"]),
+    (" can inline (*T).M.func1", ["can inline (*T).M.func1"]),
+    (" cannot inline (*T).M: function too complex: cost 90 exceeds budget 80",
+     ["cannot inline (*T).M: function too complex: cost 90 exceeds budget 80"]),
+    (" moved to heap: x·1", ["moved to heap: x·1"]),
+    # Messages cut at a word, as Go's own tests write them; bare verdicts only as the whole claim.
+    (" leaking param: p to result", ["leaking param: p to result"]),
+    (" leaking param: p to result ~r0", ["leaking param: p to result ~r0"]),
+    (" escapes to heap", ["escapes to heap"]),
+    (" can inline (go1.25+)", ["can inline"]),
+    (" escapes to heap here, sadly", []),
+    (" b does not escape, mutate, or call", ["b does not escape, mutate, or call"]),
+    (" mutates param: b derefs=0", ["mutates param: b derefs=0"]),
+    (" zero-copy string->[]byte conversion", ["zero-copy string->[]byte conversion"]),
+    (" (*Buffer).foo ignoring self-assignment in b.buf1 = b.buf1[1:2]",
+     ["(*Buffer).foo ignoring self-assignment in b.buf1 = b.buf1[1:2]"]),
+    (" partially devirtualizing i.M to T", ["partially devirtualizing i.M to T"]),
+    (" devirtualizing x.M", ["devirtualizing x.M"]),
+    (" can inline (*T", []),  # said as claim-unread, never read cut short
 ]
 
 
@@ -95,3 +122,14 @@ def test_comment_claims_line_numbers() -> None:
 
 def test_unbalanced_expression_is_no_claim() -> None:
     assert match_diagnostic("x) escapes to heap") is None
+
+
+@pytest.mark.parametrize(("source", "unread"), [
+    ("x := t.Get() // can inline (*T\n", [(1, "can inline (*T")]),
+    ("x := 1 // leaking param: \n", [(1, "leaking param:")]),
+    ("x := 1 // moved to heap: x; inlining call to\n", [(1, "inlining call to")]),
+    ("x := t.Get() // can inline (*T).Get\n", []),
+    ("x := 1 // p 逃逸到堆上\n", []),  # not how a diagnostic starts: an explanation
+])
+def test_a_comment_that_starts_as_a_diagnostic_but_cannot_be_read_is_said(source: str, unread: list) -> None:
+    assert unread_claims(source) == unread

@@ -15,11 +15,16 @@ from goverify.command import Command, Refusal, command_of_line, parse_command, s
         ("go vet main.go", ("main.go",), ("go", "vet", "main.go")),
         ("go build -o /dev/null -gcflags=-m .", (), ("go", "build", "-o=/dev/null", "-gcflags=-m", ".")),
         ("go build -v -gcflags='-m' ./main.go", ("./main.go",), ("go", "build", "-v", "-gcflags=-m", "./main.go")),
-        # Go's own compiler, run through go build: the same lines, and the standard library need not be built.
-        ("go tool compile -m pro_2.go", ("pro_2.go",), ("go", "build", "-gcflags=-m", "-o", "/dev/null", "pro_2.go")),
-        ("go tool compile -m -l -o x.o f.go", ("f.go",), ("go", "build", "-gcflags=-m -l", "-o", "/dev/null", "f.go")),
-        ("go tool compile -m x_test.go", ("x_test.go",),
-         ("go", "test", "-c", "-o", "/dev/null", "-gcflags=-m", "x_test.go")),
+        # Go's own compiler, run as the author runs it: nothing the go command adds (-complete, -p), only what the
+        # author wrote; -importcfg is goverify's to give (the standard library's export data).
+        ("go tool compile -m pro_2.go", ("pro_2.go",), ("go", "tool", "compile", "-m", "pro_2.go")),
+        ("go tool compile -m -l -o x.o f.go", ("f.go",), ("go", "tool", "compile", "-m", "-l", "-o", "x.o", "f.go")),
+        ("go tool compile -m x_test.go", ("x_test.go",), ("go", "tool", "compile", "-m", "x_test.go")),
+        ("go tool compile -std -p=main -importcfg $WORK/importcfg -m a.go", None, None),
+        ("go tool compile -std -p=main -importcfg cfg -I obj -complete -m a.go", ("a.go",),
+         ("go", "tool", "compile", "-std", "-p=main", "-complete", "-m", "a.go")),
+        ("go tool compile -d=ssa/check_bce/debug=1 b.go", ("b.go",),
+         ("go", "tool", "compile", "-d=ssa/check_bce/debug=1", "b.go")),
         # A test run becomes the build of the test binary: the flags that only matter when it runs are dropped.
         ('Go test -gcflags "-m -m" -run none -bench . -benchmem -memprofile mem.out', (),
          ("go", "test", "-c", "-o", "/dev/null", "-gcflags=-m -m")),
@@ -28,7 +33,12 @@ from goverify.command import Command, Refusal, command_of_line, parse_command, s
         ("go run -gcflags=-m main.go arg", ("main.go",), ("go", "build", "-gcflags=-m", "-o", "/dev/null", "main.go")),
         ("docker run -it --rm -v $PWD:/src img \\\n  go tool compile -m ./ex/main.go", None, None),
         ("docker run -it --rm go-interface-values go tool compile -m ./docs/ex3/main.go", ("./docs/ex3/main.go",),
-         ("go", "build", "-gcflags=-m", "-o", "/dev/null", "./docs/ex3/main.go")),
+         ("go", "tool", "compile", "-m", "./docs/ex3/main.go")),
+        # Compiler flags that only print more or compile differently are allowed, whatever their spelling.
+        ('go build -gcflags="-d=ssa/check_bce/debug=1" main.go', ("main.go",),
+         ("go", "build", "-gcflags=-d=ssa/check_bce/debug=1", "main.go")),
+        ('go build -gcflags="-d=ssa/prove/debug=1 -std" main.go', ("main.go",),
+         ("go", "build", "-gcflags=-d=ssa/prove/debug=1 -std", "main.go")),
     ],
 )
 def test_compile_only_commands(text: str, files: tuple[str, ...] | None, argv: tuple[str, ...] | None) -> None:
@@ -89,8 +99,15 @@ def test_commands_that_would_run_code_are_not_run(text: str, why: str) -> None:
         ("go build -ldflags=-X=a main.go", "flag -ldflags is not allowed"),
         ("go build -exec x main.go", "flag -exec is not allowed"),
         ("go test -gcflags=-m -exec x .", "flag -exec is not allowed"),
-        ("go build -gcflags=-cpuprofile=/tmp/x main.go", "compiler flag '-cpuprofile=/tmp/x' is not allowed"),
-        ("go tool compile -cpuprofile=x f.go", "compiler flag '-cpuprofile=x' is not allowed"),
+        # Compiler flags are judged by what they do: writing outside the work directory, reading a file the example
+        # does not provide, or unknown to the compiler.
+        ("go build -gcflags=-cpuprofile=/tmp/x main.go", "-cpuprofile '/tmp/x' points outside the temporary directory"),
+        ("go tool compile -o ../x.o f.go", "-o '../x.o' points outside the temporary directory"),
+        ("go build -gcflags=-importcfg=cfg main.go", "compiler flag '-importcfg=cfg' reads a file the example does"),
+        ("go build -gcflags=-json=0,file:///tmp/x main.go", "names a path outside the work directory"),
+        ("go build -gcflags=-d=ssa/all/dump=/etc/x main.go", "names a path outside the work directory"),
+        ("go tool compile -frobnicate f.go", "compiler flag '-frobnicate' is not a flag the compiler knows"),
+        ("go build -race -gcflags=-m main.go", "flag -race is not allowed (it needs cgo, which goverify turns off"),
         ("go build ../main.go", "points outside the temporary directory"),
         ("go build /etc/main.go", "points outside the temporary directory"),
         ("go build -o /tmp/x main.go", "points outside the temporary directory"),
@@ -136,3 +153,13 @@ def test_prompt_lines(line: str, command: str | None) -> None:
 )
 def test_a_bare_mention_states_no_command(span: str, states: bool) -> None:
     assert states_a_command(span) is states
+
+
+def test_go_test_and_go_run_as_the_build_their_compile_errors_come_from() -> None:
+    from goverify.command import build_only
+
+    assert build_only("go test").argv == ("go", "test", "-c", "-o", "/dev/null")
+    assert build_only("go test").stated == "go test"
+    assert build_only("go run main.go arg").argv == ("go", "build", "-o", "/dev/null", "main.go")
+    assert build_only("go build x.go") is None and build_only("go generate") is None
+    assert build_only("go test -toolexec=x .") is None  # refused as it would be with -gcflags

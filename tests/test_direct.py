@@ -54,6 +54,8 @@ def jobs() -> list[Job]:
 def test_every_job_of_the_pages_prints_the_same_compiled_directly_as_run_as_stated(jobs: list[Job]) -> None:
     direct_jobs = [job for job in jobs if why_not(job.source, job.command, job.file) is None]
     assert len(direct_jobs) > len(jobs) * 0.7, "most jobs of these pages are compiled directly"
+    # `go tool compile` is compared with the command typed by hand, below
+    direct_jobs = [job for job in direct_jobs if job.command.subcommand != "compile"]
     runner = _gocaches()
     groups: dict[tuple, list[Job]] = {}
     for job in direct_jobs:
@@ -77,9 +79,86 @@ def test_every_job_of_the_pages_prints_the_same_compiled_directly_as_run_as_stat
         "a package main without func main is among them"
 
 
+MAIN = 'package main\n\nimport "fmt"\n\nfunc main() { x := 1; fmt.Println(&x) }\n'
+
+
+# `go tool compile` by hand, as an author runs it today: the compiler finds no precompiled standard library in GOROOT
+# (Go 1.20 stopped shipping one), so the author's command is given the export data of what the file imports, listed
+# by the go command (`go list -export`), and nothing else.
+BODYLESS = ('package main\n\nimport "fmt"\n\n//go:noescape\nfunc external(p *int)\n\nfunc F4(x []byte)\n\n'
+            'func main() {\n\tx := 1\n\tfmt.Println(&x)\n\texternal(&x)\n}\n')
+BY_HAND = [
+    (BODYLESS, "go tool compile -m -l main.go", "main.go"),
+    (BODYLESS, "go tool compile -m=2 -complete main.go", "main.go"),  # the author asked for -complete: it fails
+    (MAIN, "go tool compile -m -m -p=main -std main.go", "main.go"),
+    ("package p\n\nfunc f(x []int) int {\n\treturn x[3]\n}\n", "go tool compile -m -d=ssa/check_bce/debug=1 p.go",
+     "p.go"),
+    ('package main\n\nimport "github.com/pkg/errors"\n\nvar _ = errors.New\n', "go tool compile -m main.go",
+     "main.go"),
+    ("package main\n\nfunc main() {\n\tundefined1()\n\tundefined2()\n}\n", "go tool compile -m -e main.go",
+     "main.go"),
+]
+
+
+def _by_hand(job: Job, gocache: Path) -> tuple[str, int]:
+    import re
+    import subprocess
+    import tempfile
+
+    from goverify.runner import hermetic_env
+
+    blocks = re.findall(r"\bimport\s*\((.*?)\)", job.source, re.S)
+    imports = sorted({*re.findall(r'\bimport\s+(?:[\w.]+\s+)?"([^"]+)"', job.source),
+                      *(path for block in blocks for path in re.findall(r'"([^"]+)"', block))} - {"unsafe"})
+    with tempfile.TemporaryDirectory() as tmp:
+        home = Path(tmp) / "home"
+        home.mkdir()
+        env = hermetic_env(job.toolchain, gocache, home)
+        listed = subprocess.run([str(job.toolchain.go), "list", "-e", "-deps", "-export", "-f",
+                                 "{{if .Export}}packagefile {{.ImportPath}}={{.Export}}{{end}}", "runtime", *imports],
+                                cwd=tmp, env=env, capture_output=True, text=True, timeout=600)
+        (Path(tmp) / "importcfg").write_text(listed.stdout, encoding="utf-8")
+        (Path(tmp) / job.file).parent.mkdir(parents=True, exist_ok=True)
+        (Path(tmp) / job.file).write_text(job.source, encoding="utf-8")
+        done = subprocess.run([str(job.toolchain.go), "tool", "compile", f"-importcfg={tmp}/importcfg",
+                               *job.command.argv[3:]], cwd=tmp, env=env, capture_output=True, timeout=600)
+        printed = (done.stdout + done.stderr).decode().replace(tmp + "/", "./").replace(tmp, ".")
+        return printed.replace(str(job.toolchain.goroot), "$GOROOT"), done.returncode  # named as goverify names them
+
+
+def test_go_tool_compile_prints_what_the_authors_own_command_prints(jobs: list[Job]) -> None:
+    toolchains = [resolve(v) for v in RELEASES]
+    made = [Job(source, parse_command(stated), toolchain, file) for source, stated, file in BY_HAND
+            for toolchain in toolchains]
+    compiled = [job for job in jobs if job.command.subcommand == "compile"] + made
+    runner = _gocaches()
+    setups = {}
+    for job in compiled:
+        key = (job.toolchain, job.command.env)
+        if key not in setups:
+            group = [j for j in compiled if (j.toolchain, j.command.env) == key]
+            setups[key] = prepare(job.toolchain, job.command.env, group, runner.gocache(job.toolchain), 120)
+
+    def both(job: Job) -> tuple[Job, tuple[str, int], tuple[str, int]]:
+        direct = setups[job.toolchain, job.command.env].compile_for(job)
+        assert direct is not None, job.source[:200]
+        ran = run_job(job, runner.gocache(job.toolchain), 120, None, direct)
+        return job, _by_hand(job, runner.gocache(job.toolchain)), (ran.output, ran.returncode)
+
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        compared = list(pool.map(both, compiled))
+    differ = [(job.toolchain.spec, job.command.stated, hand, ran) for job, hand, ran in compared if hand != ran]
+    assert differ == []
+    outputs = {(job.command.stated, job.source): ran for job, _, ran in compared}
+    assert outputs[BY_HAND[0][1], BODYLESS][1] == 0, "a bodyless declaration compiles, as the author's command does"
+    assert "missing function body" in outputs[BY_HAND[1][1], BODYLESS][0], "-complete, when the author asks for it"
+    assert "could not import github.com/pkg/errors" in outputs[BY_HAND[4][1], BY_HAND[4][0]][0]
+    assert "Found IsInBounds" in outputs[BY_HAND[3][1], BY_HAND[3][0]][0], "check_bce prints what it finds"
+    assert outputs[BY_HAND[5][1], BY_HAND[5][0]][1] != 0, "a compile error fails the compile"
+
+
 # Each rule that sends a job back to its stated command, with a job for which compiling directly would print
 # something else than the command (so the rule is needed).
-MAIN = 'package main\n\nimport "fmt"\n\nfunc main() { x := 1; fmt.Println(&x) }\n'
 NEEDED = {
     "a test file": (MAIN, "go build -gcflags=-m main_test.go", "main_test.go"),
     "a file the go command ignores": (MAIN, "go build -gcflags=-m _main.go", "_main.go"),

@@ -137,3 +137,14 @@ def test_github_annotations_mark_the_markdown_line(tmp_path) -> None:
     [line] = run.stdout.splitlines()
     assert line.startswith("::error file=a.md,line=22,title=goverify::prose claim `s` escapes (about example 1) "
                            f"holds on no release in its scope%0AGo {NEW_MINOR} ({NEW}) says: nothing about s")
+
+
+def test_prose_claims_read_go_names_whole_and_refuse_what_the_grammar_cannot_read() -> None:
+    from goverify.prose import ProseClaim, ProseError, find_prose_claims
+
+    [ok] = find_prose_claims('`Get`{ claim="can inline (*T).Get" } and')
+    assert isinstance(ok, ProseClaim) and ok.message == "can inline (*T).Get"
+    [generic] = find_prose_claims('`Id`{ claim="inlining call to Id[go.shape.int]" }')
+    assert isinstance(generic, ProseClaim) and generic.message == "inlining call to Id[go.shape.int]"
+    [bad] = find_prose_claims('`Get`{ claim="can inline (*T" }')
+    assert isinstance(bad, ProseError) and "is not a diagnostic the compiler prints" in bad.message

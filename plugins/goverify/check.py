@@ -42,7 +42,7 @@ from .toolchains import Toolchain
 
 # What the go command says of an import it cannot find: outside the standard library, nothing is downloaded.
 _NOT_STD = re.compile(r"^(?:no required module provides package (\S+?)(?:[:;]|$)|package (\S+) is not in std\b|"
-                      r"cannot find package \"([^\"]+)\")")
+                      r"cannot find package \"([^\"]+)\"|could not import (\S+) \((?:file not found|open))")
 # What -m and -m=2 print (as opposed to a compile error) when a message is not a claim of the grammar.
 _REPORT = re.compile(r"^(?:flow:|from |parameter |can inline|cannot inline|inlining call|devirtualizing|leaking|"
                      r"moved to heap|\.\.\. argument)|escapes to heap|does not escape| capturing by |"
@@ -179,15 +179,27 @@ def _check_example(verdict: ExampleVerdict, page: Page, matrix: list[Toolchain],
     if not compiled and any(isinstance(f, NotVerified) for f in verdict.findings):
         return  # a fragment that does not compile, an import outside the standard library: its claims say nothing
     functions = functions_declared(plan.source)
+    # A release whose compile failed unexpectedly or timed out says nothing of the claims: they are checked on the
+    # others, and said once to be unchecked there (never one disagreement per claim).
+    broken = {f.release: f for f in verdict.findings if isinstance(f, CompileFails | TimedOut)}
+    usable = {release: run for release, run in runs.items() if release not in broken}
+    claimed = len(example.claims) + sum(bound.example == example.index for bound in page.prose)
+    for kind in ("timed-out", "does-not-compile"):
+        unchecked = [f for f in broken.values() if (kind == "timed-out") == isinstance(f, TimedOut)]
+        if claimed and unchecked:
+            first = unchecked[0]
+            verdict.findings.append(NotVerified(
+                example.location, kind, first.command, f"its {claimed} claim{'s' if claimed > 1 else ''} not "
+                f"checked on Go {', '.join(f.release for f in unchecked)}",
+                errors=getattr(first, "errors", ()), release=first.release))
     for claim in example.claims:
-        _check_claim(verdict, claim, matrix, runs, fix_hint)
+        _check_claim(verdict, claim, matrix, usable, fix_hint)
     for bound in page.prose:
         if bound.example == example.index:
-            _check_prose(verdict, bound, matrix, runs)
-    if not compiled:
-        return
-    for block in example.outputs:
-        if block.checked:
+            _check_prose(verdict, bound, matrix, usable)
+    for block in example.outputs:  # a block that shows compile errors is compared even when nothing compiles
+        if block.checked and (compiled or any(line.diagnostic and not is_report(line.diagnostic.message)
+                                              for line in block.lines)):
             _check_block(verdict, block, matrix, functions, fix_hint)
     for finding in verdict.findings:
         verdict.failing.update(failing_releases(finding))
@@ -306,12 +318,17 @@ def _check_claim(verdict: ExampleVerdict, claim: Claim, matrix: list[Toolchain],
             continue
         reported = _reported(verdict, run)
         lines = reported.lines.get(claim.message, ())
+        if line not in lines and not (lines and any(span()[0] <= n <= span()[1] for n in lines)):
+            lines = reported.containing(claim.message)
+            if claim.message in _BARE:
+                lines = tuple(n for n in lines if n == line)
         if line in lines or (lines and any(span()[0] <= n <= span()[1] for n in lines)):
             holds.append(release)
         else:
             nearest = _nearest(reported.in_lines(*span()), claim.message, line)
             flow = verdict.reasons.get(nearest.position, ()) if nearest and release == newest else ()
-            fails[release] = Said(release, nearest, flow)
+            also = tuple(d for d in reported.in_lines(line, line) if d != nearest)
+            fails[release] = Said(release, nearest, flow, also)
     verdict.claims.append(ClaimVerdict(claim, location, in_scope, holds, fails))
     if fails:
         verdict.findings.append(ClaimFails(location, claim.message, str(claim.scope or ""), tuple(holds),
@@ -345,11 +362,21 @@ class _Reported:
     diagnostics: tuple[Diagnostic, ...]  # by line
     lines: dict[str, tuple[int, ...]]  # message -> lines it is reported on
     starts: tuple[int, ...]  # the line of each diagnostic
+    contained: dict[str, tuple[int, ...]] = field(default_factory=dict)  # claim -> `containing`, once asked
 
     @functools.cached_property
     def names(self) -> frozenset[str]:
         """Every name the lines mention, not after a dot (`x`, not `f` of `x.f`): asked only of failing claims."""
         return frozenset(name for d in self.diagnostics for name in _NAME.findall(d.message))
+
+    def containing(self, claim: str) -> tuple[int, ...]:
+        """The lines of the messages that hold a claim cut short at a word (`leaking param: p` of `leaking param: p
+        to result ~r0 level=0`, a bare `escapes to heap`), as Go's own tests write them; never a claim about another
+        expression (`x does not escape` is not in `&x does not escape`)."""
+        found = self.contained.get(claim)
+        if found is None:
+            found = self.contained[claim] = _containing(self.diagnostics, claim)
+        return found
 
     def in_lines(self, first: int, last: int) -> tuple[Diagnostic, ...]:
         return self.diagnostics[bisect.bisect_left(self.starts, first): bisect.bisect_right(self.starts, last)]
@@ -365,6 +392,21 @@ def _index(output: str, file: str) -> _Reported:
 
 
 _NAME = re.compile(r"(?<![\w.])[A-Za-z_]\w*")
+# Claims with no subject: true of a message on their own line only, not of one elsewhere in the function.
+_BARE = frozenset({"escapes to heap", "does not escape", "can inline", "inlining call", "ignoring self-assignment"})
+
+
+def _containing(diagnostics: tuple[Diagnostic, ...], claim: str) -> tuple[int, ...]:
+    found = []
+    for d in diagnostics:
+        at = d.message.find(claim)
+        while at >= 0:
+            end = at + len(claim)
+            if (at == 0 or d.message[at - 1] == " ") and (end == len(d.message) or d.message[end] in " ,"):
+                found.append(d.line)
+                break
+            at = d.message.find(claim, at + 1)
+    return tuple(found)
 
 
 def _reported(verdict: ExampleVerdict, run: RunResult) -> _Reported:
@@ -373,12 +415,15 @@ def _reported(verdict: ExampleVerdict, run: RunResult) -> _Reported:
 
 
 def _nearest(inside: tuple[Diagnostic, ...], message: str, line: int) -> Diagnostic | None:
-    """What the compiler said nearest a claim, in its function: same kind of message first, then closest line."""
+    """What the compiler said nearest a claim, in its function: about the claim's subject on its line first (`c()
+    escapes to heap` for `c() does not escape`, not `... argument does not escape`), then the same kind of message,
+    then the closest line."""
     if not inside:
         return None
     kind = kind_of(message)
-    return min(inside, key=lambda d: (abs(d.line - line) > 1, kind_of(d.message) != kind, abs(d.line - line),
-                                      d.column or 0))
+    about = _subject(message)
+    return min(inside, key=lambda d: (abs(d.line - line) > 1, d.line != line or _subject(d.message) != about,
+                                      kind_of(d.message) != kind, abs(d.line - line), d.column or 0))
 
 
 def _check_prose(verdict: ExampleVerdict, bound: BoundProse, matrix: list[Toolchain],
@@ -397,8 +442,10 @@ def _check_prose(verdict: ExampleVerdict, bound: BoundProse, matrix: list[Toolch
         run = runs.get(release)
         if run is None:
             continue
-        diagnostics = _reported(verdict, run).diagnostics  # the positioned lines about the example's file
-        present = any(d.message in claim.expected() for d in diagnostics)
+        reported = _reported(verdict, run)
+        diagnostics = reported.diagnostics  # the positioned lines about the example's file
+        present = any(d.message in claim.expected() for d in diagnostics) or bool(
+            claim.message and claim.message not in _BARE and reported.containing(claim.message))
         if present != claim.negative:
             holds.append(release)
             continue
@@ -468,18 +515,34 @@ def _check_block(verdict: ExampleVerdict, block: OutputBlock, matrix: list[Toolc
             continue
         older = tuple(r for r, other in runs.items() if r != release and _prints(other, command, w, offset))
         nearest = _nearest_line(here, w)
+        since = _compiles_since(runs, releases_of(matrix)) if not is_report(w.message) and run.returncode == 0 else ""
         missing.append(LineMissing(
             block.line_location(line), w, release, command.stated, offset, nearest,
             format_change(w, here, functions), older,
             (tuple(x.text for x in written_lines), tuple(_shown(command, run, block, verdict.plan,
                                                                 verdict.example.base))) if first else None,
             fix_hint, block.command.origin == "default",
-            _inherited(block.command)))
+            _inherited(block.command), since))
         first = False
     if offset and not missing:
         verdict.findings.append(Offset(block.location, offset, verdict.example.base))
     verdict.outputs.append(OutputVerdict(block, release, offset, missing, corrected))
     verdict.findings.extend(missing)
+
+
+def releases_of(matrix: list[Toolchain]) -> list[str]:
+    return [str(t.version) for t in matrix]
+
+
+def _compiles_since(runs: dict[str, RunResult], releases: list[str]) -> str:
+    """The oldest release (as `1.27`) from which every newer one compiles the example; "" if the newest does not."""
+    since = ""
+    for release in reversed(releases):
+        run = runs.get(release)
+        if run is None or run.timed_out or run.returncode != 0:
+            break
+        since = release
+    return ".".join(since.split(".")[:2]) if since else ""
 
 
 def _nearest_line(here: list[Diagnostic], w: Diagnostic) -> Diagnostic | None:

@@ -25,19 +25,34 @@ from dataclasses import dataclass
 
 from .versions import Version, parse_version
 
-# What `-m` prints, one pattern per kind of message. EXPR is any text with balanced brackets and quotes.
-_NAME = r"[A-Za-z0-9_.$·~]+"
+# Go names as the compiler prints them, never cut short: `f`, `T.M`, `(*T).M`, `sync.(*Mutex).Lock`, `main.func1`,
+# `(*T).M.func1`, `glob..func1`, `Id[go.shape.int]`, `F[...]`, `(*List[go.shape.int]).Push`, `~r0`.
+_IDENT = r"[A-Za-z0-9_$·~]+"
+_TYPE_ARGS = r"\[(?:[^\[\]\s;；]|\[[^\[\]\s;；]*\])*\]"
+_RECEIVER = r"\(\*?" + _IDENT + r"(?:\." + _IDENT + r")*(?:" + _TYPE_ARGS + r")?\)"
+_NAME = r"(?:" + _RECEIVER + "|" + _IDENT + r")(?:" + _TYPE_ARGS + r"|\.+(?:" + _RECEIVER + "|" + _IDENT + r"))*"
+_END = r"(?=$|[\s,;；:：，。)）(（])"  # a name ends at a space, punctuation or the end (never inside a word)
+# What `-m` prints, one pattern per kind of message; a message the author cut short at a word (`leaking param: p to
+# result`, a bare `escapes to heap`) is read whole, as Go's own tests write it. EXPR is text with balanced brackets.
 _DIAGNOSTIC_HEADS = [
-    re.compile(r"moved to heap: " + _NAME),
-    re.compile(r"leaking param content: " + _NAME),
-    re.compile(r"leaking param: " + _NAME + r"(?: to result " + _NAME + r" level=\d+)?"),
-    re.compile(r"leaking closure reference " + _NAME),
-    re.compile(r"can inline " + _NAME + r"(?: with cost \d+ as: .*)?"),
+    re.compile(r"moved to heap: " + _NAME + _END),
+    re.compile(r"leaking param content: " + _NAME + _END),
+    re.compile(r"leaking param: " + _NAME + r"(?: to result(?: " + _NAME + r"(?: level=\d+)?)?)?" + _END),
+    re.compile(r"leaking closure reference " + _NAME + _END),
+    re.compile(r"mutates param: " + _NAME + r"(?: derefs=\d+)?" + _END),
+    re.compile(r"can inline " + _NAME + r"(?: with cost \d+(?: as: .*)?)?" + _END),
     re.compile(r"cannot inline " + _NAME + r": [^;；]*"),
-    re.compile(r"inlining call to " + _NAME),
-    re.compile(r"devirtualizing " + _NAME + r" to " + r"[\w.*\[\]]+"),
-    re.compile(r"(?P<expr>.+?) (?:escapes to heap|does not escape)(?: in \S+)?"),
+    re.compile(r"inlining call to " + _NAME + _END),
+    re.compile(r"(?:partially )?devirtualizing " + _NAME + r"(?: to " + r"[\w.*\[\]]+)?" + _END),
+    re.compile(r"(?:" + _NAME + r" )?ignoring self-assignment(?: in [^;；]*)?"),
+    re.compile(r"zero-copy string->\[\]byte conversion"),
+    # A verdict with no subject: something on the line escapes, is inlined ... (only as the whole claim)
+    re.compile(r"(?:escapes to heap|does not escape|can inline|inlining call)(?=\s*$|\s*[(（]\s*[<≤＜]?\s*[Gg]o)"),
+    re.compile(r"(?P<expr>.+?) (?:escapes to heap|does not escape(?:, mutate, or call)?)(?: in \S+)?"),
 ]
+# How a comment that cannot be read starts when it is meant as one of these (counted and said, never dropped).
+_LOOKS_LIKE = re.compile(r"^(?:moved to heap|leaking param|leaking closure|mutates param|can inline|cannot inline|"
+                         r"inlining call|(?:partially )?devirtualizing)\b")
 _SCOPE = re.compile(
     r"""^\s*[(（]\s*
     (?P<lt>[<≤＜]\s*)?
@@ -125,7 +140,7 @@ def is_diagnostic(message: str) -> bool:
     return match_diagnostic(message) == message
 
 
-_VERDICT = re.compile(r" (?:escapes to heap|does not escape)")
+_VERDICT = re.compile(r" (?:escapes to heap|does not escape(?:, mutate, or call)?)")
 _CJK = re.compile("[\u3000-\u9fff\uff00-\uffef]")
 
 
@@ -228,24 +243,45 @@ def comment_of(line: str) -> tuple[int, str] | None:
     return None
 
 
-def comment_claims(source: str) -> list[Claim]:
-    """Every comment claim of a Go file, in line order."""
-    claims: list[Claim] = []
+def _comments(source: str) -> list[tuple[int, int, str]]:
+    """(line, column, text) of every `//` comment of a Go file that may hold claims, in line order."""
+    found: list[tuple[int, int, str]] = []
     in_raw = False
     for number, line in enumerate(source.split("\n"), start=1):  # Go counts lines by "\n" only
         if in_raw:  # a raw string spanning lines: skip to its end
             if line.count("`") % 2 == 1:
                 in_raw = False
             continue
-        found = comment_of(line) if "//" in line else None  # most lines have no comment: no scan
-        code = line if found is None else line[: found[0] - 2]
+        comment = comment_of(line) if "//" in line else None  # most lines have no comment: no scan
+        code = line if comment is None else line[: comment[0] - 2]
         if "`" in code and code.count("`") % 2 == 1:
             in_raw = True
             continue
-        if found is not None:
-            column, text = found
-            claims.extend(parse_comment(text, number, column))
+        if comment is not None:
+            found.append((number, *comment))
+    return found
+
+
+def comment_claims(source: str) -> list[Claim]:
+    """Every comment claim of a Go file, in line order."""
+    claims: list[Claim] = []
+    for number, column, text in _comments(source):
+        claims.extend(parse_comment(text, number, column))
     return claims
+
+
+def unread_claims(source: str) -> list[tuple[int, str]]:
+    """(line, text) of each part of a comment that starts as a compiler diagnostic does (`can inline`, `leaking
+    param`, ...) but is not one the grammar reads: said, never dropped without a word."""
+    unread: list[tuple[int, str]] = []
+    for number, _, text in _comments(source):
+        for _, part in _split_top_level(text):
+            stripped = part.strip()
+            label = _LABEL.match(stripped)
+            stripped = stripped[label.end():] if label else stripped
+            if _LOOKS_LIKE.match(stripped) and match_diagnostic(stripped) is None:
+                unread.append((number, stripped))
+    return unread
 
 
 def strip_comments(source: str) -> str:

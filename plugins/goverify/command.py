@@ -6,13 +6,21 @@ Authors write `$ go build -gcflags='-m' ./main.go`, `go tool compile -m f.go`, `
 anything and prints the same diagnostics:
 
 - `go build` and `go vet` run as written (their flags checked);
-- `go tool compile FLAGS f.go` runs as `go build -gcflags="FLAGS" f.go` (a `_test.go` file as `go test -c`): the
-  compiler prints the same lines, and the standard library need not be precompiled;
+- `go tool compile FLAGS f.go` runs as the compiler runs, with nothing the go command would add (`-complete`, `-p`):
+  a bodyless declaration compiles, as it does for the author; the one thing given is where the standard library's
+  export data is (`-importcfg`), which a Go installation no longer ships precompiled;
 - `go test -gcflags X ...` and `go run -gcflags X f.go` run as `go test -c -o /dev/null -gcflags X ...` and
   `go build -gcflags X -o /dev/null f.go`: the same diagnostics, the test binary or program built and never run;
 - a `docker run [OPTIONS] IMAGE` prefix is dropped; `GOOS`/`GOARCH` (and `CGO_ENABLED=0`) are kept as the run's
   environment; `Go` reads as `go`; a trailing `| grep PAT`, `| head -n N`, `| tail -n N` or `| sort` (after `|`,
   `|&` or `2>&1 |`) filters the output as it would, and `| tee FILE` changes nothing (no file is written).
+
+Compiler flags (in `-gcflags` or after `go tool compile`) are allowed by what they do (`COMPILER_FLAGS`): one that
+only changes what the compiler prints or how it compiles (`-m`, `-l`, `-std`, `-d=ssa/check_bce/debug=1`) is
+allowed; one that names a file is allowed when that file lies in the work directory and is written, not read (an
+`-o` or a profile, which nothing reads); one that reads a file the example does not provide (`-importcfg`, `-I`) is
+dropped from `go tool compile`, whose imports goverify provides; an unknown flag is refused (the compiler would
+stop on it too).
 
 Anything else is a `Refusal`: `not_run` when running it would execute code or needs what running produces
 (`go run` or `go test` without `-gcflags`, `go generate`, `go tool pprof`), else because it is unsafe or unknown
@@ -38,7 +46,7 @@ _WRAPPED = re.compile(r"(?<=['\"\s(;&|])[Gg]o\s+(?:" + _SUBCOMMANDS + r")\b")
 _GO_WORD = re.compile(r"[Gg]o\s")
 _PROMPT_END = re.compile(r"(?:^|[$%>#❯➜»λ✗✓])\s*$")
 _SHELL = re.compile(r"[;&|<>$`\n(){}*?!\\]")  # outside quotes, after pipes to grep and 2>&1 are taken out
-_BUILD_FLAGS_BOOL = {"-a", "-n", "-v", "-x", "-trimpath", "-race", "-msan", "-asan", "-linkshared", "-work", "-i"}
+_BUILD_FLAGS_BOOL = {"-a", "-n", "-v", "-x", "-trimpath", "-linkshared", "-work", "-i"}
 _BUILD_FLAGS_VALUE = {"-gcflags", "-asmflags", "-tags", "-buildvcs", "-buildmode", "-p", "-o", "-mod", "-pgo",
                       "-covermode", "-coverpkg"}
 # Flags of `go test` that only matter when the tests run: dropped from the compile-only build.
@@ -47,10 +55,25 @@ _TEST_RUN_VALUE = {"-run", "-bench", "-benchtime", "-count", "-cpu", "-timeout",
                    "-shuffle", "-list", "-fuzz", "-fuzztime", "-fuzzminimizetime", "-skip", "-memprofilerate",
                    "-blockprofilerate", "-mutexprofilefraction", "-fullpath"}
 _TEST_RUN_BOOL = {"-benchmem", "-short", "-failfast", "-json", "-cover", "-c"}
-# Compiler flags (inside -gcflags, or given to `go tool compile`) that only change what it prints or optimises.
-_GC_FLAG = re.compile(r"^-(?:m(?:=\d)?|l|N|S|B|e|W|w|live|smallframes|wb=(?:true|false)|lang=go1\.\d+"
-                      r"|d=[a-z0-9_,=]+|[lNm]=\d)$")
-_TOOL_COMPILE_DROPPED = {"-o", "-p", "-pack", "-complete", "-trimpath", "-I", "-D", "-importcfg", "-std"}
+# The compiler's flags (Go 1.21 to 1.27, `go tool compile -h`) by what they do:
+# - "print": change only what it prints or how it compiles; no file named;
+# - "write": name a file it writes (allowed inside the work directory, where nothing reads it);
+# - "read": name a file it reads (the example provides none: dropped from `go tool compile`, refused in -gcflags);
+# - "value": take a value that names no file.
+COMPILER_FLAGS = {
+    **dict.fromkeys(["-%", "-+", "-B", "-C", "-E", "-K", "-L", "-N", "-S", "-V", "-W", "-asan", "-clobberdead",
+                     "-clobberdeadreg", "-complete", "-dwarf", "-dwarfbasentries", "-dwarflocationlists", "-dynlink",
+                     "-e", "-h", "-l", "-linkshared", "-live", "-m", "-msan", "-nolocalimports", "-pack", "-r",
+                     "-race", "-shared", "-smallframes", "-std", "-t", "-v", "-w", "-wrapglobalmapdbg",
+                     "-wrapglobalmapctl"], "print"),
+    **dict.fromkeys(["-c", "-d", "-env", "-errorurl", "-goversion", "-installsuffix", "-json", "-lang",
+                     "-memprofilerate", "-p", "-spectre", "-wb", "-buildid", "-trimpath", "-D", "-json"], "value"),
+    **dict.fromkeys(["-o", "-linkobj", "-asmhdr", "-bench", "-cpuprofile", "-memprofile", "-blockprofile",
+                     "-mutexprofile", "-traceprofile"], "write"),
+    **dict.fromkeys(["-importcfg", "-embedcfg", "-symabis", "-pgoprofile", "-coveragecfg", "-I"], "read"),
+}
+# Flags given a value in the next argument when not written with `=` (the others are booleans or take `=N`).
+_SEPARATE_VALUE = {name for name, kind in COMPILER_FLAGS.items() if kind in {"value", "write", "read"}} - {"-d"}
 _REFUSED_WHY = {
     "-toolexec": "it runs another program",
     "-vettool": "it runs another program",
@@ -59,6 +82,9 @@ _REFUSED_WHY = {
     "-overlay": "it reads files outside the example",
     "-modfile": "it reads files outside the example",
     "-C": "it changes directory",
+    "-race": "it needs cgo, which goverify turns off: the go command would stop before compiling",
+    "-msan": "it needs cgo, which goverify turns off: the go command would stop before compiling",
+    "-asan": "it needs cgo, which goverify turns off: the go command would stop before compiling",
 }
 _ENV_KEPT = {"GOOS", "GOARCH", "GOAMD64", "GOARM", "GOARM64", "GO386", "GOMIPS", "GOPPC64", "GORISCV64", "GOWASM"}
 _DOCKER_VALUE = {"-v", "--volume", "-w", "--workdir", "-e", "--env", "--name", "-u", "--user", "--network",
@@ -108,7 +134,7 @@ class Command:
     """A command as the article states it, and the compile-only command goverify runs for it."""
 
     stated: str  # as the article writes it (prompt removed, continuation lines joined)
-    argv: tuple[str, ...]  # what runs: `go build`, `go vet` or `go test -c -o /dev/null`
+    argv: tuple[str, ...]  # what runs: `go build`, `go vet`, `go test -c -o /dev/null` or `go tool compile`
     files: tuple[str, ...] = ()  # the .go files it names (relative); none: it builds the package in "."
     env: tuple[tuple[str, str], ...] = ()  # GOOS/GOARCH the command sets
     filters: tuple[Grep | Cut, ...] = ()  # what a trailing `| grep`, `| head` ... does to the output
@@ -127,6 +153,10 @@ class Command:
         argv = [a for a in self.argv if a not in self.files]
         argv.append(file)
         stated = " ".join(w for w in self.stated.split() if w not in self.files) + f" {file}"
+        if file.endswith("_test.go") and argv[1] == "build":  # go build leaves a test file out: its test binary
+            argv = ["go", "test", "-c", *(a for a in argv[2:] if a not in {"-o", "/dev/null"}), "-o", "/dev/null"]
+            test = Command(stated, tuple(argv), (file,), self.env, self.filters, "test")
+            return Command(test.text, test.argv, test.files, test.env, test.filters, "test")
         return Command(stated, tuple(argv), (file,), self.env, self.filters, self.subcommand)
 
     @property
@@ -140,6 +170,8 @@ class Command:
     @functools.lru_cache(maxsize=1024)  # noqa: B019 (commands are few and live as long as the build)
     def compiler_flags(self) -> tuple[str, ...]:
         """The flags given to the compiler (`-m`, `-m`, `-l`): what decides which lines it prints."""
+        if self.subcommand == "compile":
+            return tuple(a for a in self.argv[3:] if a not in self.files)
         flags: list[str] = []
         for i, arg in enumerate(self.argv):
             value = None
@@ -230,6 +262,21 @@ class _No:
 
     reason: str
     not_run: bool = False
+
+
+def build_only(text: str) -> Command | None:
+    """`go test` or `go run` without -gcflags as the build that precedes the run, for an output block that shows the
+    compile errors that build stops on (nothing ran after them); None for any other command."""
+    stated = re.sub(r"\\\n\s*", " ", text).strip()
+    m = re.search(r"\b([Gg]o\s+(?:test|run))\b", stated)
+    if m is None:
+        return None
+    command = parse_command(stated[: m.end()] + " -gcflags=" + stated[m.end():])
+    if not isinstance(command, Command):
+        return None
+    argv = tuple(a for a in command.argv if a != "-gcflags=")
+    return Command(stated, argv, command.files, command.env, command.filters, command.subcommand)
+
 
 
 def _parse(stated: str) -> Command | _No:
@@ -403,10 +450,44 @@ def _check_gcflags(value: str) -> _No | None:
         words = shlex.split(flags)
     except ValueError as exc:
         return _No(f"cannot parse -gcflags {value!r}: {exc}")
-    for flag in words:
-        if not _GC_FLAG.match(flag):
-            return _No(f"compiler flag {flag!r} is not allowed (allowed: -m, -m=N, -l, -N, -S, -e, -W, -d=...)")
+    i = 0
+    while i < len(words):
+        taken = _compiler_flag(words, i)
+        if isinstance(taken, _No):
+            return taken
+        if taken is None:
+            return _No(f"compiler flag {words[i]!r} reads a file the example does not provide")
+        i += taken
     return None
+
+
+def _compiler_flag(words: list[str], i: int) -> int | _No | None:
+    """How many words the compiler flag at words[i] takes, when it may run; None: it reads a file (dropped from `go
+    tool compile`, refused in -gcflags); `_No`: a flag the compiler does not know, a file outside the work
+    directory, a debug setting that names one."""
+    word = words[i]
+    name, eq, value = word.partition("=")
+    name = "-" + name.lstrip("-")
+    kind = COMPILER_FLAGS.get(name)
+    if kind is None:
+        return _No(f"compiler flag {word!r} is not a flag the compiler knows")
+    taken = 1
+    if (kind in {"value", "write", "read"} or name == "-d") and not eq:
+        if i + 1 >= len(words):
+            return _No(f"compiler flag {name} needs a value")
+        value, taken = words[i + 1], 2
+    if kind == "print" and eq and not re.fullmatch(r"[\w.,]*", value):
+        return _No(f"compiler flag {word!r} is not allowed")
+    if kind == "read":
+        return None
+    if kind == "write" and (refused := _check_path(name, value)):
+        return refused
+    if name == "-d" or kind == "value":
+        # -d=ssa/check_bce/debug=1 and the like print more; none of them may name a file outside the work directory
+        for part in re.split(r"[,=]", value):
+            if part.startswith(("/", "~")) or ".." in part.split("/") or "file:" in part:
+                return _No(f"compiler flag {word!r} names a path outside the work directory")
+    return taken
 
 
 def _build_args(args: list[str], *, vet: bool = False,
@@ -506,32 +587,32 @@ def _tool(stated: str, argv: list[str], env: tuple, filters: tuple) -> Command |
         name = argv[2] if len(argv) > 2 else ""
         return _No(f"`go tool {name}` is not a compile-only command (it needs what building or running the "
                    "program produces)", not_run=True)
-    flags: list[str] = []
+    kept: list[str] = []
     files: list[str] = []
     args = argv[3:]
     i = 0
     while i < len(args):
         arg = args[i]
-        name = arg.partition("=")[0]
         if arg.endswith(".go") and not arg.startswith("-"):
             if refused := _check_path("file", arg):
                 return refused
             files.append(arg)
-        elif name in _TOOL_COMPILE_DROPPED:
-            i += 1 if "=" in arg or name in {"-pack", "-complete", "-std"} else 2
+            i += 1
             continue
-        elif _GC_FLAG.match(arg):
-            flags.append(arg)
-        else:
-            return _No(f"compiler flag {arg!r} is not allowed (allowed: -m, -m=N, -l, -N, -S, -e, -W, -d=...)")
-        i += 1
+        if not arg.startswith("-"):
+            return _No(f"`go tool compile` argument {arg!r} is neither a flag nor a .go file")
+        taken = _compiler_flag(args, i)
+        if isinstance(taken, _No):
+            return taken
+        if taken is None:  # -importcfg, -I: goverify gives the compiler the standard library's export data
+            name = "-" + arg.partition("=")[0].lstrip("-")
+            i += 1 if "=" in arg or name not in _SEPARATE_VALUE else 2
+            continue
+        kept.extend(args[i: i + taken])
+        i += taken
     if not files:
         return _No("`go tool compile` names no .go file")
-    gcflags = f"-gcflags={' '.join(flags)}" if flags else "-gcflags="
-    if all(f.endswith("_test.go") for f in files):
-        return Command(stated, ("go", "test", "-c", "-o", "/dev/null", gcflags, *files), tuple(files), env, filters,
-                       "compile")
-    return Command(stated, ("go", "build", gcflags, "-o", "/dev/null", *files), tuple(files), env, filters, "compile")
+    return Command(stated, ("go", "tool", "compile", *kept, *files), tuple(files), env, filters, "compile")
 
 
 def run_argv(stated: str) -> list[str] | None:

@@ -126,8 +126,11 @@ def read_head(source: str) -> Head | None:
 
 def why_not(source: str, command: Command, file: str) -> str | None:
     """Why this job must run the stated go command (a few words), or None when the compiler can run directly and
-    print what the go command would."""
+    print what the go command would (for `go tool compile`, what the author's own compiler prints: it is given the
+    standard library's export data of the file's imports, the one thing a Go installation no longer has at hand)."""
     argv = command.argv
+    if command.subcommand == "compile":
+        return None if read_head(source) is not None else "a file the go command reads differently"
     if argv[:2] != ("go", "build"):
         return f"go {argv[1]}"
     if len(command.files) != 1 or command.files[0].removeprefix("./") != file or not _FILE.match(file):
@@ -249,11 +252,21 @@ def parse_exports(printed: str) -> dict[str, str]:
     return exports
 
 
+def compile_template(go: str, command: Command) -> Template:
+    """`go tool compile` as the author runs it, told where the standard library's export data is: no header, no
+    link, the compiler's own exit status."""
+    return Template((go, "tool", "compile", "-importcfg", "$WORK/importcfg", *command.argv[3:]), "$WORK/importcfg",
+                    (), "")
+
+
 def import_config(template: Template, head: Head, exports: dict[str, str]) -> str | None:
     """The import configuration the go command would write for this file; None when a package it needs has no
-    export data (not in the standard library, or it failed to build: the go command says so, not the compiler)."""
+    export data (not in the standard library, or it failed to build: the go command says so, not the compiler).
+    For `go tool compile` (no header) such a package is left out: the compiler says it cannot import it."""
     lines = ["# import config"]
     for path in dict.fromkeys([*head.imports, *template.implicit]):
+        if path not in exports and not template.header:
+            continue
         if path not in exports:
             return None
         if exports[path]:
@@ -272,7 +285,10 @@ class Compile:
 
 
 def as_go_prints(compile: Compile, output: str, returncode: int) -> tuple[str, int]:
-    """What `go build` prints around the compiler's output, and its exit status."""
+    """What `go build` prints around the compiler's output, and its exit status (`go tool compile`: the compiler's
+    own)."""
+    if not compile.template.header:
+        return output, returncode
     if output and not output.endswith("\n"):
         output += "\n"
     printed = f"{compile.template.header}\n{output}" if output else ""

@@ -24,8 +24,8 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
-from .claims import Claim, comment_claims
-from .command import DEFAULT_COMMAND, Command, Refusal, parse_command, states_a_command
+from .claims import Claim, comment_claims, unread_claims
+from .command import DEFAULT_COMMAND, Command, Refusal, build_only, parse_command, states_a_command
 from .errors import GoverifyError, Location
 from .findings import NotVerified, Skipped
 from .output import BLANK, DIAGNOSTIC, ELISION, HEADER, OTHER, PROMPT, WrittenLine, block_files, read_block
@@ -343,6 +343,8 @@ class _Reader:
         placeholder = self.commands.fallback_at(fence.options, where)
         example = Example(len(self.examples) + 1, fence, where, source, lines, fragment, placeholder, "main.go")
         example.claims = comment_claims(source)
+        for line, text in unread_claims(source):
+            self.not_verified.append(NotVerified(example.location_of(line), "claim-unread", detail=text))
         self.examples.append(example)
         return example
 
@@ -369,11 +371,22 @@ class _Reader:
         """Each example's command and file name; output blocks goverify cannot check; spans stating a command that
         goverify does not run, followed by what it printed."""
         for example in self.examples:
+            for block in example.outputs:  # `go test` that shows the compile errors it stopped on: that build
+                built = build_only(block.command.text) if isinstance(block.command.parsed, Refusal) \
+                    and block.command.parsed.not_run and _shows_compile_errors(block) else None
+                if built is not None:
+                    block.command = Stated(block.command.text, block.command.location, block.command.origin, built)
             runnable = [block.command for block in example.outputs if block.command.command is not None]
             if runnable:
                 example.command = runnable[0]
             elif not example.outputs and isinstance(example.command.parsed, Refusal):
-                self.unverified.refused(example.command)
+                if example.command.origin == "page-wide":  # said at each example it binds, naming the command
+                    parsed = example.command.parsed
+                    self.not_verified.append(NotVerified(
+                        example.location, "runs-code" if parsed.not_run else "refused", example.command.text,
+                        f"{parsed.reason} (the command the page states at line {example.command.location.line})"))
+                else:
+                    self.unverified.refused(example.command)
             example.file = _file_name(example)
             # A command stated for another example names that example's file: this one keeps its own name.
             example.command = _own_file(example.command, example.file)
@@ -514,6 +527,20 @@ class _Unverified:
                 self.not_verified.append(NotVerified(where, "runs-code", code, parsed.reason))
 
 
+def _shows_compile_errors(block: OutputBlock) -> bool:
+    from .check import is_report  # check reads examples; this only asks it what a line is
+
+    # The compiler names a column (`./main.go:6:14: undefined: Repeat`); a test's log line (`sum_test.go:17: ...`)
+    # does not, and a block that shows a test run (`=== RUN`, `--- FAIL`, `ok`) is the run's output, not a build's.
+    if any(line.text.lstrip().startswith(("=== RUN", "--- PASS", "--- FAIL", "ok  ", "PASS")) for line in block.lines):
+        return False
+    return any(line.diagnostic is not None and line.diagnostic.column is not None
+               and not is_report(line.diagnostic.message) for line in block.lines)
+
+
+_ASKS_FOR_DIAGNOSTICS = re.compile(r"(?:^|[\s'\"=])-m(?:=\d)?(?=$|[\s'\"])|-gcflags|\btool\s+compile\b")
+
+
 def _page_wide(blocks: list[_Block], spans: list[tuple[int, str]], starts: list[int],
                here: Callable[[int], Location]) -> Stated | None:
     """The command stated once for the page: the last one in the prose or a shell block before its first Go
@@ -530,7 +557,11 @@ def _page_wide(blocks: list[_Block], spans: list[tuple[int, str]], starts: list[
         return None
     _, text, where = max(stated, key=lambda s: s[0])
     parsed = parse_command(text)
-    if isinstance(parsed, Refusal) or not any(f == "-m" or f.startswith("-m=") for f in parsed.compiler_flags()):
+    if isinstance(parsed, Refusal):
+        # Refused, yet stated for the examples' diagnostics: it binds them, and they are not verified (never
+        # checked with a command the author did not state).
+        return Stated(text, where, "page-wide", parsed) if _ASKS_FOR_DIAGNOSTICS.search(text) else None
+    if not any(f == "-m" or f.startswith("-m=") for f in parsed.compiler_flags()):
         return None
     return Stated(text, where, "page-wide", parsed)
 
@@ -575,12 +606,15 @@ def _file_name(example: Example) -> str:
     named = next((c.files[0] for c in commands if c is not None and c.files), None)
     if named is None:
         named = _titled(example.fence.options)
+    output_named = next((f for b in example.outputs for f in block_files(b.lines)
+                         if f != "<autogenerated>" and not f.startswith("_testmain")), None)
+    if named is None and example.fragment:  # part of the file its output names (`sync_test.go`): written as it
+        named = output_named
     if named is None:
         commands = [s.command for s in stated if s.origin == "default"]
         named = next((c.files[0] for c in commands if c is not None and c.files), None)
     if named is None:
-        named = next((f for b in example.outputs for f in block_files(b.lines)
-                      if f != "<autogenerated>" and not f.startswith("_testmain")), "main.go")
+        named = output_named or "main.go"
     name = str(PurePosixPath(named.replace("\\", "/")))
     testing = any(s.command is not None and s.command.is_test
                   for s in [example.command, *(b.command for b in example.outputs)])

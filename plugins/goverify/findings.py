@@ -43,7 +43,8 @@ RUN_NOT_VERIFIED = ("sandbox-timeout", "sandbox-memory", "sandbox-stack", "sandb
 # Why something is not verified (`NotVerified.reason`), each a stable kind the JSON report carries, in the order the
 # text report counts them (plugins/docs/kinds.md).
 NOT_VERIFIED = ("fragment-unfit", "fragment-does-not-compile", "does-not-compile", "non-std-import", "runs-code",
-                "refused", "cgo", "program-output", "other-file", "no-example", *RUN_NOT_VERIFIED)
+                "refused", "cgo", "program-output", "other-file", "no-example", "claim-unread", "timed-out",
+                *RUN_NOT_VERIFIED)
 # Why a Go block is not compiled (`Skipped.reason`).
 NOT_COMPILED = ("fragment-without-claims", "relisting", "skip-option", "code-elsewhere", "html-code", "indented-code")
 
@@ -57,12 +58,15 @@ class NotVerified:
       fragment compiled with declarations of the page's earlier fences);
     - `fragment-does-not-compile`: the fragment does not compile with its header (`header`, described) and what it
       borrows from the page's earlier fences (`fences`, their lines), if anything; `errors`;
-    - `does-not-compile`: an example that claims nothing does not compile (`errors`);
+    - `does-not-compile`: an example that claims nothing does not compile (`errors`), or one that claims something
+      does not compile on some releases, where its claims are not checked (`detail` says how many, and where);
+    - `timed-out`: the compile of an example with claims timed out on some releases (`detail`, as above);
     - `non-std-import`: the example imports `detail`, a package outside the standard library (nothing is downloaded);
     - `runs-code`: the command would run code (`detail` is why); `refused`: it is unsafe or unknown (`detail`);
     - `cgo`: the example imports "C"; `program-output`: the block shows what the program or its tests print;
     - `other-file`: the output names `file`, the example is written as `example_file`;
-    - `no-example`: compiler output with no example before it.
+    - `no-example`: compiler output with no example before it;
+    - `claim-unread`: a comment that starts as a diagnostic does (`detail`) but that the claim grammar cannot read.
     """
 
     location: Location
@@ -96,6 +100,7 @@ class Said:
     release: str
     nearest: Diagnostic | None
     flow: tuple[str, ...] = ()
+    also: tuple[Diagnostic, ...] = ()  # the rest of what it prints on the claim's line
 
 
 @dataclass(frozen=True)
@@ -165,6 +170,7 @@ class LineMissing:
     fix_hint: str = ""
     unstated: bool = False  # the page states no command for this block: goverify's default ran
     inherited: tuple[str, Location, str] | None = None  # the command that ran, stated elsewhere: where, and its origin
+    compiles_since: str = ""  # a compile error the block shows, of code that compiles from this release on
     severity = ERROR
 
 

@@ -202,7 +202,10 @@ def planned_edits(engine: Engine, verdicts: list[PageVerdict],
         if runs:
             page_lines = read_text(root / runs[0].location.path).split("\n")
             for finding in runs:
-                line_edits.setdefault(finding.location.path, {}).update(run_rewrite(finding, page_lines))
+                edits = run_rewrite(finding, page_lines)
+                if edits:
+                    line_edits.setdefault(finding.location.path, {}).update(edits)
+                    mended.add((finding.location.path, finding.location.line))
         for verdict in page.examples:
             for output in verdict.outputs:
                 edits = block_rewrite(output, verdict)

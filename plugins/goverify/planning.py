@@ -118,6 +118,8 @@ def _header(example: Example, probe_job: Job, run: RunResult, borrowed: Borrowed
     outside = next((w for w in lines if not 1 <= w.line - (offset or 0) - 1 <= size), None)
     if any(not is_report(d.message) for d in printed):
         return None, None
+    if offset is None and lines and run.returncode == 0 and not any(is_report(w.message) for w in lines):
+        return conventional(example.source, imports), None  # compile errors it no longer has: checking says so
     if offset is None:
         return None, NotVerified(example.location, "fragment-unfit", command.text, release=release, fences=fences)
     if offset + 1 < 1:

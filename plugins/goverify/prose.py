@@ -16,7 +16,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from .claims import Scope, parse_scope
+from .claims import Scope, match_diagnostic, parse_scope
 from .errors import GoverifyError, Location
 from .scan import INLINE_CODE, blank_fences, line_of, scan
 
@@ -84,6 +84,11 @@ def find_prose_claims(prose: str) -> list[ProseClaim | ProseError]:
         if "claim" in keys and not values.get("claim"):
             found.append(ProseError(span.start(), 'claim= needs a diagnostic, e.g. claim="a does not escape", in '
                                                   f"{whole}"))
+            continue
+        if values.get("claim") and match_diagnostic(values["claim"].strip()) != values["claim"].strip():
+            found.append(ProseError(span.start(), f'claim="{values["claim"]}" is not a diagnostic the compiler prints '
+                                                  "as goverify reads them (write it as `-m` prints it, e.g. "
+                                                  f'claim="can inline (*T).M"), in {whole}'))
             continue
         scope = None
         if values.get("go"):

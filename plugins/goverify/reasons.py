@@ -27,6 +27,9 @@ def reasons_job_parts(source: str, command: Command) -> tuple[str, Command] | No
         return None
     argv = list(command.argv)
     changed = False
+    if command.subcommand == "compile":  # go tool compile FLAGS FILES
+        argv = [re.sub(r"^-m(?:=\d)?$", "-m=2", a) for a in argv]
+        changed = argv != list(command.argv)
     for i, arg in enumerate(argv):
         value_index = None
         if arg.startswith("-gcflags="):
@@ -43,7 +46,8 @@ def reasons_job_parts(source: str, command: Command) -> tuple[str, Command] | No
             changed = True
     if not changed:
         return None
-    argv = [a for a in argv if a not in {"-o", "/dev/null"}]
+    if command.subcommand != "compile":
+        argv = [a for a in argv if a not in {"-o", "/dev/null"}]
     renamed = _PACKAGE.sub(r"\1goverifyreasons", source, count=1) if command.argv[1] == "build" else source
     return renamed, Command(f"{command.stated}  (-m=2)", tuple(argv), command.files, command.env, (),
                             command.subcommand)

@@ -125,7 +125,13 @@ def _claim_text(finding: Finding, where: str) -> Message | None:
         scope = f" {finding.scope}" if finding.scope else ""
         where_fails = ("holds on no release in its scope" if not finding.holds
                        else f"does not hold on {_releases([s.release for s in finding.fails])}")
-        detail = _group(finding.fails, lambda s: s.nearest.text if s.nearest else "nothing in this function")
+        def said(s: Said) -> str:
+            if s.nearest is None:
+                return "nothing in this function"
+            rest = [d.text for d in s.also[:3]] + ([f"... and {len(s.also) - 3} more"] if len(s.also) > 3 else [])
+            return s.nearest.text + (f"; and on that line: {'; '.join(rest)}" if rest else "")
+
+        detail = _group(finding.fails, said)
         if finding.holds:
             detail.append(f"holds on {_releases(finding.holds)}: scope the claim, e.g. \"{finding.message} "
                           f"({scope_text(list(finding.holds), list(finding.releases))})\"")
@@ -175,6 +181,9 @@ def _output_text(finding: Finding, where: str) -> Message | None:
     """A written output line no release prints, or an output block that holds at other line numbers."""
     if isinstance(finding, LineMissing):
         summary = f"Go {finding.release} no longer prints this line (`{finding.command}`): {finding.written.text}"
+        if finding.compiles_since:
+            summary = (f"the example compiles since Go {finding.compiles_since}: Go {finding.release} no longer prints "
+                       f"this compile error (`{finding.command}`): {finding.written.text}")
         detail: list[str] = []
         if finding.nearest is not None:
             detail.append(f"at that line it prints: {finding.nearest.text}")
@@ -315,6 +324,9 @@ def _not_verified(f: NotVerified) -> str:
                 f"as {f.example_file})")
     if f.reason == "no-example":
         return "compiler output with no Go example before it"
+    if f.reason == "claim-unread":
+        return (f"`{f.detail}` reads like a compiler diagnostic, but not as one goverify can check: it is not "
+                "verified (write it as the compiler prints it, e.g. `can inline (*T).M`, `leaking param: p`)")
     if f.reason == "fragment-does-not-compile":
         first = f.errors[0].text if f.errors else f.detail
         return (f"the fragment does not compile on Go {f.release} (`{f.command}`) with the header goverify gives it "
@@ -331,8 +343,12 @@ def _not_verified(f: NotVerified) -> str:
         return (f"none of the written lines is printed by Go {f.release} (`{f.command}`) anywhere in the fragment"
                 f"{compiled}, so no header can be fitted to it; show the whole file, or its package clause")
     if f.reason == "does-not-compile":
+        if f.detail.startswith("its "):  # an example with claims: the compile failure itself is an error, said apart
+            return f"the example does not compile (`{f.command}`): {f.detail}"
         first = f.errors[0].text if f.errors else f.detail
         return f"the example does not compile on Go {f.release} (`{f.command}`): {first}"
+    if f.reason == "timed-out":
+        return f"`{f.command}` did not finish within the timeout: {f.detail}"
     if f.reason == "non-std-import":
         return (f"the example imports {f.detail}, which is not in the standard library, and goverify downloads no "
                 f"module (`{f.command}` on Go {f.release})")

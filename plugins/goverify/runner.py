@@ -35,6 +35,7 @@ from .direct import (
     Compile,
     Template,
     as_go_prints,
+    compile_template,
     import_config,
     lacks_main,
     parse_exports,
@@ -160,7 +161,7 @@ class Setup:
         config = import_config(template, head, self.exports) if template is not None else None
         if config is None:
             return None
-        if not lacks_main(job.source, head):
+        if not template.header or not lacks_main(job.source, head):
             return Compile(template, config)
         link = self.unlinked.get(key)
         return Compile(template, config, link) if link is not None else None
@@ -275,7 +276,8 @@ def run_job(job: Job, gocache: Path, timeout: float, procs: int | None = None,
             importcfg = Path(direct.template.importcfg.replace("$WORK", str(gowork)))
             importcfg.parent.mkdir(parents=True, exist_ok=True)
             importcfg.write_text(direct.importcfg, encoding="utf-8")
-            Path(argv[argv.index("-o") + 1]).parent.mkdir(parents=True, exist_ok=True)
+            if "-o" in argv:
+                Path(work, argv[argv.index("-o") + 1]).parent.mkdir(parents=True, exist_ok=True)
             output, status, timed_out = _spawn(argv, work, env, timeout)
             output = output.replace(str(gowork), "$WORK")
             if not timed_out:
@@ -302,13 +304,14 @@ def prepare(toolchain: Toolchain, env: tuple[tuple[str, str], ...], jobs: list[J
             key = shape(job.command, job.file, head.package == "main")
             shapes.setdefault(key, job)
             imports.update(head.imports)
-            if lacks_main(job.source, head):
+            if lacks_main(job.source, head) and job.command.subcommand != "compile":
                 unlinked_shapes.add(key)
     nonce = key_of("probe", str(time.time_ns()))[:16]
 
     def go(job: Job, source: str, *args: str) -> tuple[str, int]:
         probe = Job(source, job.command, toolchain, job.file)
         with _private_dirs() as (work, home, _):
+            (work / job.file).parent.mkdir(parents=True, exist_ok=True)
             (work / job.file).write_text(source, encoding="utf-8")
             printed, status, _ = _spawn([str(toolchain.go), *args], work, _environment(probe, gocache, home, None),
                                         timeout)
@@ -316,6 +319,9 @@ def prepare(toolchain: Toolchain, env: tuple[tuple[str, str], ...], jobs: list[J
 
     templates: dict[tuple, Template | None] = {}
     for key, job in shapes.items():
+        if job.command.subcommand == "compile":
+            templates[key] = compile_template(str(toolchain.go), job.command)
+            continue
         printed, status = go(job, probe_source(key[-1], nonce), job.command.argv[1], "-n", *job.command.argv[2:])
         templates[key] = parse_template(printed, job.file) if status == 0 else None
     wanted = sorted(imports | {p for t in templates.values() if t for p in t.implicit} | {"runtime"})
@@ -476,6 +482,9 @@ class Runner:
                 try:
                     for env, jobs in group.direct.items():
                         group.setups[env] = prepare(job.toolchain, env, jobs, usable, self.timeout)
+                except BaseException:
+                    group.ready.set()  # the others run as stated rather than wait for a setup that never comes
+                    raise
                 finally:
                     if any(setup.exports for setup in group.setups.values()):
                         group.ready.set()  # `go list -export` compiled what the others need: they go on
