@@ -24,8 +24,8 @@ BAD = [
     ("jobs: 0", "jobs", "expected a whole number of at least 1 (parallel compiles), got 0"),
     ('command: "rm -rf /"', "command", "expected a compile-only go command, got 'rm -rf /': only go commands are run"),
     ('command: "go run main.go"', "command",
-     "expected a compile-only go command, got 'go run main.go': `go run` runs the example (goverify never runs code; "
-     "with -gcflags=-m it compiles it and compares the diagnostics)"),
+     "expected a compile-only go command, got 'go run main.go': `go run` runs the example (goverify runs code only "
+     "in its sandbox, for an output block of its own; with -gcflags=-m it compiles it and compares the diagnostics)"),
     ("cache: yes please", "cache", "expected true or false, got 'yes please'"),
     ("cache_dir: 5", "cache_dir", "expected a folder, relative to mkdocs.yml, got 5"),
     ("matrix_page: [a]", "matrix_page", "expected a page name, such as go-releases.md, got ['a']"),
@@ -150,8 +150,8 @@ BAD_TOML = [
     ("jobs = 1.5", "jobs", "expected a whole number of at least 1 (parallel compiles), got 1.5"),
     ('command = "rm -rf /"', "command", "expected a compile-only go command, got 'rm -rf /': only go commands are run"),
     ('command = "go run main.go"', "command",
-     "expected a compile-only go command, got 'go run main.go': `go run` runs the example (goverify never runs code; "
-     "with -gcflags=-m it compiles it and compares the diagnostics)"),
+     "expected a compile-only go command, got 'go run main.go': `go run` runs the example (goverify runs code only "
+     "in its sandbox, for an output block of its own; with -gcflags=-m it compiles it and compares the diagnostics)"),
     ("command = 3", "command", "expected a go command such as 'go build -gcflags=\"-m -l\" main.go', got 3"),
     ('cache = "yes please"', "cache", "expected true or false, got 'yes please'"),
     ("cache_dir = 5", "cache_dir", "expected a folder, relative to goverify.toml, got 5"),

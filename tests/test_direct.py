@@ -112,7 +112,10 @@ def _by_hand(job: Job, gocache: Path) -> tuple[str, int]:
                       *(path for block in blocks for path in re.findall(r'"([^"]+)"', block))} - {"unsafe"})
     with tempfile.TemporaryDirectory() as tmp:
         home = Path(tmp) / "home"
-        home.mkdir()
+        # Telemetry off, as the runner's private HOME has it: otherwise go forks a detached child that writes into
+        # this directory while it is removed (seen on a fresh clone: rmtree's "directory not empty").
+        (home / ".config" / "go" / "telemetry").mkdir(parents=True)
+        (home / ".config" / "go" / "telemetry" / "mode").write_text("off", encoding="utf-8")
         env = hermetic_env(job.toolchain, gocache, home)
         listed = subprocess.run([str(job.toolchain.go), "list", "-e", "-deps", "-export", "-f",
                                  "{{if .Export}}packagefile {{.ImportPath}}={{.Export}}{{end}}", "runtime", *imports],

@@ -111,7 +111,8 @@ def test_go_run_is_not_verified_and_said_where_the_prose_states_it(site) -> None
     build = site({"index.md": page})
     assert build.returncode == 0, build.log
     assert ("WARNING: goverify: docs/index.md:14: not verified: `go run main.go` is not run: `go run` runs the example "
-            "(goverify never runs code; with -gcflags=-m it compiles it and compares the diagnostics)"
+            "(goverify runs code only in its sandbox, for an output block of its own; with -gcflags=-m it compiles "
+            "it and compares the diagnostics)"
             ) in build.log_lines
     assert site({"index.md": page}, strict=True).returncode == 1  # --strict stops on it
 

@@ -571,8 +571,8 @@ def _run(stated: str, argv: list[str], env: tuple, filters: tuple) -> Command | 
             end += 1
         rest = rest[:end]  # what follows the files are the program's arguments
     if not _has_gcflags(rest):
-        return _No("`go run` runs the example (goverify never runs code; with -gcflags=-m it compiles it and "
-                   "compares the diagnostics)", not_run=True)
+        return _No("`go run` runs the example (goverify runs code only in its sandbox, for an output block of its own; "
+                   "with -gcflags=-m it compiles it and compares the diagnostics)", not_run=True)
     built = _build_args(rest)
     if isinstance(built, _No):
         return built

@@ -317,8 +317,9 @@ def _not_verified(f: NotVerified) -> str:
         return ('the example imports "C" (cgo), which goverify does not compile: it builds with CGO_ENABLED=0 '
                 "(mark the fence goverify=skip to say so on the page)")
     if f.reason == "program-output":
-        return (f"what `{f.command}` prints when the program or its tests run; goverify compiles, it never runs "
-                "code (the compiler's lines in it are verified)")
+        return (f"what `{f.command}` prints when the program or its tests run: not compared under a command that asks "
+                "for the compiler's diagnostics (the compiler's lines in it are verified; a block under `go run` or "
+                "`go test` without -gcflags is run in the sandbox)")
     if f.reason == "other-file":
         return (f"this output is for {f.file}, a file the page does not show (the example before it is written "
                 f"as {f.example_file})")

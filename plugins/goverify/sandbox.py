@@ -25,8 +25,8 @@ same):
 The result is data (`Outcome`): stdout, stderr, the exit code, and when the guest did not exit by itself, a stable
 `kind` (KINDS). Compiled modules are cached (`Module.serialize`), keyed by the module's hash, wasmtime's version
 and the compiler strategy: a module is compiled once per binary, then loaded in milliseconds. The compiler is
-Winch, wasmtime's baseline compiler: on a Go hello-world (2.5 MB of wasm) it compiles in 0.26 s of CPU against
-1.79 s for Cranelift (docs/sandbox.md has the figures); run time is not what goverify compares.
+Winch, wasmtime's baseline compiler: on a Go hello-world (2.5 MB of wasm) it compiles in 0.30 s of CPU against
+1.89 s for Cranelift (plugins/docs/sandbox.md has the figures); run time is not what goverify compares.
 
 This file runs as the child too (`python -I sandbox.py`): it imports nothing but the standard library at its top
 level, and wasmtime only in the child.
@@ -51,7 +51,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 MIB = 1 << 20
-# Why the guest did not exit by itself (Outcome.kind), stable: the JSON report and docs/sandbox.md name them.
+# Why the guest did not exit by itself (Outcome.kind), stable: the JSON report and plugins/docs/sandbox.md name them.
 KINDS = ("timeout", "memory", "stack", "output", "trap", "crash", "unavailable")
 STRATEGY = "winch"  # wasmtime's baseline compiler; "cranelift" compiles ~7x slower on Go binaries
 _WINCH = 2  # wasmtime_strategy_t: WASMTIME_STRATEGY_WINCH (the Python binding names only auto and cranelift)
