@@ -403,8 +403,32 @@ Some data:
 
 def test_a_programs_output_with_no_command_is_what_the_prose_says_it_prints(tmp_path: Path) -> None:
     run = _check(tmp_path, UNSTATED, NEW)
-    assert _located(run.stdout) == [f"docs/index.md:16: `go run main.go`: output differs on Go {NEW}"]
-    assert "    -5\n    +6" in run.stdout  # the second ("输出结果") holds; the third block is not said to be output
+    # The second ("输出结果") holds; the third block is not called output and the program prints something else:
+    # not taken as its output, and said as a note (never silent, never a disagreement).
+    assert _located(run.stdout) == [
+        f"docs/index.md:16: `go run main.go`: output differs on Go {NEW}",
+        "docs/index.md:48: `go run main.go` run in the WebAssembly sandbox (wasip1, GOMAXPROCS=1): the block after "
+        "the program is not what it prints, and the prose does not call it its output: not compared (state the "
+        "command before it to have it compared)"]
+    assert "    -5\n    +6" in run.stdout
     report = json.loads(_check(tmp_path, UNSTATED, NEW, extra=("--format", "json")).stdout)
     ran = [(r["example"], r["location"], r["output"]) for r in report["runs"]]
     assert ran == [(1, "docs/index.md:16", "6\n"), (2, "docs/index.md:32", "3\n")]
+
+
+def test_a_block_not_called_output_is_taken_as_it_only_when_the_program_prints_it(tmp_path: Path) -> None:
+    """No cue in the prose ("Here is what we get:"): the block holds when the program prints exactly it (verified,
+    shown per release); a block it does not print is a note, the page keeping it as written (never silent, never a
+    disagreement)."""
+    program = '```go\npackage main\n\nimport "fmt"\n\nfunc main() {\n\tfmt.Println("hi", 6*7)\n}\n```\n\n'
+    holds = _check(tmp_path, f"# P\n\n{program}Here is what we get:\n\n```\nhi 42\n```\n", NEW,
+                   extra=("--strict", "--format", "json"))
+    assert holds.returncode == 0, holds.stdout + holds.stderr
+    assert [(r["location"], r["output"]) for r in json.loads(holds.stdout)["runs"]] == [("docs/index.md:16", "hi 42\n")]
+    other = _check(tmp_path, f"# P\n\n{program}Here is what we get:\n\n```\nhi 41\n```\n", NEW, extra=("--strict",))
+    assert other.returncode == 0, other.stdout + other.stderr
+    assert _located(other.stdout) == [
+        "docs/index.md:16: `go run main.go` run in the WebAssembly sandbox (wasip1, GOMAXPROCS=1): the block after "
+        "the program is not what it prints, and the prose does not call it its output: not compared (state the "
+        "command before it to have it compared)"]
+    assert "1 program output run in the sandbox" not in other.stdout

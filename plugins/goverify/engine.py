@@ -229,11 +229,11 @@ def _check_programs(page: PageRecord, known: Known, verdict: PageVerdict, fix_hi
         if record.programs is None or not record.programs.claims:
             continue
         reference = {i: runstage.reference(claim, known.matrix) for i, claim in enumerate(record.programs.claims)}
-        findings, done = runstage.check_runs(record.example, record.programs, known.results, known.matrix,
-                                             reference, fix_hint)
+        findings, done, hidden = runstage.check_runs(record.example, record.programs, known.results, known.matrix,
+                                                     reference, fix_hint)
         found += findings
         verified |= done
-        verdict.programs += runstage.shown(record.programs, known.results)
+        verdict.programs += runstage.shown(record.programs, known.results, hidden)
     if not found and not verified:
         return
     verdict.findings = [f for f in verdict.findings if not (isinstance(f, NotVerified) and f.reason == "runs-code"

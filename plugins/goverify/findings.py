@@ -258,7 +258,8 @@ class RunDiffers:
 class RunNote:
     """Said of an output block that holds: what was not compared, by design (`kind`): `benchmark-figures` (ns/op,
     iterations, MB/s; allocations measured with GOMAXPROCS=1), `varying-lines` (they differ between two runs),
-    `unordered` (the same lines in another order)."""
+    `unordered` (the same lines in another order); and of a block after a complete program that the prose does not
+    call its output and that the program does not print: `not-called-output` (not taken as its output)."""
 
     location: Location
     command: str

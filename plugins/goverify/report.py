@@ -257,6 +257,8 @@ def _program_text(finding: Finding, where: str) -> Message | None:
                              "between two runs: not compared",
             "unordered": "holds as a set of lines: the program prints them in another order (map order, "
                          "goroutines)",
+            "not-called-output": "the block after the program is not what it prints, and the prose does not call "
+                                 "it its output: not compared (state the command before it to have it compared)",
         }[finding.kind]
         return Message(where, NOTE, f"`{finding.command}` run in the {SANDBOX}: {words}")
     return None
@@ -317,9 +319,9 @@ def _not_verified(f: NotVerified) -> str:
         return ('the example imports "C" (cgo), which goverify does not compile: it builds with CGO_ENABLED=0 '
                 "(mark the fence goverify=skip to say so on the page)")
     if f.reason == "program-output":
-        return (f"what `{f.command}` prints when the program or its tests run: not compared under a command that asks "
-                "for the compiler's diagnostics (the compiler's lines in it are verified; a block under `go run` or "
-                "`go test` without -gcflags is run in the sandbox)")
+        return (f"what `{f.command}` prints when the program or its tests run is not compared: goverify runs "
+                "programs, in its sandbox, only for a block under `go run` or `go test` without -gcflags (the "
+                "compiler's lines in it are verified)")
     if f.reason == "other-file":
         return (f"this output is for {f.file}, a file the page does not show (the example before it is written "
                 f"as {f.example_file})")
@@ -398,14 +400,21 @@ def summary(verdicts: list[PageVerdict], matrix: list | tuple = ()) -> str:
     prose = sum(len(e.prose) for v in verdicts for e in v.examples)
     outputs = sum(len(e.outputs) for v in verdicts for e in v.examples)
     corrected = sum(o.corrected for v in verdicts for e in v.examples for o in e.outputs)
+    ran = sum(len(v.programs) for v in verdicts)
     skipped = sum(len(v.page.skipped) for v in verdicts)
     found = messages(verdicts)
     errors = sum(1 for m in found if m.severity == ERROR)
     warnings = sum(1 for m in found if m.severity == WARNING)
     return (f"{count(examples, 'example')}, {count(claims, 'comment claim')}, {count(prose, 'prose claim')}, "
             f"{count(outputs, 'output block')} checked ({count(corrected, 'line')} corrected silently), "
-            f"{count(skipped, 'go block')} not compiled, {warnings} not verified; {count(errors, 'disagreement')}"
+            + _ran(ran) + f"{count(skipped, 'go block')} not compiled, {warnings} not verified; "
+            f"{count(errors, 'disagreement')}"
             + (f" on {', '.join(_release(t) for t in matrix)}" if matrix else ""))
+
+
+def _ran(n: int) -> str:
+    """`3 program outputs run in the sandbox, ` (nothing when the pages show none)."""
+    return f"{count(n, 'program output')} run in the sandbox, " if n else ""
 
 
 def count(n: int, what: str) -> str:
@@ -433,7 +442,8 @@ def coverage(page: PageVerdict, path: str | None = None) -> str:
     speak = "speaks" if len(hints) == 1 else "speak"
     return (f"{path or page.page.path}: {count(len(page.page.examples), 'example')} ({bare} without claims), "
             f"{count(comment, 'comment claim')}, {count(prose, 'prose claim')}, {count(outputs, 'output block')} "
-            f"checked, {count(len(page.page.skipped), 'go block')} not compiled{not_compiled}"
+            f"checked, {_ran(len(page.programs))}{count(len(page.page.skipped), 'go block')} not "
+            f"compiled{not_compiled}"
             + (f"; {count(len(hints), 'sentence')} {speak} of escaping with no claim: "
                + ", ".join(str(h.line) for h in hints[:10]) if hints else ""))
 

@@ -49,6 +49,7 @@ class RunClaim:
     release: str | None  # the fence's go= option: the release the block speaks for (None: the newest)
     span: tuple[int, int]  # offsets of the output lines in the page (what --fix would rewrite)
     fence: tuple[int, int, str] = (0, 0, "")  # the block's fence (start, end, indent) when it shows only this run
+    doubt: bool = False  # the prose does not call the block the program's output: taken as it only if it holds
 
 
 @dataclass(frozen=True)
@@ -137,18 +138,13 @@ def _unstated(page: Page, fences: list[Fence], offset: int, starts: list[int], t
         lines = read_block(after.body)
         if not lines or any(x.kind == PROMPT or _compiler_line(x) for x in lines) or not any(x.text for x in lines):
             continue
-        between = page.text[example.fence.end:after.start]
-        if not _SAYS_OUTPUT.search(between):
-            continue
-        where = Location(page.path, offset + after.line + 1)
-        if where in taken:
-            continue
         implied = f"go run {example.file}"
         program = Program(False, (example.file,), (), RUN, implied)
-        note = NotVerified(where, "runs-code", implied)
+        note = NotVerified(Location(page.path, offset + after.line + 1), "runs-code", implied)
         claim = _claim(example, program, note, after, lines, offset, starts)
-        if claim is not None:
-            found.append(replace(claim, fence=(after.start, after.end, after.indent)))
+        if claim is not None and claim.location not in taken:
+            doubt = not _SAYS_OUTPUT.search(page.text[example.fence.end:after.start])
+            found.append(replace(claim, fence=(after.start, after.end, after.indent), doubt=doubt))
     return found
 
 
@@ -197,11 +193,13 @@ def execute(runs: Runs, results: Mapping[str, RunResult]) -> Iterator[Job]:
 
 def check_runs(example: Example, runs: Runs, results: Mapping[str, RunResult], matrix: list[Toolchain],
                reference: Mapping[int, Toolchain | None], fix_hint: str
-               ) -> tuple[list[Finding], set[tuple[Location, str]]]:
-    """The findings of an example's run claims, and the stated commands they verify (their `runs-code` notes are
-    replaced). `reference`: the release each claim's block speaks for (its index -> toolchain)."""
+               ) -> tuple[list[Finding], set[tuple[Location, str]], set[int]]:
+    """The findings of an example's run claims, the stated commands they verify (their `runs-code` notes are
+    replaced), and the claims whose block is not taken as the program's output (the page keeps it as written).
+    `reference`: the release each claim's block speaks for (its index -> toolchain)."""
     findings: list[Finding] = []
     verified: set[tuple[Location, str]] = set()
+    hidden: set[int] = set()
     for i, claim in enumerate(runs.claims):
         where, stated = claim.location, claim.stated
         target = reference.get(i)
@@ -210,6 +208,12 @@ def check_runs(example: Example, runs: Runs, results: Mapping[str, RunResult], m
         verified.add((claim.stated_at, stated))
         verdicts = {str(t.version): _verdict(example, claim, runs, results, i, str(t.version)) for t in matrix}
         mine = verdicts[str(target.version)]
+        if claim.doubt and not (isinstance(mine, tuple) and mine[0] is None):
+            # Not called the output, and not what the program prints: not taken as its output (a note, never a
+            # disagreement); the page keeps the block as written.
+            hidden.add(i)
+            findings.append(RunNote(where, stated, "not-called-output"))
+            continue
         if isinstance(mine, str):
             findings.append(NotVerified(where, mine, stated, _detail(runs, results, i, str(target.version)),
                                         release=str(target.version)))
@@ -227,13 +231,17 @@ def check_runs(example: Example, runs: Runs, results: Mapping[str, RunResult], m
             findings.append(RunDiffers(where, stated, claim.written, fails, holds, fix_hint))
         else:
             findings += [RunNote(where, stated, kind, lines) for kind, lines in notes]
-    return findings, verified
+    return findings, verified, hidden
 
 
-def shown(runs: Runs, results: Mapping[str, RunResult]) -> list[Shown]:
-    """What each run claim's program printed on each release where it ran to its end (the page's tabs)."""
+def shown(runs: Runs, results: Mapping[str, RunResult], hidden: frozenset[int] | set[int] = frozenset()
+          ) -> list[Shown]:
+    """What each run claim's program printed on each release where it ran to its end (the page's tabs), but for
+    the `hidden` claims."""
     found = []
     for i, claim in enumerate(runs.claims):
+        if i in hidden:
+            continue
         printed = {}
         for (n, release), _ in runs.builds.items():
             got = _attempts(runs, results, n, release) if n == i else None
