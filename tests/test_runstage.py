@@ -20,31 +20,10 @@ pytestmark = [pytest.mark.xdist_group("sandbox"),
               pytest.mark.skipif(runtime_version() is None, reason="wasmtime is not installed")]
 OLDEST = "1.21.13"  # before Go 1.22's per-iteration loop variables
 
-LOOP = """\
-# Closures over a loop variable
-
-```go
-package main
-
-import "fmt"
-
-func main() {
-	var prints []func()
-	for i := 0; i < 3; i++ {
-		prints = append(prints, func() { fmt.Print(i, " ") })
-	}
-	for _, p := range prints {
-		p()
-	}
-	fmt.Println()
-}
-```
-
-```console
-$ go run main.go
-3 3 3
-```
-"""
+# The loop-variable program of the fidelity test (tests/fixtures/programs/loopvar), under the output Go 1.21 prints.
+LOOP = ("# Closures over a loop variable\n\n```go\n"
+        + (Path(__file__).parent / "fixtures" / "programs" / "loopvar" / "main.go").read_text(encoding="utf-8")
+        + "```\n\n```console\n$ go run main.go\n3 3 3\n```\n")
 
 PROGRAMS = """\
 # Programs

@@ -38,7 +38,7 @@ from .fragments import subject as _subject
 from .output import DIAGNOSTIC, Diagnostic, kind_of, parse_line, parse_output
 from .prose import BoundProse
 from .runner import RunResult
-from .toolchains import Toolchain
+from .toolchains import Toolchain, spoken_for
 
 # What the go command says of an import it cannot find: outside the standard library, nothing is downloaded.
 _NOT_STD = re.compile(r"^(?:no required module provides package (\S+?)(?:[:;]|$)|package (\S+) is not in std\b|"
@@ -469,15 +469,7 @@ def _check_prose(verdict: ExampleVerdict, bound: BoundProse, matrix: list[Toolch
 
 def reference_release(block: OutputBlock, matrix: list[Toolchain]) -> Toolchain | None:
     """The release a hand-written output block speaks for: its `go=` option, else the newest."""
-    if not block.release:
-        return matrix[-1]
-    from .versions import is_version, parse_version
-
-    if not is_version(block.release):
-        return None
-    wanted = parse_version(block.release)
-    matches = [t for t in matrix if t.version.matches(wanted)]
-    return matches[-1] if matches else None
+    return spoken_for(block.release, matrix)
 
 
 def _check_block(verdict: ExampleVerdict, block: OutputBlock, matrix: list[Toolchain], functions: frozenset[str],

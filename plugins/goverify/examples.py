@@ -28,7 +28,18 @@ from .claims import Claim, comment_claims, unread_claims
 from .command import DEFAULT_COMMAND, Command, Refusal, build_only, parse_command, states_a_command
 from .errors import GoverifyError, Location
 from .findings import NotVerified, Skipped
-from .output import BLANK, DIAGNOSTIC, ELISION, HEADER, OTHER, PROMPT, WrittenLine, block_files, read_block
+from .output import (
+    BLANK,
+    DIAGNOSTIC,
+    ELISION,
+    HEADER,
+    OTHER,
+    PROMPT,
+    WrittenLine,
+    block_files,
+    compiler_line,
+    read_block,
+)
 from .prose import BoundProse, bind_prose
 from .scan import GO_LANGS, Fence, blank_fences, inline_code_spans, line_of, line_starts, scan
 from .snippets import PageLines, include
@@ -534,8 +545,8 @@ def _shows_compile_errors(block: OutputBlock) -> bool:
     # does not, and a block that shows a test run (`=== RUN`, `--- FAIL`, `ok`) is the run's output, not a build's.
     if any(line.text.lstrip().startswith(("=== RUN", "--- PASS", "--- FAIL", "ok  ", "PASS")) for line in block.lines):
         return False
-    return any(line.diagnostic is not None and line.diagnostic.column is not None
-               and not is_report(line.diagnostic.message) for line in block.lines)
+    return any(compiler_line(line) and line.diagnostic is not None and not is_report(line.diagnostic.message)
+               for line in block.lines)
 
 
 _ASKS_FOR_DIAGNOSTICS = re.compile(r"(?:^|[\s'\"=])-m(?:=\d)?(?=$|[\s'\"])|-gcflags|\btool\s+compile\b")

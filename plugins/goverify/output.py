@@ -124,6 +124,13 @@ class WrittenLine:
     command: str = ""  # PROMPT: the whole command, continuation lines joined
 
 
+def compiler_line(line: WrittenLine) -> bool:
+    """A line only the compiler prints: `# package`, or `file:line:col: message` (a test's log line names no
+    column)."""
+    return line.kind == HEADER or (line.kind == DIAGNOSTIC and line.diagnostic is not None
+                                   and line.diagnostic.column is not None)
+
+
 def read_block(body: str) -> list[WrittenLine]:
     """Classify each line of a block's body."""
     lines = body.split("\n")

@@ -424,6 +424,13 @@ class Runner:
         return self.gocache_root / f"{toolchain.version}-{key_of(toolchain.identity)[:8]}"
 
     def run_all(self, jobs: Iterable[Job]) -> dict[str, RunResult]:
+        results, todo = self._lookup(jobs)
+        if not todo:
+            return results
+        return results | self._run(todo)
+
+    def _lookup(self, jobs: Iterable[Job]) -> tuple[dict[str, RunResult], dict[str, Job]]:
+        """What is known (shards) or cached already, and the jobs left to run (by key, each once)."""
         results: dict[str, RunResult] = {}
         todo: dict[str, Job] = {}
         for job in jobs:
@@ -441,8 +448,11 @@ class Runner:
                 results[key] = hit
             elif job.toolchain.go is not None:
                 todo[key] = job
-        if not todo:
-            return results
+        return results, todo
+
+    def _run(self, todo: dict[str, Job]) -> dict[str, RunResult]:
+        """Run the jobs not known yet, in parallel; cache what they give."""
+        results: dict[str, RunResult] = {}
         progress = Progress(len(todo))
         # Jobs the compiler can run directly (direct.py), by toolchain and environment; the others run as stated.
         groups: dict[Path, _Group] = {}

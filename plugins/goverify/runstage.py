@@ -19,13 +19,12 @@ from .command import run_argv
 from .errors import Location
 from .examples import Example, Page
 from .findings import Finding, NotVerified, RunDiffers, RunNote, RunSaid
-from .output import DIAGNOSTIC, HEADER, PROMPT, WrittenLine, read_block
+from .output import PROMPT, compiler_line, read_block
 from .programs import RUN, Program, denied, may_reorder, read_run
 from .runner import Job, RunResult
 from .runout import compare_benchmarks, compare_output
 from .scan import GO_LANGS, Fence, line_starts, scan
-from .toolchains import Toolchain
-from .versions import is_version, parse_version
+from .toolchains import Toolchain, spoken_for
 
 ATTEMPTS = 2  # runs of each program on each release: what differs between them is not compared
 # What a program prints that depends on the machine it runs on, not on the program (GOMAXPROCS is 1 in the sandbox).
@@ -107,7 +106,7 @@ def run_claims(page: Page) -> list[RunClaim]:
                     and x.kind != PROMPT]
         else:
             body = [x for x in lines if x.index < (prompts[0] if prompts else len(lines))]
-        if not any(x.text for x in body) or any(_compiler_line(x) for x in body):
+        if not any(x.text for x in body) or any(compiler_line(x) for x in body):
             continue  # nothing, or the compiler's lines (a `-gcflags` the page forgot to state): not a program's
         before = [e for e in page.examples if e.fence.end <= fence.start]
         if not before or before[-1].fragment:
@@ -136,7 +135,7 @@ def _unstated(page: Page, fences: list[Fence], offset: int, starts: list[int], t
         if after is None or after.lang not in _PLAIN or (later and later[0].fence.start < after.start):
             continue
         lines = read_block(after.body)
-        if not lines or any(x.kind == PROMPT or _compiler_line(x) for x in lines) or not any(x.text for x in lines):
+        if not lines or any(x.kind == PROMPT or compiler_line(x) for x in lines) or not any(x.text for x in lines):
             continue
         implied = f"go run {example.file}"
         program = Program(False, (example.file,), (), RUN, implied)
@@ -146,12 +145,6 @@ def _unstated(page: Page, fences: list[Fence], offset: int, starts: list[int], t
             doubt = not _SAYS_OUTPUT.search(page.text[example.fence.end:after.start])
             found.append(replace(claim, fence=(after.start, after.end, after.indent), doubt=doubt))
     return found
-
-
-def _compiler_line(line: WrittenLine) -> bool:
-    """A line only the compiler prints: `# package` or `file:line:col: message` (a test's log has no column)."""
-    return line.kind == HEADER or (line.kind == DIAGNOSTIC and line.diagnostic is not None
-                                   and line.diagnostic.column is not None)
 
 
 def _claim(example: Example, program: Program, note: NotVerified, fence: Fence, body: list, offset: int,
@@ -322,10 +315,4 @@ def _detail(runs: Runs, results: Mapping[str, RunResult], i: int, release: str) 
 
 def reference(claim: RunClaim, matrix: list[Toolchain]) -> Toolchain | None:
     """The release a block speaks for: its fence's go= option, else the newest; None when the matrix lacks it."""
-    if not claim.release:
-        return matrix[-1]
-    if not is_version(claim.release):
-        return None
-    wanted = parse_version(claim.release)
-    matches = [t for t in matrix if t.version.matches(wanted)]
-    return matches[-1] if matches else None
+    return spoken_for(claim.release, matrix)

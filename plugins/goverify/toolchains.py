@@ -284,3 +284,15 @@ def install(specs: list[str], *, progress: bool, log: TextIO | None = None) -> l
                   flush=True)
         done.append(target / "go" / "bin" / "go")
     return done
+
+
+def spoken_for(release: str | None, matrix: list[Toolchain]) -> Toolchain | None:
+    """The release of the matrix a block speaks for: the one its `go=` option names (its newest patch), else the
+    newest; None when the matrix lacks it. Compiler output and program output read it alike."""
+    if not release:
+        return matrix[-1]
+    if not is_version(release):
+        return None
+    wanted = parse_version(release)
+    matches = [t for t in matrix if t.version.matches(wanted)]
+    return matches[-1] if matches else None
