@@ -44,8 +44,15 @@ _COMMAND_START = re.compile(
 )
 _WRAPPED = re.compile(r"(?<=['\"\s(;&|])[Gg]o\s+(?:" + _SUBCOMMANDS + r")\b")
 _GO_WORD = re.compile(r"[Gg]o\s")
-_PROMPT_END = re.compile(r"(?:^|[$%>#❯➜»λ✗✓])\s*$")
+# What an author's prompt ends with: nothing (a bare command in a shell block), `$ `, `% `, `> `, `# `, `❯ `,
+# `user@host:~/x$ `, `PS C:\x> `, `F:\hello>`; or oh-my-zsh's `➜  dir ` (`➜  dir git:(main) ✗ `), which ends
+# with the directory's name. The one place prompts are recognised (output.read_block asks here for every line).
+_PROMPT_END = re.compile(r"(?:^|[$%>#❯➜»λ✗✓])\s*$|^[➜❯»λ]\s+[\w.~/@:+-]+(?:\s+git:\([^)\s]*\))?(?:\s+[✗✓])?\s+$")
+# A command that runs a program the page built (`./prog`, `./main 3`, `.\\main.exe`): a prompt line too.
+_BINARY_START = re.compile(r"(?:^|(?<=[\s>$%#❯➜»λ✗✓]))(?P<command>\.[/\\](?=[\w.-]*\w)[\w.-]+(?:[ \t].*)?)$")
 _SHELL = re.compile(r"[;&|<>$`\n(){}*?!\\]")  # outside quotes, after pipes to grep and 2>&1 are taken out
+# A `$` the shell expands (`$HOME`, `${x}`, `$(cmd)`, `$?`); a `$` before anything else is itself (`-bench="Sum$"`).
+_EXPANDS = re.compile(r"\$[\w{(@*#?!$-]")
 _BUILD_FLAGS_BOOL = {"-a", "-n", "-v", "-x", "-trimpath", "-linkshared", "-work", "-i"}
 _BUILD_FLAGS_VALUE = {"-gcflags", "-asmflags", "-tags", "-buildvcs", "-buildmode", "-p", "-o", "-mod", "-pgo",
                       "-covermode", "-coverpkg"}
@@ -204,9 +211,15 @@ class Refusal:
     stated: str
     reason: str
     not_run: bool  # True: it would run code (the output after it is not verified); False: refused as unsafe
+    shell: bool = False  # it runs a program through shell the sandbox cannot honour exactly (a pipe, a redirection)
 
     def __str__(self) -> str:
         return self.stated
+
+    @property
+    def kind(self) -> str:
+        """The stable kind of what follows it, not verified: `run-shell`, `runs-code` or `refused`."""
+        return "run-shell" if self.shell else "runs-code" if self.not_run else "refused"
 
 
 def _quote(arg: str) -> str:
@@ -220,9 +233,11 @@ def command_of_line(line: str) -> str | None:
     """The command on a prompt line (`$ go build ...`, `F:\\hello>go build ...`, `-> % go build ...`, or a bare
     `go build ...` as in a shell block), or None when the line states no go command."""
     text = line.strip()
-    if not _GO_WORD.search(text):
-        return None  # most lines name no go command: the full pattern is not tried
-    m = _COMMAND_START.search(text)
+    m = _COMMAND_START.search(text) if _GO_WORD.search(text) else None  # most lines name no go command
+    if m is None and "." in text:
+        m = _BINARY_START.search(text)
+        if m is not None and m.group("command").split()[0].endswith(".go"):
+            return None  # `./main.go` is a file, not a program
     if not m:
         return None
     prompt = text[: m.start("command")]
@@ -252,7 +267,9 @@ def parse_command(text: str) -> Command | Refusal:
     many times: each is read once)."""
     stated = re.sub(r"\\\n\s*", " ", text).strip()
     parsed = _parse(stated)
-    return Refusal(stated, parsed.reason, parsed.not_run) if isinstance(parsed, _No) else parsed
+    if isinstance(parsed, _No):
+        parsed = _runs(stated) or parsed
+    return Refusal(stated, parsed.reason, parsed.not_run, parsed.shell) if isinstance(parsed, _No) else parsed
 
 
 @dataclass(frozen=True)
@@ -262,6 +279,7 @@ class _No:
 
     reason: str
     not_run: bool = False
+    shell: bool = False
 
 
 def build_only(text: str) -> Command | None:
@@ -322,13 +340,15 @@ def _shell_syntax(text: str) -> str | None:
     """The first character a shell would act on, outside single quotes (`$` and backquotes act inside double
     quotes too); None when there is none."""
     quote = ""
-    for ch in text:
+    for i, ch in enumerate(text):
         if quote == "'":
             quote = "" if ch == "'" else quote
         elif quote == '"' and ch == '"':
             quote = ""
         elif ch in "'\"" and not quote:
             quote = ch
+        elif ch == "$" and not _EXPANDS.match(text, i):
+            continue
         elif (not quote and _SHELL.match(ch)) or (quote and ch in "$`"):
             return ch
     return None
@@ -613,6 +633,92 @@ def _tool(stated: str, argv: list[str], env: tuple, filters: tuple) -> Command |
     if not files:
         return _No("`go tool compile` names no .go file")
     return Command(stated, ("go", "tool", "compile", *kept, *files), tuple(files), env, filters, "compile")
+
+
+# Between the commands of a chain: what the run stage follows (`go build main.go && ./main`, `a; b`), and what it
+# cannot honour exactly (a pipe, a redirection, a command in the background, a subshell, `||`).
+_CHAINED = {"&&", ";"}
+
+
+def shell_words(text: str) -> list[str] | None:
+    """A command line split as a shell splits it (quotes removed, `&&`, `;`, `|`, `>` their own words), or None
+    when it cannot be read (an open quote)."""
+    lexer = shlex.shlex(re.sub(r"\\\n\s*", " ", text), posix=True, punctuation_chars=True)
+    lexer.whitespace_split = True
+    try:
+        return list(lexer)
+    except ValueError:
+        return None
+
+
+def chain(text: str) -> list[list[str]] | None:
+    """The simple commands of a command line joined by `&&` or `;`, each as its argv; None when the line holds
+    other shell (a pipe, a redirection, `||`, `&`, a subshell, an expansion) or cannot be read."""
+    words = shell_words(text)
+    if words is None or _shell_syntax_expands(text):
+        return None
+    commands: list[list[str]] = [[]]
+    for word in words:
+        if word in _CHAINED:
+            commands.append([])
+        elif word and set(word) <= set("|&;<>()"):
+            return None
+        else:
+            commands[-1].append(word)
+    return [c for c in commands if c] or None
+
+
+def _shell_syntax_expands(text: str) -> bool:
+    """`$HOME`, `$(cmd)`, backquotes, `*.go`: what the shell would replace (outside single quotes)."""
+    bad = _shell_syntax(text)
+    return bad is not None and bad not in "&;|<>()"
+
+
+def runs_program(argv: list[str]) -> bool:
+    """The simple command runs a program: a binary the page built (`./prog`), `go run`, or `go test` (without
+    -gcflags, which goverify reads as the build that precedes the run)."""
+    first = next((w for w in argv if not re.match(r"^[A-Za-z_]\w*=", w) and w not in {"sudo", "time", "command"}),
+                 "")
+    if re.match(r"^\.[/\\]", first):
+        return True
+    rest = argv[argv.index(first) + 1:] if first in {"go", "Go"} else []
+    return bool(rest) and (rest[0] == "run" or (rest[0] == "test" and not _has_gcflags(rest[1:])))
+
+
+def _runs(stated: str) -> _No | None:
+    """A command line that runs a program the sandbox can run, or that it cannot honour: not run for the compile,
+    and said why; None when it runs no program."""
+    words = shell_words(stated)
+    if not words:
+        return None
+    simple: list[list[str]] = [[]]
+    for word in words:
+        if word and set(word) <= set("|&;<>()"):
+            simple.append([])
+        else:
+            simple[-1].append(word)
+    running = [c for c in simple if c and runs_program(c)]
+    if not running:
+        return None
+    if chain(stated) is None:
+        bad = next((w for w in words if w and set(w) <= set("|&;<>()") and w not in _CHAINED), None)
+        what = "shell expansion" if _shell_syntax_expands(stated) or not bad else f"`{bad}`"
+        return _No(f"it runs the program through {what}, which goverify does not reproduce: the sandbox runs the "
+                   "program alone, with no shell", not_run=True, shell=True)
+    if len(running) == len(simple) == 1 and running[0][0] in {"go", "Go"}:
+        return None  # one `go run`/`go test`: its own reason
+    if len(simple) == 1:
+        return _No("it runs a program the page built (goverify runs it only in its sandbox, with the go build "
+                   "the page states before it, for the output under it)", not_run=True)
+    return _No("it runs the program it builds (goverify runs it only in its sandbox, for the output under it)",
+               not_run=True)
+
+
+def strip_prefixes(argv: list[str]) -> tuple[list[str], tuple[tuple[str, str], ...]] | str:
+    """The command `sudo`, `time`, `docker run IMAGE` and environment assignments run, with the GOOS/GOARCH it sets;
+    or why it is not read (a few words)."""
+    stripped = _strip_prefixes(list(argv))
+    return stripped.reason if isinstance(stripped, _No) else stripped
 
 
 def run_argv(stated: str) -> list[str] | None:

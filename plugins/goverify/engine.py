@@ -222,7 +222,7 @@ def check_records(page: PageRecord, known: Known) -> PageVerdict:
 
 
 def _check_programs(page: PageRecord, known: Known, verdict: PageVerdict, fix_hint: str) -> None:
-    """The run claims' findings added to the page's; the `runs-code` note of each block they verify taken out."""
+    """The run claims' findings added to the page's; the `runs-code` (or `program-output`) note of each block they verify taken out."""
     found: list = []
     verified: set = set()
     for record in page.records:
@@ -236,7 +236,7 @@ def _check_programs(page: PageRecord, known: Known, verdict: PageVerdict, fix_hi
         verdict.programs += runstage.shown(record.programs, known.results, hidden)
     if not found and not verified:
         return
-    verdict.findings = [f for f in verdict.findings if not (isinstance(f, NotVerified) and f.reason == "runs-code"
+    verdict.findings = [f for f in verdict.findings if not (isinstance(f, NotVerified) and f.reason in runstage.RUN_NOTES
                                                             and (f.location, f.command) in verified)] + found
     verdict.findings.sort(key=lambda f: (f.location.path, f.location.line))
 

@@ -394,7 +394,7 @@ class _Reader:
                 if example.command.origin == "page-wide":  # said at each example it binds, naming the command
                     parsed = example.command.parsed
                     self.not_verified.append(NotVerified(
-                        example.location, "runs-code" if parsed.not_run else "refused", example.command.text,
+                        example.location, parsed.kind, example.command.text,
                         f"{parsed.reason} (the command the page states at line {example.command.location.line})"))
                 else:
                     self.unverified.refused(example.command)
@@ -505,7 +505,8 @@ class _Unverified:
     def _not_verified_output(self, stated: Stated) -> None:
         if isinstance(stated.parsed, Refusal):
             if stated.parsed.not_run:
-                self.not_verified.append(NotVerified(stated.location, "runs-code", stated.text, stated.parsed.reason))
+                self.not_verified.append(NotVerified(stated.location, stated.parsed.kind, stated.text,
+                                                     stated.parsed.reason))
             return  # a refused command that nothing depends on: nothing to verify
         self.not_verified.append(NotVerified(stated.location, "program-output", stated.text))
 
@@ -514,7 +515,7 @@ class _Unverified:
         runs; what it printed is not verified (a warning: it says nothing about the compiler)."""
         parsed = stated.parsed
         assert isinstance(parsed, Refusal)
-        found = NotVerified(stated.location, "runs-code" if parsed.not_run else "refused", stated.text, parsed.reason)
+        found = NotVerified(stated.location, parsed.kind, stated.text, parsed.reason)
         if found not in self.not_verified:
             self.not_verified.append(found)
 
@@ -535,7 +536,7 @@ class _Unverified:
                     and not any(offset < o < following.fence.start and states_a_command(c) for o, c in self.spans) \
                     and not any(b.kind in {EXAMPLE, FRAGMENT} and offset < b.fence.start < following.fence.start
                                 for b in self.blocks):
-                self.not_verified.append(NotVerified(where, "runs-code", code, parsed.reason))
+                self.not_verified.append(NotVerified(where, parsed.kind, code, parsed.reason))
 
 
 def _shows_compile_errors(block: OutputBlock) -> bool:
@@ -563,7 +564,8 @@ def _page_wide(blocks: list[_Block], spans: list[tuple[int, str]], starts: list[
     stated = [(offset, code, here(line_of(starts, offset))) for offset, code in spans
               if offset < first and states_a_command(code)]
     stated += [(starts[b.fence.body_line + line.index], line.command, here(b.fence.body_line + line.index))
-               for b in blocks if b.kind == COMMANDS and b.fence.end <= first for line in _command_lines(b.lines)]
+               for b in blocks if b.kind == COMMANDS and b.fence.end <= first for line in _command_lines(b.lines)
+               if states_a_command(line.command)]  # not `./prog`
     if not stated:
         return None
     _, text, where = max(stated, key=lambda s: s[0])

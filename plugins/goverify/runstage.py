@@ -15,12 +15,11 @@ import re
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field, replace
 
-from .command import run_argv
 from .errors import Location
 from .examples import Example, Page
 from .findings import Finding, NotVerified, RunDiffers, RunNote, RunSaid
-from .output import PROMPT, compiler_line, read_block
-from .programs import RUN, Program, denied, may_reorder, read_run
+from .output import DIAGNOSTIC, PROMPT, WrittenLine, compiler_line, kind_of, read_block
+from .programs import RUN, Program, denied, may_reorder, read_session
 from .runner import Job, RunResult
 from .runout import compare_benchmarks, compare_output
 from .scan import GO_LANGS, Fence, line_starts, scan
@@ -75,9 +74,12 @@ class Runs:
 
 def run_claims(page: Page) -> list[RunClaim]:
     """What the page shows a program printing under a command goverify reads as a run: the blocks the reader said
-    were "not verified: runs-code" (a `$ go run main.go` prompt in a block, or a sentence stating the command before
-    a block), each bound to the complete example before it (a fragment is not run)."""
-    notes = [n for n in page.not_verified if n.reason == "runs-code" and n.location.path == page.path]
+    were "not verified: runs-code" (a `$ go run main.go` or `$ ./prog` prompt in a block, a chain such as
+    `go build main.go && ./main`, or a sentence stating the command before a block) or "program-output" (the
+    program's lines under `go run -gcflags=-m`, `go test -gcflags ... -bench .`: the compiler's lines stay the
+    compile's), each bound to the complete example before it (a fragment is not run). A run's command is read with
+    the session before it (`$ go build -o prog main.go` on an earlier prompt line builds what `$ ./prog` runs)."""
+    notes = [n for n in page.not_verified if n.reason in RUN_NOTES and n.location.path == page.path]
     unstated = any(not e.fragment and not e.outputs and _MAIN.search(e.source) for e in page.examples)
     if not page.examples or (not notes and not unstated):
         return []  # most pages: nothing to run, and no second scan of their text
@@ -87,35 +89,61 @@ def run_claims(page: Page) -> list[RunClaim]:
     starts = line_starts(page.text)
     found = []
     for note in notes:
-        argv = run_argv(note.command)
-        program = read_run(note.command, argv) if argv else None
-        if not isinstance(program, Program):
-            continue
         line0 = note.location.line - offset - 1
         fence = next((f for f in fences if f.line < line0 < f.line + f.body.count("\n") + 2), None)
         within = fence is not None
         fence = fence or next((f for f in fences if f.line > line0), None)
         if fence is None:
             continue
+        before = [e for e in page.examples if e.fence.end <= fence.start]
+        if not before or before[-1].fragment:
+            continue
+        example = before[-1]
         lines = read_block(fence.body)
+        at = line0 - fence.body_line if within else -1
+        session = [c for f in fences if example.fence.end <= f.start and f.end <= fence.start
+                   for c in _prompts(read_block(f.body))] + [c for c in _prompts(lines) if c[0] < at]
+        program = read_session([c for _, c in session] + [note.command])
+        if not isinstance(program, Program):
+            continue
         prompts = [x.index for x in lines if x.kind == PROMPT]
         if within:
-            at = line0 - fence.body_line
             following = [i for i in prompts if i > at and lines[i].command != note.command]
             body = [x for x in lines if at < x.index < (following[0] if following else len(lines))
                     and x.kind != PROMPT]
         else:
             body = [x for x in lines if x.index < (prompts[0] if prompts else len(lines))]
-        if not any(x.text for x in body) or any(compiler_line(x) for x in body):
-            continue  # nothing, or the compiler's lines (a `-gcflags` the page forgot to state): not a program's
-        before = [e for e in page.examples if e.fence.end <= fence.start]
-        if not before or before[-1].fragment:
+        compilers = [x for x in body if _compilers(x)]
+        if compilers and not program.compiles:
+            continue  # the compiler's lines (a `-gcflags` the page forgot to state): not a program's
+        body = [x for x in body if not _compilers(x)]
+        while body and not body[0].text:
+            body.pop(0)
+        if not any(x.text for x in body):
             continue
-        example = before[-1]
         claim = _claim(example, program, note, fence, body, offset, starts)
         if claim is not None:
+            if compilers:  # the block is the compile's too: the page shows it as written
+                claim = replace(claim, fence=(0, 0, ""))
             found.append(claim)
     return found + _unstated(page, fences, offset, starts, {c.location for c in found})
+
+
+RUN_NOTES = ("runs-code", "program-output")
+
+
+def _prompts(lines: list[WrittenLine]) -> list[tuple[int, str]]:
+    """Each command of a block's prompt lines (its first line, continuation lines joined): (index, command)."""
+    return [(x.index, x.command) for x in lines if x.kind == PROMPT and x.command
+            and not (x.index and lines[x.index - 1].kind == PROMPT and lines[x.index - 1].command == x.command)]
+
+
+def _compilers(line: WrittenLine) -> bool:
+    """A line the compiler prints under -gcflags: `# package`, `file:line:col: message`, and an older release's
+    `file:line: message` when the message is one of -m's (a test's log line says something else)."""
+    return compiler_line(line) or (line.kind == DIAGNOSTIC and line.diagnostic is not None
+                                   and (line.diagnostic.file == "<autogenerated>"
+                                        or kind_of(line.diagnostic.message) != line.diagnostic.message))
 
 
 _SAYS_OUTPUT = re.compile(r"\b(?:output|outputs|prints?|printed|printing)\b|输出|结果|打印", re.I)
