@@ -43,7 +43,7 @@ RUN_NOT_VERIFIED = ("sandbox-timeout", "sandbox-memory", "sandbox-stack", "sandb
 # Why something is not verified (`NotVerified.reason`), each a stable kind the JSON report carries, in the order the
 # text report counts them (plugins/docs/kinds.md).
 NOT_VERIFIED = ("fragment-unfit", "fragment-does-not-compile", "does-not-compile", "non-std-import", "runs-code",
-                "refused", "cgo", "program-output", "other-file", "no-example", "claim-unread", "timed-out",
+                "run-shell", "refused", "cgo", "program-output", "other-file", "no-example", "claim-unread", "timed-out",
                 *RUN_NOT_VERIFIED)
 # Why a Go block is not compiled (`Skipped.reason`).
 NOT_COMPILED = ("fragment-without-claims", "relisting", "skip-option", "code-elsewhere", "html-code", "indented-code")
@@ -62,7 +62,9 @@ class NotVerified:
       does not compile on some releases, where its claims are not checked (`detail` says how many, and where);
     - `timed-out`: the compile of an example with claims timed out on some releases (`detail`, as above);
     - `non-std-import`: the example imports `detail`, a package outside the standard library (nothing is downloaded);
-    - `runs-code`: the command would run code (`detail` is why); `refused`: it is unsafe or unknown (`detail`);
+    - `runs-code`: the command would run code (`detail` is why); `run-shell`: it runs the program through shell the
+      sandbox does not reproduce (a pipe, a redirection, an expansion: `detail`); `refused`: it is unsafe or unknown
+      (`detail`);
     - `cgo`: the example imports "C"; `program-output`: the block shows what the program or its tests print;
     - `other-file`: the output names `file`, the example is written as `example_file`;
     - `no-example`: compiler output with no example before it;
@@ -259,12 +261,15 @@ class RunNote:
     """Said of an output block that holds: what was not compared, by design (`kind`): `benchmark-figures` (ns/op,
     iterations, MB/s; allocations measured with GOMAXPROCS=1), `varying-lines` (they differ between two runs),
     `unordered` (the same lines in another order); and of a block after a complete program that the prose does not
-    call its output and that the program does not print: `not-called-output` (not taken as its output)."""
+    call its output and that the program does not print: `not-called-output` (not taken as its output); of a block
+    whose command writes files the sandbox has no directory for (`-memprofile mem.out`): `flags-dropped` (`flags`,
+    run without them; they change neither the output nor B/op and allocs/op)."""
 
     location: Location
     command: str
     kind: str
     lines: tuple[int, ...] = ()
+    flags: tuple[str, ...] = ()  # `flags-dropped`: the stated flags the run went without
     severity = NOTE
 
 

@@ -259,6 +259,9 @@ def _program_text(finding: Finding, where: str) -> Message | None:
                          "goroutines)",
             "not-called-output": "the block after the program is not what it prints, and the prose does not call "
                                  "it its output: not compared (state the command before it to have it compared)",
+            "flags-dropped": "run without " + ", ".join(f"`{f}`" for f in finding.flags) + ": the sandbox gives "
+                             "the program no directory to write to, and these flags only write files (they change "
+                             "neither what it prints nor B/op and allocs/op)",
         }[finding.kind]
         return Message(where, NOTE, f"`{finding.command}` run in the {SANDBOX}: {words}")
     return None
@@ -311,7 +314,7 @@ def _offset_words(offset: int, file: str) -> str:
 def _not_verified(f: NotVerified) -> str:
     if f.reason in RUN_NOT_VERIFIED:
         return _run_not_verified(f)
-    if f.reason == "runs-code":
+    if f.reason in {"runs-code", "run-shell"}:
         return f"`{f.command}` is not run: {f.detail}"
     if f.reason == "refused":
         return f"goverify refuses to run `{f.command}`: {f.detail}"
@@ -320,8 +323,8 @@ def _not_verified(f: NotVerified) -> str:
                 "(mark the fence goverify=skip to say so on the page)")
     if f.reason == "program-output":
         return (f"what `{f.command}` prints when the program or its tests run is not compared: goverify runs "
-                "programs, in its sandbox, only for a block under `go run` or `go test` without -gcflags (the "
-                "compiler's lines in it are verified)")
+                "programs, in its sandbox, for a block under `go run`, `go test` or `go build` then `./prog`, after "
+                "a complete program (the compiler's lines in it are verified)")
     if f.reason == "other-file":
         return (f"this output is for {f.file}, a file the page does not show (the example before it is written "
                 f"as {f.example_file})")

@@ -29,6 +29,8 @@ ATTEMPTS = 2  # runs of each program on each release: what differs between them 
 # What a program prints that depends on the machine it runs on, not on the program (GOMAXPROCS is 1 in the sandbox).
 _MACHINE = re.compile(r"\bruntime\.(?:NumCPU|GOMAXPROCS|GOOS|GOARCH|NumGoroutine|Version|MemStats|ReadMemStats)\b"
                       r"|\bos\.(?:Hostname|Getpid|Getuid|Getenv|Environ|Args)\b|\bdebug\.SetMaxStack\b")
+# What `go test` prints after benchmarks that pass: a page that shows only their results leaves it out.
+_PASSED = re.compile(r"^(?:PASS|ok\s+\S+\s+\S+)$")
 _TEST_FUNC = re.compile(r"^func (?:Test|Benchmark|Example|Fuzz)\w*\(", re.M)
 _MAIN = re.compile(r"^package main\b[\s\S]*^func main\(\)", re.M)
 
@@ -227,6 +229,8 @@ def check_runs(example: Example, runs: Runs, results: Mapping[str, RunResult], m
         if target is None:
             continue
         verified.add((claim.stated_at, stated))
+        if claim.program.dropped:
+            findings.append(RunNote(where, stated, "flags-dropped", flags=claim.program.dropped))
         verdicts = {str(t.version): _verdict(example, claim, runs, results, i, str(t.version)) for t in matrix}
         mine = verdicts[str(target.version)]
         if claim.doubt and not (isinstance(mine, tuple) and mine[0] is None):
@@ -298,6 +302,9 @@ def _verdict(example: Example, claim: RunClaim, runs: Runs, results: Mapping[str
     program = claim.program
     printed = [program.printed(r.output, r.returncode, r.seconds) for r in got]
     page = claim.written
+    if program.benchmarks and not any(_PASSED.match(line.strip()) for line in page.split("\n")):
+        # Only the results shown: what the go command adds after them (PASS, ok) is not expected.
+        printed = ["".join(x + "\n" for x in p.split("\n") if x and not _PASSED.match(x.strip())) for p in printed]
     comparison = compare_output(page, printed, may_reorder(example.source))
     benches = compare_benchmarks(page, printed[0]) if program.benchmarks else ()
     if comparison.all_varying:
