@@ -411,3 +411,42 @@ def test_a_block_not_called_output_is_taken_as_it_only_when_the_program_prints_i
         "the program is not what it prints, and the prose does not call it its output: not compared (state the "
         "command before it to have it compared)"]
     assert "1 program output run in the sandbox" not in other.stdout
+
+
+# Run commands as authors state them: a shell session (go build, then ./prog; a chain joined by &&), the program's
+# lines under the compiler's (-gcflags), a prompt of oh-my-zsh with a quoted `$`, a flag that only writes a file, a
+# pipe. True and false blocks of each form.
+SESSIONS = (Path(__file__).parent / "fixtures" / "sessions.md").read_text(encoding="utf-8")
+
+
+def _line_of(page: str, text: str, nth: int = 0) -> int:
+    """The 1-based line of the nth line of the page that is `text`."""
+    return [i for i, line in enumerate(page.splitlines(), 1) if line == text][nth]
+
+
+def test_shell_sessions_run_what_the_author_ran(tmp_path: Path) -> None:
+    run = _check(tmp_path, SESSIONS, NEW, extra=("--format", "json"))
+    report = json.loads(run.stdout)
+    assert run.returncode == 1, run.stdout + run.stderr
+    wrong = {d["line"]: d for d in report["disagreements"]}
+    chained = _line_of(SESSIONS, "$ go build main.go && ./main") + 1
+    mixed = _line_of(SESSIONS, "$ go run -gcflags=-m main.go", 1) + 4  # its first line the program prints
+    memprofile = _line_of(SESSIONS, "$ go test -bench=Sum -benchmem -memprofile mem.out") + 1
+    assert sorted(wrong) == [chained, mixed, memprofile]
+    assert wrong[chained]["summary"] == f"`go build main.go && ./main`: output differs on Go {NEW}"
+    assert wrong[chained]["detail"][2:4] == ["-5", "+4"]
+    assert wrong[mixed]["detail"][2:4] == ["-3", "+2"]  # the program's line, not the compiler's
+    assert wrong[memprofile]["summary"] == (f"`go test -bench=Sum -benchmem -memprofile mem.out`: benchmark "
+                                            f"allocations differ on Go {NEW}")  # its own prompt, not the sentence's
+    # the pipe is said, with its kind and why; nothing else is left unverified
+    [piped] = report["not_verified"]
+    assert (piped["line"], piped["kind"]) == (_line_of(SESSIONS, "$ go run main.go | grep 2"), "run-shell")
+    assert "through `|`" in piped["summary"]
+    notes = {(n["line"], n["kind"]) for n in report["notes"]}
+    zsh = _line_of(SESSIONS, '➜  try go test -bench="Sum$" -benchmem') + 1
+    assert (zsh, "benchmark-figures") in notes  # the ➜ prompt's benchmark, its quoted `$` read as a shell reads it
+    assert (memprofile, "flags-dropped") in notes
+    # every block of output ran: go build then ./prog, the chain, both -gcflags blocks, the two benchmarks
+    assert len(report["runs"]) == 6
+    built = _line_of(SESSIONS, "$ ./prog") + 1
+    assert {r["location"] for r in report["runs"]} >= {f"docs/index.md:{built}", f"docs/index.md:{chained}"}

@@ -49,7 +49,9 @@ _GO_WORD = re.compile(r"[Gg]o\s")
 # with the directory's name. The one place prompts are recognised (output.read_block asks here for every line).
 _PROMPT_END = re.compile(r"(?:^|[$%>#❯➜»λ✗✓])\s*$|^[➜❯»λ]\s+[\w.~/@:+-]+(?:\s+git:\([^)\s]*\))?(?:\s+[✗✓])?\s+$")
 # A command that runs a program the page built (`./prog`, `./main 3`, `.\\main.exe`): a prompt line too.
-_BINARY_START = re.compile(r"(?:^|(?<=[\s>$%#❯➜»λ✗✓]))(?P<command>\.[/\\](?=[\w.-]*\w)[\w.-]+(?:[ \t].*)?)$")
+# A script (`./dump.sh`) is not a program the page builds: its line stays a line of output.
+_BINARY_START = re.compile(r"(?:^|(?<=[\s>$%#❯➜»λ✗✓]))(?P<command>\.[/\\][\w-]+(?:\.(?:exe|test|bin|out))?"
+                           r"(?:[ \t].*)?)$")
 _SHELL = re.compile(r"[;&|<>$`\n(){}*?!\\]")  # outside quotes, after pipes to grep and 2>&1 are taken out
 # A `$` the shell expands (`$HOME`, `${x}`, `$(cmd)`, `$?`); a `$` before anything else is itself (`-bench="Sum$"`).
 _EXPANDS = re.compile(r"\$[\w{(@*#?!$-]")
@@ -674,12 +676,19 @@ def _shell_syntax_expands(text: str) -> bool:
     return bad is not None and bad not in "&;|<>()"
 
 
+def _first_word(argv: list[str]) -> str:
+    return next((w for w in argv if not re.match(r"^[A-Za-z_]\w*=", w) and w not in {"sudo", "time", "command"}), "")
+
+
+def _runs_binary(argv: list[str]) -> bool:
+    return bool(re.match(r"^\.[/\\]", _first_word(argv)))
+
+
 def runs_program(argv: list[str]) -> bool:
     """The simple command runs a program: a binary the page built (`./prog`), `go run`, or `go test` (without
     -gcflags, which goverify reads as the build that precedes the run)."""
-    first = next((w for w in argv if not re.match(r"^[A-Za-z_]\w*=", w) and w not in {"sudo", "time", "command"}),
-                 "")
-    if re.match(r"^\.[/\\]", first):
+    first = _first_word(argv)
+    if _runs_binary(argv):
         return True
     rest = argv[argv.index(first) + 1:] if first in {"go", "Go"} else []
     return bool(rest) and (rest[0] == "run" or (rest[0] == "test" and not _has_gcflags(rest[1:])))
@@ -705,7 +714,7 @@ def _runs(stated: str) -> _No | None:
         what = "shell expansion" if _shell_syntax_expands(stated) or not bad else f"`{bad}`"
         return _No(f"it runs the program through {what}, which goverify does not reproduce: the sandbox runs the "
                    "program alone, with no shell", not_run=True, shell=True)
-    if len(running) == len(simple) == 1 and running[0][0] in {"go", "Go"}:
+    if len(simple) == 1 and not _runs_binary(simple[0]):
         return None  # one `go run`/`go test`: its own reason
     if len(simple) == 1:
         return _No("it runs a program the page built (goverify runs it only in its sandbox, with the go build "

@@ -35,7 +35,7 @@ import shutil
 import sys
 import tempfile
 from collections.abc import Iterable, Iterator, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Protocol
 
@@ -112,6 +112,7 @@ class PageRecord:
     page: Page
     records: list[Record]
     verdict: PageVerdict | None = None  # made once, when first asked for
+    declined: list[runstage.Declined] = field(default_factory=list)  # build: the stated runs not run, and why
 
     @property
     def fences(self) -> list[GoFence]:
@@ -169,7 +170,7 @@ def run_matrix(page: PageRecord, known: Known) -> Iterator[Job]:
 
 def build(page: PageRecord, known: Known) -> Iterator[Job]:
     """Each run claim's program (an output block under `go run`/`go test`), built for wasip1 on every release."""
-    claims = runstage.run_claims(page.page)
+    claims, page.declined = runstage.read_runs(page.page)
     for record in page.records:
         mine = [claim for claim in claims if claim.example == record.example.index]
         if record.plan is None or not mine:
@@ -234,10 +235,14 @@ def _check_programs(page: PageRecord, known: Known, verdict: PageVerdict, fix_hi
         found += findings
         verified |= done
         verdict.programs += runstage.shown(record.programs, known.results, hidden)
-    if not found and not verified:
+    why = {(d.location, d.command): d.why for d in page.declined}
+    if not found and not verified and not why:
         return
-    verdict.findings = [f for f in verdict.findings if not (isinstance(f, NotVerified) and f.reason in runstage.RUN_NOTES
-                                                            and (f.location, f.command) in verified)] + found
+    verdict.findings = [replace(f, detail=why[f.location, f.command])
+                        if isinstance(f, NotVerified) and f.reason == "runs-code" and (f.location, f.command) in why
+                        else f for f in verdict.findings
+                        if not (isinstance(f, NotVerified) and f.reason in runstage.RUN_NOTES
+                                and (f.location, f.command) in verified)] + found
     verdict.findings.sort(key=lambda f: (f.location.path, f.location.line))
 
 

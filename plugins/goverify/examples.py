@@ -532,7 +532,9 @@ class _Unverified:
             if where in bound:
                 continue
             following = next((b for b in self.blocks if b.fence.start > offset), None)
-            if following is not None and following.kind in {OUTPUT, COMMANDS, OTHER_BLOCK} \
+            # A block whose own first line is a prompt states its own command: the sentence's is not its.
+            own = following is not None and next((x.kind for x in following.lines if x.kind != BLANK), None) == PROMPT
+            if following is not None and following.kind in {OUTPUT, COMMANDS, OTHER_BLOCK} and not own \
                     and not any(offset < o < following.fence.start and states_a_command(c) for o, c in self.spans) \
                     and not any(b.kind in {EXAMPLE, FRAGMENT} and offset < b.fence.start < following.fence.start
                                 for b in self.blocks):

@@ -15,6 +15,7 @@ import re
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field, replace
 
+from .command import chain, runs_program
 from .errors import Location
 from .examples import Example, Page
 from .findings import Finding, NotVerified, RunDiffers, RunNote, RunSaid
@@ -74,7 +75,22 @@ class Runs:
     guests: dict[tuple[int, str], tuple[Job, ...]] = field(default_factory=dict)  # ... -> each attempt's run
 
 
+@dataclass(frozen=True)
+class Declined:
+    """A stated run goverify read and does not run, and why (a few words): the `runs-code` note at `location` says
+    it instead of the command's general reason."""
+
+    location: Location
+    command: str
+    why: str
+
+
 def run_claims(page: Page) -> list[RunClaim]:
+    """The page's run claims (`read_runs`)."""
+    return read_runs(page)[0]
+
+
+def read_runs(page: Page) -> tuple[list[RunClaim], list[Declined]]:
     """What the page shows a program printing under a command goverify reads as a run: the blocks the reader said
     were "not verified: runs-code" (a `$ go run main.go` or `$ ./prog` prompt in a block, a chain such as
     `go build main.go && ./main`, or a sentence stating the command before a block) or "program-output" (the
@@ -84,12 +100,13 @@ def run_claims(page: Page) -> list[RunClaim]:
     notes = [n for n in page.not_verified if n.reason in RUN_NOTES and n.location.path == page.path]
     unstated = any(not e.fragment and not e.outputs and _MAIN.search(e.source) for e in page.examples)
     if not page.examples or (not notes and not unstated):
-        return []  # most pages: nothing to run, and no second scan of their text
+        return [], []  # most pages: nothing to run, and no second scan of their text
     first = page.examples[0]
     offset = first.location.line - first.fence.line - 1  # front matter MkDocs took off
     fences = [f for f in scan(page.text).fences if f.lang not in GO_LANGS and f.closed]
     starts = line_starts(page.text)
     found = []
+    declined = []
     for note in notes:
         line0 = note.location.line - offset - 1
         fence = next((f for f in fences if f.line < line0 < f.line + f.body.count("\n") + 2), None)
@@ -99,6 +116,8 @@ def run_claims(page: Page) -> list[RunClaim]:
             continue
         before = [e for e in page.examples if e.fence.end <= fence.start]
         if not before or before[-1].fragment:
+            if note.reason == "runs-code" and any(runs_program(c) for c in chain(note.command) or ()):
+                declined.append(Declined(note.location, note.command, _NO_PROGRAM if not before else _FRAGMENT))
             continue
         example = before[-1]
         lines = read_block(fence.body)
@@ -107,6 +126,8 @@ def run_claims(page: Page) -> list[RunClaim]:
                    for c in _prompts(read_block(f.body))] + [c for c in _prompts(lines) if c[0] < at]
         program = read_session([c for _, c in session] + [note.command])
         if not isinstance(program, Program):
+            if note.reason == "runs-code":
+                declined.append(Declined(note.location, note.command, f"goverify does not run it: {program}"))
             continue
         prompts = [x.index for x in lines if x.kind == PROMPT]
         if within:
@@ -128,9 +149,15 @@ def run_claims(page: Page) -> list[RunClaim]:
             if compilers:  # the block is the compile's too: the page shows it as written
                 claim = replace(claim, fence=(0, 0, ""))
             found.append(claim)
-    return found + _unstated(page, fences, offset, starts, {c.location for c in found})
+    return found + _unstated(page, fences, offset, starts, {c.location for c in found}), declined
 
 
+_NO_PROGRAM = "no Go example before it: goverify runs a complete program of the page only"
+# Why a fragment's `go run` is not run: a fragment with no compiler output and no comment claim is no example of the
+# page (fragment-without-claims), so planning fits it no header; and a fragment's output of addresses would need
+# a rule that says machine-dependent when only addresses differ.
+_FRAGMENT = ("the Go example before it is a fragment (no package clause): goverify runs a complete `package main` "
+             "only, and fits no header to a fragment for a run")
 RUN_NOTES = ("runs-code", "program-output")
 
 
