@@ -114,9 +114,11 @@ def read_runs(page: Page) -> tuple[list[RunClaim], list[Declined]]:
         fence = fence or next((f for f in fences if f.line > line0), None)
         if fence is None:
             continue
+        # a stated run goverify reads, but does not run: said why at its note (not for `go generate` and the like)
+        said = note.reason == "runs-code" and any(runs_program(c) for c in chain(note.command) or ())
         before = [e for e in page.examples if e.fence.end <= fence.start]
         if not before or before[-1].fragment:
-            if note.reason == "runs-code" and any(runs_program(c) for c in chain(note.command) or ()):
+            if said:
                 declined.append(Declined(note.location, note.command, _NO_PROGRAM if not before else _FRAGMENT))
             continue
         example = before[-1]
@@ -126,7 +128,7 @@ def read_runs(page: Page) -> tuple[list[RunClaim], list[Declined]]:
                    for c in _prompts(read_block(f.body))] + [c for c in _prompts(lines) if c[0] < at]
         program = read_session([c for _, c in session] + [note.command])
         if not isinstance(program, Program):
-            if note.reason == "runs-code":
+            if said:
                 declined.append(Declined(note.location, note.command, f"goverify does not run it: {program}"))
             continue
         prompts = [x.index for x in lines if x.kind == PROMPT]
