@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from goverify.command import Command, Refusal, command_of_line, parse_command, states_a_command
+from goverify.command import Command, Refusal, chain, command_of_line, parse_command, states_a_command
 
 
 @pytest.mark.parametrize(
@@ -137,6 +137,16 @@ def test_unsafe_commands_are_refused(text: str, why: str) -> None:
         ("➜  demo git:(main) ✗ go build -gcflags=-m .", "go build -gcflags=-m ."),
         ("go build -gcflags '-m -l' main.go", "go build -gcflags '-m -l' main.go"),
         ("$ GOOS=linux GOARCH=amd64 go tool compile -m e.go", "GOOS=linux GOARCH=amd64 go tool compile -m e.go"),
+        ('➜  try go test -bench="Sum$" -benchmem', 'go test -bench="Sum$" -benchmem'),  # oh-my-zsh: `➜  dir `
+        ("PS C:\\work\\demo> go run .", "go run ."),
+        ("> go run main.go", "go run main.go"),
+        ("$ ./prog 3", "./prog 3"),  # a program the page built
+        ("➜  try ./main", "./main"),
+        ("PS C:\\demo> .\\main.exe", ".\\main.exe"),
+        ("$ ./dump.sh x", None),  # a script: not a program the page builds
+        ("./main.go:7:14: ... argument does not escape", None),
+        ("./...", None),
+        ("see ./prog", None),
         ("Run go build now", None),
         ("./main.go:3:2: go run x", None),
         ("# command-line-arguments", None),
@@ -163,3 +173,42 @@ def test_go_test_and_go_run_as_the_build_their_compile_errors_come_from() -> Non
     assert build_only("go run main.go arg").argv == ("go", "build", "-o", "/dev/null", "main.go")
     assert build_only("go build x.go") is None and build_only("go generate") is None
     assert build_only("go test -toolexec=x .") is None  # refused as it would be with -gcflags
+
+
+@pytest.mark.parametrize(
+    ("line", "commands"),
+    [
+        ("go build main.go && ./main", [["go", "build", "main.go"], ["./main"]]),
+        ("go build -o p main.go; ./p 3", [["go", "build", "-o", "p", "main.go"], ["./p", "3"]]),
+        ('go test -bench="Sum$" -benchmem', [["go", "test", "-bench=Sum$", "-benchmem"]]),  # quotes as a shell
+        ("go run 'a && b.go'", [["go", "run", "a && b.go"]]),
+        ("go run main.go | grep 2", None),
+        ("./prog > out.txt", None),
+        ("go run main.go 2>&1", None),
+        ("./prog || true", None),
+        ("./prog &", None),
+        ("go run $(ls *.go)", None),
+        ("go run $FILE", None),
+        ("go run 'main.go", None),
+    ],
+)
+def test_a_command_line_is_read_as_a_shell_reads_it(line: str, commands: list[list[str]] | None) -> None:
+    assert chain(line) == commands
+
+
+@pytest.mark.parametrize(
+    ("text", "kind"),
+    [
+        ("go build main.go && ./main", "runs-code"),
+        ("./prog", "runs-code"),
+        ('go test -bench="Sum$" -benchmem', "runs-code"),  # a `$` the shell does not expand is no shell syntax
+        ("go run main.go | grep 2", "run-shell"),
+        ("./prog | head -3", "run-shell"),
+        ("go run main.go > out.txt", "run-shell"),
+        ("go build -o p . && ./p | sort", "run-shell"),
+        ("cd x && go build -gcflags=-m .", "refused"),  # runs nothing: refused as before
+    ],
+)
+def test_a_run_stated_with_shell_says_its_kind(text: str, kind: str) -> None:
+    refusal = parse_command(text)
+    assert isinstance(refusal, Refusal) and refusal.kind == kind, refusal

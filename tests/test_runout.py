@@ -14,7 +14,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from goverify.programs import BINARY, RUN, TEST_LIST, TEST_LOCAL, Program, may_reorder, read_run
+from goverify.programs import BINARY, RUN, TEST_LIST, TEST_LOCAL, Program, may_reorder, read_run, read_session
 from goverify.runout import (
     MASKS,
     Difference,
@@ -69,6 +69,35 @@ def test_a_stated_run_command_is_read_as_the_go_command_reads_it(stated: str, pr
 @pytest.mark.parametrize("stated", ["go run -race main.go", "go test -coverprofile c.out", "go run"])
 def test_what_is_not_understood_is_said(stated: str) -> None:
     assert isinstance(read_run(stated, stated.split()), str)
+
+
+@pytest.mark.parametrize(("session", "program"), [
+    (["go build -o prog main.go", "./prog"], Program(False, ("main.go",), (), BINARY, "./prog")),
+    (["go build main.go && ./main 3"], Program(False, ("main.go",), ("3",), BINARY, "go build main.go && ./main 3")),
+    (["go build -o prog main.go; ./prog"], Program(False, ("main.go",), (), BINARY, "go build -o prog main.go; ./prog")),
+    (["go build", "./demo"], Program(False, (), (), BINARY, "./demo")),  # named after the author's directory
+    (["go build -gcflags=-m main.go", "./main"], Program(False, ("main.go",), (), BINARY, "./main", compiles=True)),
+    (["go mod init x", "go run -gcflags=-m main.go"],
+     Program(False, ("main.go",), (), RUN, "go run -gcflags=-m main.go", compiles=True)),
+    (['go test -gcflags "-m -m" -run none -bench . -benchmem -memprofile mem.out'],
+     Program(True, (), ("-test.run=none", "-test.bench=.", "-test.benchmem=true"), TEST_LOCAL,
+             'go test -gcflags "-m -m" -run none -bench . -benchmem -memprofile mem.out', True, True,
+             ("-memprofile mem.out",))),
+])
+def test_a_shell_session_runs_the_program_it_builds(session: list[str], program: Program) -> None:
+    assert read_session(session) == program
+
+
+@pytest.mark.parametrize("session", [
+    ["go build -o prog main.go", "./other"],  # no build makes it
+    ["go build -o a a.go", "go build -o b b.go", "./c"],
+    ["cd x && go run ."],  # a command before the run on its line
+    ["go build -ldflags=-X=main.v=1 main.go && ./main"],  # a flag that changes the program
+    ["go build ./cmd/x && ./x"],  # a package the page does not show
+    ["./prog"],
+])
+def test_a_session_goverify_does_not_run_says_why(session: list[str]) -> None:
+    assert isinstance(read_session(session), str)
 
 
 def test_what_the_go_command_adds_to_a_programs_output() -> None:
