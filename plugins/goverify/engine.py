@@ -242,7 +242,8 @@ def _check_programs(page: PageRecord, known: Known, verdict: PageVerdict, fix_hi
                         if isinstance(f, NotVerified) and f.reason == "runs-code" and (f.location, f.command) in why
                         else f for f in verdict.findings
                         if not (isinstance(f, NotVerified) and f.reason in runstage.RUN_NOTES
-                                and (f.location, f.command) in verified)] + found
+                                and ((f.location, f.command) in verified or why.get((f.location, f.command)) == ""))
+                        ] + found
     verdict.findings.sort(key=lambda f: (f.location.path, f.location.line))
 
 

@@ -78,7 +78,8 @@ class Runs:
 @dataclass(frozen=True)
 class Declined:
     """A stated run goverify read and does not run, and why (a few words): the `runs-code` note at `location` says
-    it instead of the command's general reason."""
+    it instead of the command's general reason; `why` empty: a program no go command of the page builds (`./a.out`
+    after `gcc`), not the page's, its note dropped."""
 
     location: Location
     command: str
@@ -129,7 +130,12 @@ def read_runs(page: Page) -> tuple[list[RunClaim], list[Declined]]:
         program = read_session([c for _, c in session] + [note.command])
         if not isinstance(program, Program):
             if said:
-                declined.append(Declined(note.location, note.command, f"goverify does not run it: {program}"))
+                # `$ ./a.out` after `gcc x.c`: no go command builds anything before it, so it is not the page's Go
+                # program (as `$ ls` is not): nothing to say.
+                foreign = not any(re.match(r"^[Gg]o\s+(?:build|test)\b", c) for _, c in session) \
+                    and all(w[0].startswith((".", "/")) for w in chain(note.command) or [["go"]])
+                declined.append(Declined(note.location, note.command,
+                                         "" if foreign else f"goverify does not run it: {program}"))
             continue
         prompts = [x.index for x in lines if x.kind == PROMPT]
         if within:
