@@ -74,7 +74,8 @@ def test_what_is_not_understood_is_said(stated: str) -> None:
 @pytest.mark.parametrize(("session", "program"), [
     (["go build -o prog main.go", "./prog"], Program(False, ("main.go",), (), BINARY, "./prog")),
     (["go build main.go && ./main 3"], Program(False, ("main.go",), ("3",), BINARY, "go build main.go && ./main 3")),
-    (["go build -o prog main.go; ./prog"], Program(False, ("main.go",), (), BINARY, "go build -o prog main.go; ./prog")),
+    (["go build -o prog main.go; ./prog"],
+     Program(False, ("main.go",), (), BINARY, "go build -o prog main.go; ./prog")),
     (["go build", "./demo"], Program(False, (), (), BINARY, "./demo")),  # named after the author's directory
     (["go build -gcflags=-m main.go", "./main"], Program(False, ("main.go",), (), BINARY, "./main", compiles=True)),
     (["go mod init x", "go run -gcflags=-m main.go"],

@@ -223,7 +223,8 @@ def check_records(page: PageRecord, known: Known) -> PageVerdict:
 
 
 def _check_programs(page: PageRecord, known: Known, verdict: PageVerdict, fix_hint: str) -> None:
-    """The run claims' findings added to the page's; the `runs-code` (or `program-output`) note of each block they verify taken out."""
+    """The run claims' findings added to the page's; the `runs-code` (or `program-output`) note of each block they
+    verify taken out, and the reason of each stated run not run said."""
     found: list = []
     verified: set = set()
     for record in page.records:

@@ -43,8 +43,8 @@ RUN_NOT_VERIFIED = ("sandbox-timeout", "sandbox-memory", "sandbox-stack", "sandb
 # Why something is not verified (`NotVerified.reason`), each a stable kind the JSON report carries, in the order the
 # text report counts them (plugins/docs/kinds.md).
 NOT_VERIFIED = ("fragment-unfit", "fragment-does-not-compile", "does-not-compile", "non-std-import", "runs-code",
-                "run-shell", "refused", "cgo", "program-output", "other-file", "no-example", "claim-unread", "timed-out",
-                *RUN_NOT_VERIFIED)
+                "run-shell", "refused", "cgo", "program-output", "other-file", "no-example", "claim-unread",
+                "timed-out", *RUN_NOT_VERIFIED)
 # Why a Go block is not compiled (`Skipped.reason`).
 NOT_COMPILED = ("fragment-without-claims", "relisting", "skip-option", "code-elsewhere", "html-code", "indented-code")
 
