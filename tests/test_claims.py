@@ -3,7 +3,15 @@
 from __future__ import annotations
 
 import pytest
-from goverify.claims import comment_claims, comment_of, match_diagnostic, parse_comment, parse_scope, unread_claims
+from goverify.claims import (
+    comment_claims,
+    comment_of,
+    match_diagnostic,
+    parse_comment,
+    parse_scope,
+    prose_comments,
+    unread_claims,
+)
 from goverify.versions import parse_version
 
 ARTICLE_COMMENTS = [
@@ -133,3 +141,58 @@ def test_unbalanced_expression_is_no_claim() -> None:
 ])
 def test_a_comment_that_starts_as_a_diagnostic_but_cannot_be_read_is_said(source: str, unread: list) -> None:
     assert unread_claims(source) == unread
+
+
+# A comment alone on its line is a claim only when it is nothing but claims, outside a paragraph of comments.
+OWN_LINE = """package main
+
+func f(x, y int) {
+	// x does not escape below, because all relevant code is dead.
+	if false { sink = &x }
+	// Literal does not escape, but element does.
+	// BAD: v does not escape to heap here
+	// moved to heap: y
+	sink = &y
+	// in escapes to heap (address of param taken and returned)
+
+	// The next line reads as a claim, but it is a line of this paragraph:
+	// x does not escape
+	_ = 1 // x does not escape, as said above
+	// moved to heap: y (go1.25+)
+	// string escapes to heap.
+}
+"""
+
+
+def test_a_comment_alone_on_its_line_is_a_claim_only_when_it_is_nothing_but_claims() -> None:
+    claims = comment_claims(OWN_LINE)
+    assert [(c.line, c.message, c.own_line) for c in claims] == [
+        (14, "x does not escape", False),  # beside code: the words after it explain it
+        (15, "moved to heap: y", True),
+        (16, "string escapes to heap", True),
+    ]
+    assert prose_comments(OWN_LINE) == [4, 6, 7, 8, 10, 13]  # 8: under the BAD: line, a line of its paragraph
+
+
+@pytest.mark.parametrize(("comment", "messages"), [
+    (" undefined: Repeat", ["undefined: Repeat"]),
+    (" undefined: Repeat — it is not written yet", ["undefined: Repeat"]),
+    (" undefined: Repeat (go1.21+)", ["undefined: Repeat"]),
+    (" declared and not used: x", ["declared and not used: x"]),
+    (" x declared but not used", ["x declared but not used"]),
+    (' "fmt" imported and not used', ['"fmt" imported and not used']),
+    (" cannot use 1 (untyped int constant) as string value in variable declaration",
+     ["cannot use 1 (untyped int constant) as string value in variable declaration"]),
+    (" s.foo undefined (type T has no field or method foo)", ["s.foo undefined (type T has no field or method foo)"]),
+    (" missing return", ["missing return"]),
+    (" cannot use this trick in production", []),  # not how the type checker words it
+    (" undefined behaviour", []),
+    (" missing return here, on purpose", []),
+])
+def test_compile_errors_claimed_in_comments(comment: str, messages: list[str]) -> None:
+    assert [c.message for c in parse_comment(comment, 1, 0)] == messages
+
+
+def test_a_compile_error_alone_on_its_line_is_neither_a_claim_nor_a_hint() -> None:
+    source = "package main\n\nfunc main() {\n\t// undefined: Repeat\n\tRepeat()\n}\n"
+    assert comment_claims(source) == [] and prose_comments(source) == []

@@ -97,6 +97,7 @@ BY_HAND = [
      "main.go"),
     ("package main\n\nfunc main() {\n\tundefined1()\n\tundefined2()\n}\n", "go tool compile -m -e main.go",
      "main.go"),
+    ("\ufeff" + MAIN, "go tool compile -m main.go", "main.go"),  # a byte-order mark: its imports read all the same
 ]
 
 
@@ -158,6 +159,8 @@ def test_go_tool_compile_prints_what_the_authors_own_command_prints(jobs: list[J
     assert "could not import github.com/pkg/errors" in outputs[BY_HAND[4][1], BY_HAND[4][0]][0]
     assert "Found IsInBounds" in outputs[BY_HAND[3][1], BY_HAND[3][0]][0], "check_bce prints what it finds"
     assert outputs[BY_HAND[5][1], BY_HAND[5][0]][1] != 0, "a compile error fails the compile"
+    bom = outputs[BY_HAND[6][1], BY_HAND[6][0]]
+    assert bom[1] == 0 and "moved to heap: x" in bom[0], f"a file with a byte-order mark imports fmt: {bom[0]}"
 
 
 # Each rule that sends a job back to its stated command, with a job for which compiling directly would print
@@ -201,7 +204,7 @@ def test_a_job_sent_back_to_its_command_would_print_something_else_compiled_dire
     ("package main\n\nfunc f() {}\n", ("main", ())),
     ('package main import "x"\n', None),  # the go command reports these, not the compiler
     ('package main\nimport "a" "b"\n', None),
-    ('\ufeffpackage main\n', None),
+    ('\ufeffpackage main\nimport "fmt"\n', ("main", ("fmt",))),  # a byte-order mark is skipped, as go skips it
     ('package main\nimport `fmt`\n', None),
     ("func f() {}\n", None),
     ('package main\nimport (\n\t"fmt"\n', None),

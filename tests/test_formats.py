@@ -21,6 +21,11 @@ from goverify.output import parse_line
      ["result numbering"]),
     ("x escapes to heap:", set(), "", ["escapes to heap in"]),  # no line of today to map it to
     ("cannot inline main: non-leaf function", set(), "", ["non-leaf function"]),
+    # Compile errors: Go 1.20 words them `declared and not used: y` and `"fmt" imported and not used`.
+    ("y declared but not used", set(), "declared and not used: y", ["unused variable"]),
+    ("y declared and not used", set(), "declared and not used: y", ["unused variable"]),
+    ('"fmt" imported but not used', set(), '"fmt" imported and not used', ["unused import"]),
+    ('imported and not used: "fmt"', set(), '"fmt" imported and not used', ["unused import"]),
 ])
 def test_old_words_in_todays_words(written: str, functions: set[str], today: str, changes: list[str]) -> None:
     reworded = in_todays_words(written, frozenset(functions))
@@ -34,6 +39,8 @@ def test_old_words_in_todays_words(written: str, functions: set[str], today: str
     "helper &x does not escape",  # helper is not a function the example declares
     "make([]int, n) escapes to heap",
     "moved to heap: x",
+    "declared and not used: y",
+    '"fmt" imported and not used',
 ])
 def test_todays_words_are_left_alone(message: str) -> None:
     assert in_todays_words(message) is None

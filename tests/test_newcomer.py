@@ -192,7 +192,8 @@ def test_a_missing_shard_is_named(tmp_path: Path) -> None:
                           f"go{NEW}.json): make it with `goverify verify --go {OLD} --results {blog / 'results'}`\n")
 
 
-BOM_POST = ("\ufeff" + POST.replace("// moved to heap: m", "// m does not escape") + "\n```text\n"
+# `k does not escape`: g has no k (`m does not escape` would hold: nothing says m escapes), and nothing --fix can make
+BOM_POST = ("\ufeff" + POST.replace("// moved to heap: m", "// k does not escape") + "\n```text\n"
             "$ go build -gcflags=\"-m -l\" main.go\n./main.go:3:17: n does not escape\n```\n")
 
 
@@ -207,7 +208,7 @@ def test_fix_exits_1_while_a_claim_needs_yes_and_keeps_bom_line_ends_and_front_m
     assert run.returncode == 1, _lines(run)
     assert "goverify: changed 1 file\n" in run.stdout
     left = run.stdout.split("goverify: 1 disagreement left, not rewritten:\n")[1].splitlines()
-    assert left == [f'content/posts/values.md:{FALSE_LINE}: claim "m does not escape" holds on no release in its '
+    assert left == [f'content/posts/values.md:{FALSE_LINE}: claim "k does not escape" holds on no release in its '
                     "scope", "    the compiler prints nothing at that spot that the claim could become: restate or "
                     "remove it by hand (`goverify check` says what each release prints there)"], run.stdout
     after = page.read_bytes()

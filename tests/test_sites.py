@@ -213,14 +213,18 @@ def test_serve_keeps_running_and_the_page_shows_the_failure(tmp_path) -> None:
     assert not any("says nothing about" in line for line in done.log_lines)  # it says `moved to heap: n`
 
 
-def test_a_does_not_escape_claim_about_a_local_says_the_compiler_is_silent_about_it(site) -> None:
+def test_a_does_not_escape_claim_holds_by_absence_only_for_a_variable_of_its_function(site) -> None:
+    # `m does not escape` of a local the compiler says nothing about is true (it prints `moved to heap: m` when m
+    # escapes); `k does not escape` names no variable of f: false, and said why.
     page = GOOD.replace("\tn := 0 // moved to heap: n\n\treturn &n",
-                        "\tn := 0\n\tm := 0 // m does not escape\n\t_ = &m\n\treturn &n").split("执行")[0]
+                        "\tn := 0\n\tm := 0 // m does not escape\n\t_ = &m\n\treturn &n // k does not escape"
+                        ).split("执行")[0]
     build = site({"index.md": page})
     assert build.returncode == 1
-    assert 'docs/index.md:8: claim "m does not escape" holds on no release in its scope' in build.log_lines
-    assert any(line.startswith("    the compiler says nothing about m: it prints `does not escape` for parameters")
-               for line in build.log_lines), build.log
+    assert not any('claim "m does not escape"' in line and "WARNING" in line for line in build.log_lines), build.log
+    assert 'docs/index.md:10: claim "k does not escape" holds on no release in its scope' in build.log_lines
+    assert ("    the compiler says nothing about k, and the claim's function has no variable k (a claim `NAME does not "
+            "escape` about one of its variables holds when nothing says it escapes)") in build.log_lines, build.log
 
 
 def test_a_failing_claim_under_the_default_command_says_no_command_was_stated(site) -> None:

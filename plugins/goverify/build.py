@@ -89,8 +89,8 @@ class SiteBuild:
                                           "edits it before goverify): its examples were compiled again"))
         text, slots = edit_page(self.engine.check(scanned), language, failures=self.serving)
         self.slots.update(slots)
-        said += [(logging.DEBUG, f"{hint}: hint: this sentence speaks of escaping beside inline code but carries no "
-                                 "claim") for hint in scanned.hints]
+        said += [(logging.DEBUG, f"{hint}: hint: this sentence (or comment alone on its line) speaks of escaping "
+                                 "but carries no claim") for hint in scanned.hints]
         return text, said
 
     def display(self, abs_src_path: str) -> str:

@@ -13,7 +13,7 @@ import re
 from dataclasses import dataclass, field
 
 from .borrow import Borrowed
-from .claims import Claim, Scope, function_spans, span_of
+from .claims import Claim, Scope, function_spans, is_compile_error, span_of, strip_comments
 from .command import Command
 from .errors import Location
 from .examples import Example, OutputBlock, Page, Stated
@@ -21,6 +21,8 @@ from .findings import (
     ClaimFails,
     CompileFails,
     Finding,
+    FormatChange,
+    HoldsByAbsence,
     LineMissing,
     NoResult,
     NotVerified,
@@ -32,7 +34,7 @@ from .findings import (
     ScopeProblem,
     TimedOut,
 )
-from .formats import format_change
+from .formats import format_change, in_todays_words
 from .fragments import Header, best_offset, functions_declared
 from .fragments import subject as _subject
 from .output import DIAGNOSTIC, Diagnostic, kind_of, parse_line, parse_output
@@ -80,6 +82,8 @@ class ClaimVerdict:
     in_scope: list[str]
     holds: list[str]
     fails: dict[str, Said]
+    by_absence: tuple[str, ...] = ()  # releases of `holds` on which it holds because nothing is said of its name
+    unverified: str = ""  # the NotVerified kind when it is not checked (`claim-subject-absent`)
 
 
 @dataclass
@@ -227,6 +231,7 @@ def _compile_failures(verdict: ExampleVerdict, runs: dict[str, RunResult], has_p
     """Record timeouts and compile errors; False when the example compiled on no release (nothing more to check)."""
     example, plan = verdict.example, verdict.plan
     written = {line.diagnostic.message for block in example.outputs for line in block.lines if line.diagnostic}
+    written |= {r.message for r in map(in_todays_words, written) if r is not None and r.message}  # older words
     compiled = False
     for release, run in runs.items():
         if run.timed_out:
@@ -234,7 +239,8 @@ def _compile_failures(verdict: ExampleVerdict, runs: dict[str, RunResult], has_p
             verdict.failing.add(release)
             continue
         positioned, other = parse_output(run.output)
-        errors = tuple(d for d in positioned if not is_report(d.message) and d.message not in written)
+        errors = tuple(d for d in positioned if not is_report(d.message) and d.message not in written
+                       and not _error_claimed(example.claims, d, example.base, plan.shift))
         unpositioned = tuple(line for line in other if not line.startswith("#") and line not in written
                              and "function main is undeclared" not in line)
         if run.returncode == 0 or not (errors or unpositioned):
@@ -261,6 +267,22 @@ def _compile_failures(verdict: ExampleVerdict, runs: dict[str, RunResult], has_p
                                              unpositioned, bool(example.outputs)))
         verdict.failing.add(release)
     return compiled
+
+
+def _error_claimed(claims: list[Claim], d: Diagnostic, base: str, shift: int) -> bool:
+    """A compile error on a line whose comment claims a compile error (`Repeat("a") // undefined: Repeat`): the claim
+    is about it, and says whether it holds."""
+    return d.file == base and any(c.line + shift == d.line and is_compile_error(c.message) for c in claims)
+
+
+def _states_error(claim: str, message: str) -> bool:
+    """A compile-error claim says this message: the same, cut short at a word, or the message and then words of
+    the author's (`undefined: Repeat, as expected`)."""
+    if claim == message:
+        return True
+    if message.startswith(claim):
+        return not message[len(claim)].isalnum()
+    return claim.startswith(message) and not claim[len(message)].isalnum()
 
 
 # --- claims -------------------------------------------------------------------------------------------------------
@@ -312,11 +334,20 @@ def _check_claim(verdict: ExampleVerdict, claim: Claim, matrix: list[Toolchain],
     holds: list[str] = []
     fails: dict[str, Said] = {}
     newest = _names(tuple(matrix))[-1]
+    error = is_compile_error(claim.message)
     for release in in_scope:
         run = runs.get(release)
         if run is None:
             continue
         reported = _reported(verdict, run)
+        if error:  # a compile error: said of its own line, in the compiler's words or cut short
+            said = reported.in_lines(line, line)
+            if any(_states_error(claim.message, d.message) for d in said):
+                holds.append(release)
+            else:
+                nearest = _nearest(said, claim.message, line)
+                fails[release] = Said(release, nearest, (), tuple(d for d in said if d != nearest))
+            continue
         lines = reported.lines.get(claim.message, ())
         if line not in lines and not (lines and any(span()[0] <= n <= span()[1] for n in lines)):
             lines = reported.containing(claim.message)
@@ -329,13 +360,93 @@ def _check_claim(verdict: ExampleVerdict, claim: Claim, matrix: list[Toolchain],
             flow = verdict.reasons.get(nearest.position, ()) if nearest and release == newest else ()
             also = tuple(d for d in reported.in_lines(line, line) if d != nearest)
             fails[release] = Said(release, nearest, flow, also)
-    verdict.claims.append(ClaimVerdict(claim, location, in_scope, holds, fails))
+    by_absence: tuple[str, ...] = ()
+    if fails:
+        name, by_absence = _held_by_absence(verdict, claim, fails, runs, span())
+        if by_absence:
+            holds = [r for r in in_scope if r in holds or r in by_absence]
+            fails = {r: said for r, said in fails.items() if r not in by_absence}
+            first = plan.source.split("\n")[span()[0] - 1].strip() if span()[0] != span()[1] else ""
+            verdict.findings.append(HoldsByAbsence(location, claim.message, name, first, by_absence))
+    if fails and claim.own_line:
+        absent = _absent_subject(claim.message, _code(plan.source, *span()))
+        if absent:
+            verdict.claims.append(ClaimVerdict(claim, location, in_scope, [], {}, (), "claim-subject-absent"))
+            verdict.findings.append(NotVerified(location, "claim-subject-absent", verdict.command.text, absent))
+            return
+    verdict.claims.append(ClaimVerdict(claim, location, in_scope, holds, fails, by_absence))
     if fails:
         verdict.findings.append(ClaimFails(location, claim.message, str(claim.scope or ""), tuple(holds),
                                            tuple(fails.values()), tuple(runs), fix_hint,
                                            _silent(verdict, claim.message, fails, runs),
                                            example.command.text if example.command.origin == "default" else "",
-                                           _inherited(example.command)))
+                                           _inherited(example.command),
+                                           _compiles_since(runs, releases_of(matrix)) if error else "",
+                                           _error_change(claim.message, list(fails.values())[-1]) if error else None))
+
+
+_NAME_CLAIM = re.compile(r"([A-Za-z_]\w*) does not escape")
+# The subject of an escape claim: the name of `moved to heap: x`, the expression of `x escapes to heap`.
+_CLAIM_SUBJECT = re.compile(r"^(?:moved to heap: |leaking param(?: content)?: |leaking closure reference |"
+                            r"mutates param: )(?P<name>\S+)|^(?P<expr>.+?) (?:escapes to heap|does not escape)")
+
+
+def _code(source: str, first: int, last: int) -> str:
+    """The code of lines `first` to `last` of a Go file, without comments."""
+    return strip_comments("\n".join(source.split("\n")[first - 1:last]))
+
+
+_IDENT_LIST = r"(?:[A-Za-z_]\w*\s*,\s*)*"
+
+
+def _is_variable(name: str, code: str) -> bool:
+    """The code declares a variable `name`: `name := ...` (or in a list before `:=`), `var name`, or a parameter or
+    result `name T` of its signature or of a closure in it (a type or function of the same name is no variable)."""
+    n = re.escape(name)
+    return re.search(
+        rf"(?<![\w.]){_IDENT_LIST}{n}\s*(?:,\s*[A-Za-z_]\w*\s*)*:=(?!=)"  # n := ..., a, n := ..., for _, n := range
+        rf"|\bvar\s+{_IDENT_LIST}{n}\b"  # var n T
+        rf"|\bfunc\b[^{{\n]*?[(,]\s*{n}\s*(?:,|\s+[^\s,)])",  # func f(n T), func(a, n T), (n *T) M()
+        code) is not None
+
+
+def _held_by_absence(verdict: ExampleVerdict, claim: Claim, fails: dict[str, Said], runs: dict[str, RunResult],
+                     span: tuple[int, int]) -> tuple[str, tuple[str, ...]]:
+    """`NAME does not escape` of a variable of the claim's function: (NAME, the failing releases that say nothing
+    of NAME in that function). The compiler prints `does not escape` only for parameters and the values it
+    allocates, and `moved to heap: NAME` (or `NAME escapes to heap`, `leaking param: NAME`) for a name that escapes:
+    its silence about a variable is the claim holding."""
+    m = _NAME_CLAIM.fullmatch(claim.message)
+    if not m or not _is_variable(m.group(1), _code(verdict.plan.source, *span)):
+        return "", ()
+    name = m.group(1)
+    silent = tuple(r for r in fails if not any(name in _NAME.findall(d.message)
+                                               for d in _reported(verdict, runs[r]).in_lines(*span)))
+    return name, silent
+
+
+def _absent_subject(message: str, code: str) -> str:
+    """The subject a claim names when the code of its function does not hold it ("" when it does, or when the
+    claim names no subject to look for): `string` of `string escapes to heap` beside `s := string(x)`."""
+    m = _CLAIM_SUBJECT.match(message)
+    if not m:
+        return ""
+    if m.group("name"):
+        return "" if _is_variable(m.group("name"), code) else m.group("name")
+    expr = m.group("expr")
+    if re.fullmatch(r"[A-Za-z_]\w*", expr):
+        return "" if _is_variable(expr, code) else expr
+    written = re.split(r"\{|\.\.\.", expr)[0]  # `&T{...}`, `[]int{...}`: what the source writes before the dots
+    if not written.strip() or re.search(r"\b(?:literal|argument)\b", expr):
+        return ""  # the compiler's own words (`func literal`, `... argument`): nothing to look for
+    return "" if re.sub(r"\s", "", written) in re.sub(r"\s", "", code) else expr
+
+
+def _error_change(message: str, said: Said) -> FormatChange | None:
+    """A compile error claimed in an older release's words (`y declared but not used`), when the compiler prints it
+    on that line in today's (`declared and not used: y`)."""
+    printed = [d for d in (said.nearest, *said.also) if d is not None]
+    return format_change(Diagnostic("", 0, None, message, message), printed, frozenset()) if printed else None
 
 
 def _inherited(stated: Stated) -> tuple[str, Location, str] | None:

@@ -13,6 +13,11 @@ parentheses (ASCII or full-width): `(go1.25+)`, `(go1.21–1.24)` (also `-` or `
 the same as `go1.25`. Anything else after a claim is explanation; a comment that does not start with a
 diagnostic (`// p 逃逸到堆上`) is no claim. An ALL-CAPS label before it is the author's, not the compiler's:
 `// GOOD: i1 does not escape` claims `i1 does not escape`.
+
+A comment alone on its line is a claim only when it is nothing but claims (each with its scope), in no paragraph of
+comments: `// moved to heap: x` above a line is one, but `// x does not escape below, because ...`, `// Literal does
+not escape, but element does.`, `// BAD: v does not escape to heap here` or a line of a longer comment are prose
+about the code, not what the compiler prints (`prose_comments` finds them, to be counted as hints).
 """
 
 from __future__ import annotations
@@ -50,6 +55,36 @@ _DIAGNOSTIC_HEADS = [
     re.compile(r"(?:escapes to heap|does not escape|can inline|inlining call)(?=\s*$|\s*[(（]\s*[<≤＜]?\s*[Gg]o)"),
     re.compile(r"(?P<expr>.+?) (?:escapes to heap|does not escape(?:, mutate, or call)?)(?: in \S+)?"),
 ]
+# The compile errors a test-first article shows beside the line that has them (`Repeat("a") // undefined: Repeat`),
+# as the type checker words them (the older wording too: Go 1.20 made `x declared but not used` into `declared and not
+# used: x`). The claim is the whole comment part, up to an explanation after a dash or CJK text, or a version scope.
+_COMPILE_ERRORS = re.compile(
+    r"(?:undefined|declared and not used|invalid operation|assignment mismatch|syntax error|invalid argument|"
+    r"cannot infer|invalid recursive type|invalid composite literal type): \S|"
+    r"(?:missing return|missing function body|no new variables on left side of :=|too many return values|"
+    r"not enough return values|non-boolean condition in (?:if|for) statement)$|"
+    r"cannot use .+ as .+ value in \S|cannot assign to .+ \(.+\)$|cannot assign to struct field .+ in map$|"
+    r"cannot convert .+ \(.+\) to type \S|cannot range over .+ \(.+\)|cannot call non-function \S|"
+    r"(?:too many|not enough) arguments in call to \S|mismatched types \S+ and \S|"
+    r"first argument to append must be a slice|"
+    r"(?:\"[^\"]+\"|[A-Za-z_]\w*) imported (?:and|but) not used\b|imported and not used: \"|"
+    r"[A-Za-z_][\w.]* (?:declared and not used|declared but not used|redeclared in this block)$|"
+    r"[A-Za-z_][\w.]* undefined \(type \S")
+_ERROR_END = re.compile(r"\s+(?:—|--|–)\s|\s*[(（]\s*[<≤＜]?\s*[Gg]o\s*1\.\d|[\u3000-\u9fff\uff00-\uffef]")
+
+
+def match_compile_error(text: str) -> str | None:
+    """The compile error a comment part states, or None."""
+    end = _ERROR_END.search(text)
+    message = text[: end.start()] if end else text
+    message = message.rstrip().rstrip(".")
+    return message if _COMPILE_ERRORS.match(message) else None
+
+
+def is_compile_error(message: str) -> bool:
+    return match_compile_error(message) == message
+
+
 # How a comment that cannot be read starts when it is meant as one of these (counted and said, never dropped).
 _LOOKS_LIKE = re.compile(r"^(?:moved to heap|leaking param|leaking closure|mutates param|can inline|cannot inline|"
                          r"inlining call|(?:partially )?devirtualizing)\b")
@@ -91,6 +126,7 @@ class Claim:
     line: int  # 1-based line in the Go file
     column: int  # 0-based column of the claim within the Go line (for --fix)
     scope: Scope | None = None
+    own_line: bool = False  # the comment is alone on its line: it speaks of the code near it, not of its line
 
 
 def _balanced_prefixes(text: str) -> list[bool]:
@@ -195,21 +231,38 @@ def _split_top_level(text: str) -> list[tuple[int, str]]:
 
 def parse_comment(comment: str, line: int, column: int) -> list[Claim]:
     """The claims of one `//` comment's text (without the slashes); `column` is where that text starts."""
+    return _parse(comment, line, column)[0]
+
+
+_CLAIM_END = re.compile(r"^[\s.。]*$")  # what may follow a claim in a comment that is nothing but claims
+
+
+def _parse(comment: str, line: int, column: int) -> tuple[list[Claim], bool]:
+    """The claims of a comment, and whether it is nothing but claims (no label, no word after one)."""
     claims: list[Claim] = []
+    whole = True
     for offset, part in _split_top_level(comment):
         stripped = part.lstrip()
         label = _LABEL.match(stripped)
         if label and not claims:
             stripped = stripped[label.end():]
+            whole = False
         lead = len(part) - len(stripped)
         message = match_diagnostic(stripped)
+        if message is None and not claims:
+            message = match_compile_error(stripped)  # a compile error is the whole comment (its parts are its own)
+            if message is not None:
+                scope, _ = parse_scope(stripped[len(message):])
+                return [Claim(message, line, column + offset + lead, scope)], False
         if message is None:
+            whole = whole and not stripped.strip()
             if claims:
                 break  # explanation after the claims
             continue
-        scope, _ = parse_scope(stripped[len(message) :])
+        scope, taken = parse_scope(stripped[len(message) :])
+        whole = whole and _CLAIM_END.match(stripped[len(message) + taken:]) is not None
         claims.append(Claim(message, line, column + offset + lead, scope))
-    return claims
+    return claims, whole
 
 
 def comment_of(line: str) -> tuple[int, str] | None:
@@ -243,9 +296,10 @@ def comment_of(line: str) -> tuple[int, str] | None:
     return None
 
 
-def _comments(source: str) -> list[tuple[int, int, str]]:
-    """(line, column, text) of every `//` comment of a Go file that may hold claims, in line order."""
-    found: list[tuple[int, int, str]] = []
+def _comments(source: str) -> list[tuple[int, int, str, bool]]:
+    """(line, column, text, alone) of every `//` comment of a Go file that may hold claims, in line order; `alone`:
+    nothing but the comment on its line."""
+    found: list[tuple[int, int, str, bool]] = []
     in_raw = False
     for number, line in enumerate(source.split("\n"), start=1):  # Go counts lines by "\n" only
         if in_raw:  # a raw string spanning lines: skip to its end
@@ -258,23 +312,43 @@ def _comments(source: str) -> list[tuple[int, int, str]]:
             in_raw = True
             continue
         if comment is not None:
-            found.append((number, *comment))
+            found.append((number, *comment, not code.strip()))
     return found
+
+
+def _read_comments(source: str) -> list[tuple[list[Claim], bool]]:
+    """The claims of each comment of a Go file that has some, and whether they count: a comment alone on its line
+    counts only when it is nothing but claims, and no comment line next to it is prose (then it is a line of a
+    paragraph of comments)."""
+    parsed = [(number, own, *_parse(text, number, column)) for number, column, text, own in _comments(source)]
+    prose = {number for number, own, claims, whole in parsed if own and not (claims and whole)}
+    read: list[tuple[list[Claim], bool]] = []
+    for number, own, claims, whole in parsed:
+        if not claims or (own and is_compile_error(claims[0].message)):
+            continue  # a compile error is claimed beside the line that has it
+        if own:
+            claims = [Claim(c.message, c.line, c.column, c.scope, True) for c in claims]
+            whole = whole and number - 1 not in prose and number + 1 not in prose
+        read.append((claims, not own or whole))
+    return read
 
 
 def comment_claims(source: str) -> list[Claim]:
     """Every comment claim of a Go file, in line order."""
-    claims: list[Claim] = []
-    for number, column, text in _comments(source):
-        claims.extend(parse_comment(text, number, column))
-    return claims
+    return [claim for claims, counts in _read_comments(source) if counts for claim in claims]
+
+
+def prose_comments(source: str) -> list[int]:
+    """The lines of the comments alone on their line that start as a claim does but are prose (`// x does not escape
+    below, because ...`): no claim, said as a hint."""
+    return [claims[0].line for claims, counts in _read_comments(source) if not counts]
 
 
 def unread_claims(source: str) -> list[tuple[int, str]]:
     """(line, text) of each part of a comment that starts as a compiler diagnostic does (`can inline`, `leaking
     param`, ...) but is not one the grammar reads: said, never dropped without a word."""
     unread: list[tuple[int, str]] = []
-    for number, _, text in _comments(source):
+    for number, _, text, _ in _comments(source):
         for _, part in _split_top_level(text):
             stripped = part.strip()
             label = _LABEL.match(stripped)

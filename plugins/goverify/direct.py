@@ -63,10 +63,11 @@ class Head:
 
 def read_head(source: str) -> Head | None:
     """The package clause and import declarations, when the file starts as plainly as Go allows (comments, a package
-    clause, `import "p"`, `import name "p"`, `import ( ... )`); None for anything else (a byte-order mark, a raw-string
-    import path, a syntax error there), which the go command, not the compiler, would report."""
+    clause, `import "p"`, `import name "p"`, `import ( ... )`), after a byte-order mark if there is one (the compiler
+    and the go command's import reader both skip it, as the spec allows); None for anything else (a raw-string import
+    path, a syntax error there), which the go command, not the compiler, would report."""
     tokens = []
-    for m in _TOKEN.finditer(source):  # the head only: the first token no head can hold ends the reading
+    for m in _TOKEN.finditer(source.removeprefix("\ufeff")):  # the head only: ended by a token no head holds
         token = m.group()
         if token.startswith(("//", "/*")) or (token.isspace() and "\n" not in token):
             continue
@@ -76,7 +77,7 @@ def read_head(source: str) -> Head | None:
         tokens.append(token)
         if not (token in _HEAD_PUNCTUATION or token.startswith('"') or re.fullmatch(r"[A-Za-z_]\w*", token)):
             break
-    if not tokens or source.startswith("\ufeff") or tokens[0] != "package" or len(tokens) < 2:
+    if not tokens or tokens[0] != "package" or len(tokens) < 2:
         return None
     package = tokens[1]
     if not re.fullmatch(r"[A-Za-z_]\w*", package) or package == "_":

@@ -24,7 +24,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
-from .claims import Claim, comment_claims, unread_claims
+from .claims import Claim, comment_claims, prose_comments, unread_claims
 from .command import DEFAULT_COMMAND, Command, Refusal, build_only, parse_command, states_a_command
 from .errors import GoverifyError, Location
 from .findings import NotVerified, Skipped
@@ -270,6 +270,7 @@ class _Reader:
         self.skipped: list[Skipped] = [Skipped(self.here(u.line), u.reason, markup=u.markup) for u in scanned.unread]
         self.problems: list[GoverifyError] = []
         self.not_verified: list[NotVerified] = []
+        self.comment_hints: list[Location] = []  # comments alone on their line that are prose, not claims
         self.commands = _Commands(self.blocks, self.spans, self.here, self.at, default_command,
                                   _page_wide(self.blocks, self.spans, self.starts, self.here))
         self.unverified = _Unverified(self.blocks, self.spans, self.here, self.at, self.not_verified)
@@ -316,6 +317,7 @@ class _Reader:
                 self.unverified.command_block(block)
         self._finish()
         prose, hints = bind_prose(self.prose, self.spans, self.starts, self.examples, self.here, self.problems)
+        hints = sorted(hints + self.comment_hints, key=lambda h: (h.path, h.line))
         return Page(self.path, self.text, self.examples, self.skipped, self.problems, self.not_verified, prose, hints,
                     _go_fences(self.blocks, self.examples, self.here))
 
@@ -356,6 +358,7 @@ class _Reader:
         example.claims = comment_claims(source)
         for line, text in unread_claims(source):
             self.not_verified.append(NotVerified(example.location_of(line), "claim-unread", detail=text))
+        self.comment_hints += [example.location_of(line) for line in prose_comments(source)]
         self.examples.append(example)
         return example
 

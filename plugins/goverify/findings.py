@@ -44,7 +44,7 @@ RUN_NOT_VERIFIED = ("sandbox-timeout", "sandbox-memory", "sandbox-stack", "sandb
 # text report counts them (plugins/docs/kinds.md).
 NOT_VERIFIED = ("fragment-unfit", "fragment-does-not-compile", "does-not-compile", "non-std-import", "runs-code",
                 "run-shell", "refused", "cgo", "program-output", "other-file", "no-example", "claim-unread",
-                "timed-out", *RUN_NOT_VERIFIED)
+                "claim-subject-absent", "timed-out", *RUN_NOT_VERIFIED)
 # Why a Go block is not compiled (`Skipped.reason`).
 NOT_COMPILED = ("fragment-without-claims", "relisting", "skip-option", "code-elsewhere", "html-code", "indented-code")
 
@@ -68,7 +68,9 @@ class NotVerified:
     - `cgo`: the example imports "C"; `program-output`: the block shows what the program or its tests print;
     - `other-file`: the output names `file`, the example is written as `example_file`;
     - `no-example`: compiler output with no example before it;
-    - `claim-unread`: a comment that starts as a diagnostic does (`detail`) but that the claim grammar cannot read.
+    - `claim-unread`: a comment that starts as a diagnostic does (`detail`) but that the claim grammar cannot read;
+    - `claim-subject-absent`: a claim in a comment alone on its line names `detail`, which the code of its function
+      does not hold (prose about the code, `// string escapes to heap`, not what the compiler prints of a line).
     """
 
     location: Location
@@ -119,6 +121,8 @@ class ClaimFails:
     silent: str = ""  # a variable the claim says does not escape, of which the compiler says nothing at all
     unstated: str = ""  # the command that ran when the page states none (goverify's default)
     inherited: tuple[str, Location, str] | None = None  # the command that ran, stated elsewhere: where, and its origin
+    compiles_since: str = ""  # a compile error claimed of code that compiles from this release on
+    change: FormatChange | None = None  # a compile error claimed in an older release's words
     severity = ERROR
 
 
@@ -174,6 +178,20 @@ class LineMissing:
     inherited: tuple[str, Location, str] | None = None  # the command that ran, stated elsewhere: where, and its origin
     compiles_since: str = ""  # a compile error the block shows, of code that compiles from this release on
     severity = ERROR
+
+
+@dataclass(frozen=True)
+class HoldsByAbsence:
+    """`NAME does not escape` of a variable of the claim's function that the compiler says nothing about there (it
+    prints `does not escape` for parameters and values it allocates, `moved to heap: NAME` for a variable that
+    escapes): the claim holds on `releases` because nothing says NAME escapes."""
+
+    location: Location
+    message: str
+    name: str
+    function: str  # the function's first line, as written ("" outside any)
+    releases: tuple[str, ...]
+    severity = NOTE
 
 
 @dataclass(frozen=True)
@@ -274,7 +292,7 @@ class RunNote:
 
 
 Finding = (Skipped | NotVerified | ClaimFails | ProseClaimFails | ScopeProblem | LineMissing | Offset | CompileFails
-           | TimedOut | NoResult | Problem | RunDiffers | RunNote)
+           | TimedOut | NoResult | Problem | RunDiffers | RunNote | HoldsByAbsence)
 
 
 @dataclass

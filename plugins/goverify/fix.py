@@ -24,8 +24,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, TextIO
 
-from .check import ClaimVerdict, ExampleVerdict
-from .claims import function_spans, span_of
+from .check import ClaimVerdict, ExampleVerdict, is_report
+from .claims import function_spans, is_compile_error, span_of
 from .errors import EXIT_DISAGREES, EXIT_OK
 from .findings import ERROR, RunDiffers
 from .fragments import subject
@@ -97,7 +97,10 @@ def run_rewrite(finding: RunDiffers, page_lines: list[str]) -> dict[int, list[st
 
 
 def _counterpart(written: Diagnostic, printed: list[Diagnostic]) -> Diagnostic | None:
-    """What the compiler prints now in place of a written line: about the same expression, or of the same kind."""
+    """What the compiler prints now in place of a written line: about the same expression, or of the same kind (a
+    compile error for a compile error)."""
+    if is_compile_error(written.message):
+        return next((p for p in printed if not is_report(p.message)), None)
     same = [p for p in printed if subject(p.message) == subject(written.message)]
     if same:
         return same[0]

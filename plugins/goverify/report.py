@@ -10,6 +10,7 @@ from collections import Counter
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, TextIO
 
+from .claims import is_compile_error
 from .errors import EXIT_DISAGREES, EXIT_OK, Location
 from .findings import (
     ERROR,
@@ -21,6 +22,7 @@ from .findings import (
     CompileFails,
     Finding,
     FormatChange,
+    HoldsByAbsence,
     LineMissing,
     NoResult,
     NotVerified,
@@ -92,6 +94,8 @@ def _change(change: FormatChange | None, release: str) -> list[str]:
         "non-leaf function": "a function that calls others is inlined or reported as `function too complex`",
         "wrapper receiver": "no `.this` lines for generated wrappers",
         "constant by value": "a local that only ever holds a constant is reported by its value",
+        "unused variable": "an unused variable is the compile error `declared and not used: x`",
+        "unused import": "an unused import is the compile error `\"p\" imported and not used`",
     }
     said = [f"since Go {since}, {words.get(name, name)}" for name, since in change.changes]
     line = "written in an older compiler's words: " + "; ".join(said)
@@ -104,7 +108,8 @@ def describe(finding: Finding) -> Message:
     """The text of one finding."""
     message = _describe(finding)
     kind = finding.reason if isinstance(finding, NotVerified | Skipped) else "line-offset" \
-        if isinstance(finding, Offset) else finding.kind if isinstance(finding, RunNote) else ""
+        if isinstance(finding, Offset) else finding.kind if isinstance(finding, RunNote) else "holds-by-absence" \
+        if isinstance(finding, HoldsByAbsence) else ""
     return Message(message.location, message.severity, message.summary, message.detail, message.fix,
                    type(finding).__name__, kind)
 
@@ -127,7 +132,8 @@ def _claim_text(finding: Finding, where: str) -> Message | None:
                        else f"does not hold on {_releases([s.release for s in finding.fails])}")
         def said(s: Said) -> str:
             if s.nearest is None:
-                return "nothing in this function"
+                return "nothing on this line" if finding.compiles_since or is_compile_error(finding.message) \
+                    else "nothing in this function"
             rest = [d.text for d in s.also[:3]] + ([f"... and {len(s.also) - 3} more"] if len(s.also) > 3 else [])
             return s.nearest.text + (f"; and on that line: {'; '.join(rest)}" if rest else "")
 
@@ -139,13 +145,23 @@ def _claim_text(finding: Finding, where: str) -> Message | None:
             detail.append(_unstated(finding.unstated))
         if finding.inherited is not None:
             detail.append(_inherited(*finding.inherited))
+        detail += _change(finding.change, finding.fails[-1].release)
+        if finding.compiles_since:
+            newest = finding.releases[-1] if finding.releases else ""
+            detail.append(f"the example compiles since Go {finding.compiles_since}: Go {newest} no longer prints this "
+                          "compile error")
         if finding.silent:
-            detail.append(f"the compiler says nothing about {finding.silent}: it prints `does not escape` for "
-                          "parameters and for values it allocates (new, make, literals, closures), not for a local "
-                          f"variable that stays on the stack; a prose claim `{finding.silent}`{{ !escapes }} checks "
-                          "that nothing says it escapes")
+            detail.append(f"the compiler says nothing about {finding.silent}, and the claim's function has no "
+                          f"variable {finding.silent} (a claim `NAME does not escape` about one of its variables "
+                          "holds when nothing says it escapes)")
         return Message(where, ERROR, f'claim "{finding.message}"{scope} {where_fails}', tuple(detail),
                        f"{finding.fix_hint} --dry-run  (shows the claim the compiler supports)")
+    if isinstance(finding, HoldsByAbsence):
+        where_in = f" in `{finding.function}`" if finding.function else ""
+        return Message(where, NOTE, f'claim "{finding.message}" holds by absence on {_releases(finding.releases)}: '
+                                    f"the compiler says nothing about {finding.name}{where_in}, and nothing says it "
+                                    "escapes (it prints `does not escape` only for parameters and values it "
+                                    f"allocates, and `moved to heap: {finding.name}` for a variable that escapes)")
     if isinstance(finding, ProseClaimFails):
         where_fails = ("holds on no release in its scope" if not finding.holds
                        else f"does not hold on {_releases([s.release for s in finding.fails])}")
@@ -184,6 +200,10 @@ def _output_text(finding: Finding, where: str) -> Message | None:
         if finding.compiles_since:
             summary = (f"the example compiles since Go {finding.compiles_since}: Go {finding.release} no longer prints "
                        f"this compile error (`{finding.command}`): {finding.written.text}")
+        elif finding.change is not None and finding.change.modern and is_compile_error(finding.written.message):
+            since = finding.change.changes[-1][1]
+            summary = (f"Go {since} and later print this compile error as `{finding.change.modern}` "
+                       f"(`{finding.command}`): {finding.written.text}")
         detail: list[str] = []
         if finding.nearest is not None:
             detail.append(f"at that line it prints: {finding.nearest.text}")
@@ -330,6 +350,10 @@ def _not_verified(f: NotVerified) -> str:
                 f"as {f.example_file})")
     if f.reason == "no-example":
         return "compiler output with no Go example before it"
+    if f.reason == "claim-subject-absent":
+        return (f"this comment, alone on its line, speaks of `{f.detail}`, which its function's code holds as no "
+                "variable or expression: prose about the code, not a diagnostic of a line (write a claim after the "
+                "code it is about, as the compiler prints it)")
     if f.reason == "claim-unread":
         return (f"`{f.detail}` reads like a compiler diagnostic, but not as one goverify can check: it is not "
                 "verified (write it as the compiler prints it, e.g. `can inline (*T).M`, `leaking param: p`)")
@@ -528,7 +552,9 @@ def _claim_json(c, version: str) -> dict:
         "line": c.claim.line,
         "scope": str(c.claim.scope) if c.claim.scope else None,
         "in_scope": version in c.in_scope,
-        "verdict": "holds" if version in c.holds else "fails" if version in c.fails else "out of scope",
+        "verdict": ("not verified" if c.unverified else "holds" if version in c.holds else "fails"
+                    if version in c.fails else "out of scope"),
+        "by_absence": version in c.by_absence,
         "said_instead": c.fails[version].nearest.text if version in c.fails and c.fails[version].nearest else None,
     }
 
