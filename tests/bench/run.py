@@ -7,7 +7,10 @@ Figures (issue 5):
   (targets on 40 × 5, issue 19: wall ≤ 0.50× and CPU ≤ 0.70×), warm verified vs disabled (target ≤ 1.10×, on
   40 × 5 and 200 × 10);
 - a `mkdocs serve`-like rebuild after editing one example: how many compiles it ran (target: one per release);
-- peak RSS of cold, warm and disabled builds.
+- peak RSS of cold, warm and disabled builds;
+- the run stage (issue 24): a page of 10 programs (`go run main.go`) and 10 benchmarks (`go test -bench .
+  -benchmem`) on 2 releases, cold against the same commands run natively by hand one after another (target
+  ≤ 1.0× wall; both sides' GOCACHE holding the standard library, and both empty), warm against disabled.
 
 Every build is a child process (`python -m mkdocs build -q`); its wall time and peak RSS come from `os.wait4`.
 Outputs (sites, logs, results.md, results.json) go to tests/bench/out/. Timings are never
