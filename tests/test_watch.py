@@ -222,3 +222,140 @@ def test_toolchains_outdated_names_the_same_releases_the_watch_would_add(tmp_pat
         'Go 1.28.1: a newer release the matrix lacks (add "1.28" to go_versions)',
         f"Go {NEW}: patch 1.27.9 is available (goverify toolchains install 1.27.9)",
     ]
+
+
+# Run claims: a variable-size `make([]int, n)` is heap-allocated up to Go 1.24 and on the stack since Go 1.25. The
+# figures are what Go 1.24.11 printed natively (tests/fixtures/programs/bench/native-1.24.11.txt), times and all.
+MAKE_VARIABLE = """\
+# Benchmarks
+
+```go title="escape_test.go"
+package escape
+
+import "testing"
+
+var sinkInt int
+
+func BenchmarkMakeVariable(b *testing.B) {
+	n := 4
+	for i := 0; i < b.N; i++ {
+		s := make([]int, n)
+		s[0] = i
+		sinkInt = s[0]
+	}
+}
+```
+
+```console
+$ go test -bench . -benchmem
+goos: linux
+goarch: amd64
+pkg: example
+cpu: Intel(R) Xeon(R) Processor
+BenchmarkMakeVariable-2    	47255136	        28.38 ns/op	      32 B/op	       1 allocs/op
+PASS
+ok  	example	10.320s
+```
+"""
+MAKE_VARIABLE_LINE = 22  # the block's first line of output
+# A program and a benchmark whose output is the same on Go 1.24 and 1.25 (tests/fixtures/programs/bench: a returned
+# pointer is 8 B/op, 1 allocs/op on both).
+RUNS_HOLD = """\
+# Programs
+
+```go
+package main
+
+import "fmt"
+
+func main() {
+	for i := 0; i < 3; i++ {
+		defer func() { fmt.Print(i, " ") }()
+	}
+	fmt.Println("deferred:")
+}
+```
+
+Run it with `go run main.go`:
+
+```
+deferred:
+2 1 0
+```
+
+```go title="escape_test.go"
+package escape
+
+import "testing"
+
+var sinkPtr *int
+
+//go:noinline
+func newInt() *int {
+	n := 7
+	return &n
+}
+
+func BenchmarkReturnPointer(b *testing.B) {
+	for i := 0; i < b.N; i++ {
+		sinkPtr = newInt()
+	}
+}
+```
+
+```console
+$ go test -bench . -benchmem
+BenchmarkReturnPointer-2   	44892096	        24.44 ns/op	       8 B/op	       1 allocs/op
+PASS
+ok  	example	1.223s
+```
+"""
+GO_1_25 = "1.25.5"
+
+
+def test_a_run_claim_a_new_release_breaks_is_reported_at_its_line_and_patched(tmp_path: Path) -> None:
+    """A site that stops at Go 1.24 with a verified benchmark block: offered Go 1.25, the watch reports that the
+    block breaks there, at its line, and its patch rewrites B/op and allocs/op (never the times)."""
+    write_site(tmp_path, {"index.md": MAKE_VARIABLE}, plugin=plugin(go_versions=[OLD]))
+    held = cli("check", cwd=tmp_path)
+    assert held.returncode == 0, held.stdout + held.stderr  # verified on Go 1.24: the sandbox measured 32 B/op
+    assert "1 program output run in the sandbox" in held.stderr + held.stdout
+    subprocess.run(["git", "init", "-q"], cwd=tmp_path, check=True)
+
+    watch = cli("watch", "--offered", f"{GO_1_25},{OLD}", cwd=tmp_path)
+    assert watch.returncode == 1, watch.stdout + watch.stderr
+    report = (tmp_path / "watch-report.md").read_text(encoding="utf-8")
+    assert report.startswith(f"# Go {GO_1_25}: 1 place no longer holds\n"), report
+    assert f"| Go {GO_1_25} | new minor | 1 place |" in report
+    sections = {part.split("\n", 1)[0]: [(path, int(line)) for path, line in LOCATED.findall(part)]
+                for part in report.split("\n### Go ")[1:]}
+    assert sections == {GO_1_25: [("docs/index.md", MAKE_VARIABLE_LINE)]}
+    assert "BenchmarkMakeVariable: the page says 32 B/op, 1 allocs/op; Go 1.25.5 measures 0 B/op, 0 allocs/op" \
+        in report
+
+    applied = subprocess.run(["git", "apply", "watch.patch"], cwd=tmp_path, capture_output=True, text=True)
+    assert applied.returncode == 0, applied.stderr
+    after = (tmp_path / "docs" / "index.md").read_text(encoding="utf-8")
+    assert _changed(MAKE_VARIABLE, after) == [
+        "BenchmarkMakeVariable-2    \t47255136\t        28.38 ns/op\t      32 B/op\t       1 allocs/op",
+        "BenchmarkMakeVariable-2    \t47255136\t        28.38 ns/op\t       0 B/op\t       0 allocs/op",
+    ]
+    config, _, _, _ = load(tmp_path / "mkdocs.yml")
+    assert config.go_versions == [OLD, GO_1_25]
+    assert cli("check", cwd=tmp_path).returncode == 0  # the block speaks for Go 1.25 now, and holds
+
+
+def test_run_claims_that_hold_on_the_new_release_break_nothing(tmp_path: Path) -> None:
+    write_site(tmp_path, {"index.md": RUNS_HOLD}, plugin=plugin(go_versions=[OLD]))
+    watch = cli("watch", "--offered", f"{GO_1_25},{OLD}", cwd=tmp_path)
+    assert watch.returncode == 3, watch.stdout + watch.stderr
+    report = (tmp_path / "watch-report.md").read_text(encoding="utf-8")
+    assert report.startswith(f"# Go {GO_1_25}: every claim holds\n"), report
+    assert f"| Go {GO_1_25} | new minor | nothing |" in report
+    assert "docs/index.md" not in (tmp_path / "watch.patch").read_text(encoding="utf-8")
+    # Both blocks were run, on both releases: the report's silence is the runs holding, not nothing run.
+    check = json.loads(cli("check", "--format", "json", "--go", OLD, "--go", GO_1_25, cwd=tmp_path).stdout)
+    assert sorted((r["location"], r["go"]) for r in check["runs"]) == [
+        ("docs/index.md:19", OLD), ("docs/index.md:19", GO_1_25),
+        ("docs/index.md:45", OLD), ("docs/index.md:45", GO_1_25)]
+    assert check["disagreements"] == [] and check["not_verified"] == []

@@ -30,6 +30,7 @@ from .findings import (
     Problem,
     ProseClaimFails,
     ProseSaid,
+    RunDiffers,
     Said,
     ScopeProblem,
     TimedOut,
@@ -213,7 +214,7 @@ def failing_releases(finding: Finding) -> set[str]:
     """The releases on which a finding says the page is false."""
     if finding.severity != "error":
         return set()
-    if isinstance(finding, ClaimFails | ProseClaimFails):
+    if isinstance(finding, ClaimFails | ProseClaimFails | RunDiffers):
         return {said.release for said in finding.fails}
     release = getattr(finding, "release", "")
     return {release} if release else set()

@@ -36,6 +36,7 @@ from __future__ import annotations
 
 import base64
 import contextlib
+import functools
 import hashlib
 import importlib.metadata
 import json
@@ -117,8 +118,10 @@ class Outcome:
             return None
 
 
+@functools.cache
 def runtime_version() -> str | None:
-    """wasmtime's version, or None when it is not installed (then nothing runs: `unavailable`)."""
+    """wasmtime's version, or None when it is not installed (then nothing runs: `unavailable`). Asked once per
+    process: every sandbox job's cache key names it, and reading the package's metadata costs about 1 ms."""
     try:
         return importlib.metadata.version("wasmtime")
     except importlib.metadata.PackageNotFoundError:

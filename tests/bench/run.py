@@ -7,7 +7,10 @@ Figures (issue 5):
   (targets on 40 × 5, issue 19: wall ≤ 0.50× and CPU ≤ 0.70×), warm verified vs disabled (target ≤ 1.10×, on
   40 × 5 and 200 × 10);
 - a `mkdocs serve`-like rebuild after editing one example: how many compiles it ran (target: one per release);
-- peak RSS of cold, warm and disabled builds.
+- peak RSS of cold, warm and disabled builds;
+- the run stage (issue 24): a page of 10 programs (`go run main.go`) and 10 benchmarks (`go test -bench .
+  -benchmem`) on 2 releases, cold against the same commands run natively by hand one after another (target
+  ≤ 1.0× wall; both sides' GOCACHE holding the standard library, and both empty), warm against disabled.
 
 Every build is a child process (`python -m mkdocs build -q`); its wall time and peak RSS come from `os.wait4`.
 Outputs (sites, logs, results.md, results.json) go to tests/bench/out/. Timings are never
@@ -44,6 +47,8 @@ MKDOCS_NOTING_RSS = (
     "sys.argv = ['mkdocs', *sys.argv[2:]]; from mkdocs.__main__ import cli; cli()"
 )
 GO_VERSION = "1.27.3"  # the release the synthetic sites are verified on
+# The run stage's page: two releases, the older before the variable-size make went to the stack (Go 1.25).
+RUN_VERSIONS = ["1.24.11", GO_VERSION]
 ARTICLE = Path("/work/shared/article/escape-analysis.zh.md")
 # The uncorrected article holds on these releases; the fallback site uses them so that its build succeeds.
 ARTICLE_VERSIONS = ["1.21", "1.22", "1.23", "1.24"]
@@ -71,6 +76,7 @@ class Figure:
     a: list[Run] = field(default_factory=list)
     b: list[Run] = field(default_factory=list)
     cpu_target: float | None = None  # on the ratio of CPU times (user + system of the whole process tree)
+    load: list[float] = field(default_factory=list)  # the 1-minute load average after each pair
 
     @property
     def a_median(self) -> float:
@@ -147,16 +153,17 @@ class Bench:
 
     def log(self, name: str) -> Path:
         self.counter += 1
+        (self.out / "logs").mkdir(parents=True, exist_ok=True)
         return self.out / "logs" / f"{self.counter:03d}-{name}.log"
 
-    def build(self, config: Path, enabled: bool, name: str) -> Run:
+    def build(self, config: Path, enabled: bool, name: str, **extra: str) -> Run:
         """`python -m mkdocs build -q`, which also notes its own peak RSS on exit."""
         site_dir = self.out / "site" / config.parent.name
         rss_file = self.out / "own-rss"
         rss_file.unlink(missing_ok=True)
         run = spawn([PYTHON, "-c", MKDOCS_NOTING_RSS, str(rss_file), "build", "-q", "-f", str(config),
                      "-d", str(site_dir)],
-                    self.log(name), environment(GOVERIFY_ENABLED="true" if enabled else "false"))
+                    self.log(name), environment(GOVERIFY_ENABLED="true" if enabled else "false", **extra))
         with contextlib.suppress(OSError, ValueError):  # a crashed build writes none
             run.own_rss_kb = int(rss_file.read_text())
         status = "" if run.returncode == 0 else f"  exit {run.returncode}: {run.log}"
@@ -168,6 +175,7 @@ class Bench:
         for _ in range(rounds):
             figure.a.append(a())
             figure.b.append(b())
+            figure.load.append(os.getloadavg()[0])
         self.figures.append(figure)
         return figure
 
@@ -275,22 +283,11 @@ class Bench:
 
     def by_hand(self, folders: list[Path], name: str) -> Run:
         """`go build -gcflags="-m -l" main.go` in each folder, one after another, from a cold GOCACHE."""
-        sys.path.insert(0, str(REPO / "plugins"))
-        from goverify.toolchains import resolve
-
-        go = resolve(GO_VERSION).go
-        home = self.out / "hand-home"
-        shutil.rmtree(home, ignore_errors=True)
-        # `go telemetry off`, as goverify's runs have it: no detached telemetry child per command.
-        (home / ".config" / "go" / "telemetry").mkdir(parents=True)
-        (home / ".config" / "go" / "telemetry" / "mode").write_text("off", encoding="utf-8")
+        go = self.go(GO_VERSION)
+        home = self.hand_home()
         for folder in folders:
             (folder / "main").unlink(missing_ok=True)
-        env = {
-            "PATH": f"{go.parent}:/usr/bin:/bin", "HOME": str(home), "GOCACHE": str(home / "gocache"),
-            "GOPATH": str(home / "go"), "GOTOOLCHAIN": "local", "GOPROXY": "off", "GOFLAGS": "",
-            "GOENV": "off", "GOTELEMETRY": "off", "CGO_ENABLED": "0", "LANG": "C",
-        }
+        env = self.hand_env(go, home)
         log = self.log(name)
         failed = 0
         before = resource.getrusage(resource.RUSAGE_CHILDREN)
@@ -308,6 +305,118 @@ class Bench:
               flush=True)
         return Run(seconds, 0, 1 if failed else 0, log, cpu)
 
+    # --- the run stage: programs and benchmarks run in the sandbox -------------------------------------------
+
+    def run_stage(self, programs: int, benchmarks: int, cold_rounds: int) -> None:
+        """A page of `programs` runnable programs and `benchmarks` benchmarks on RUN_VERSIONS, cold (goverify's cache
+        empty) against the same `go run main.go` and `go test -bench . -benchmem` typed by hand in each folder,
+        release after release (target ≤ 1.0× wall, issue 24), twice: with Go's build cache holding the standard
+        library on both sides, as a Go user's has (each side's warmed by running other programs of the same imports
+        on the same releases: the target), and with it empty on both sides (both compile the standard library:
+        goverify for wasip1 and for the host). Then warm against disabled (≤ 1.10×)."""
+        label = f"run stage {programs}+{benchmarks} on {len(RUN_VERSIONS)} releases"
+        config = sites.write_run_site(self.out / f"run-{programs}+{benchmarks}", programs, benchmarks, RUN_VERSIONS)
+        folders = sites.write_run_hand_dirs(self.out / f"run-hand-{programs}+{benchmarks}", programs, benchmarks)
+        print(f"{label}: {config}", flush=True)
+        cache = config.parent / ".cache"
+        warmed = self.warm_gocaches(programs, benchmarks)
+        gocache = self.out / "run-gocache"
+
+        def cold(warm: bool) -> Run:
+            shutil.rmtree(cache, ignore_errors=True)  # results, programs built, compiled modules (and GOCACHE)
+            if not warm:
+                return self.build(config, True, "run-cold-empty-gocache")
+            restore(warmed["goverify"], gocache)
+            return self.build(config, True, "run-cold", GOVERIFY_GOCACHE=str(gocache))
+
+        def by_hand(warm: bool) -> Run:
+            home = self.hand_home()
+            if warm:
+                restore(warmed["hand"], home / "gocache")
+            return self.by_hand_runs(folders, "run-hand" if warm else "run-hand-empty-gocache", home)
+
+        cold_figure = self.alternate(
+            Figure(label, "cold build vs go run / go test -bench by hand, standard library in GOCACHE", "cold",
+                   "by hand", 1.0),
+            lambda: cold(True), lambda: by_hand(True), cold_rounds,
+        )
+        self.alternate(
+            Figure(label, "cold build vs go run / go test -bench by hand, empty GOCACHE", "cold", "by hand", None),
+            lambda: cold(False), lambda: by_hand(False), max(1, cold_rounds - 2),
+        )
+        warm = self.alternate(
+            Figure(label, "warm build vs disabled", "warm", "disabled", 1.10),
+            lambda: self.build(config, True, "run-warm"),
+            lambda: self.build(config, False, "run-disabled"),
+            self.rounds,
+        )
+        self.rss.append((label, "cold / warm / disabled", [cold_figure.a[-1], warm.a[-1], warm.b[-1]]))
+
+    def warm_gocaches(self, programs: int, benchmarks: int) -> dict[str, Path]:
+        """Go build caches holding what a Go user's holds: the standard library compiled by running other programs
+        of the same imports (the page's n-th program and benchmark for n past the page's), on RUN_VERSIONS. One
+        from goverify (a site of those, its GOCACHE kept, the rest of its cache dropped), one from the go command
+        by hand."""
+        root = self.out / "run-warmup"
+        first = programs + benchmarks  # programs and benchmarks not on the page
+        site = sites.write_run_site(root / "site", 1, 1, RUN_VERSIONS, first)
+        goverify = root / "gocache-goverify"
+        shutil.rmtree(goverify, ignore_errors=True)
+        warm_up = self.build(site, True, "run-warmup-goverify", GOVERIFY_GOCACHE=str(goverify))
+        folders = sites.write_run_hand_dirs(root / "hand", 1, 1, first)
+        home = self.hand_home()
+        hand = self.by_hand_runs(folders, "run-warmup-hand", home)
+        shutil.rmtree(root / "gocache-hand", ignore_errors=True)
+        shutil.move(home / "gocache", root / "gocache-hand")
+        if warm_up.returncode or hand.returncode:
+            self.notes.append(f"the run stage's warm-up failed: {warm_up.log}, {hand.log}")
+        return {"goverify": goverify, "hand": root / "gocache-hand"}
+
+    def by_hand_runs(self, folders: list[tuple[Path, list[str]]], name: str, home: Path) -> Run:
+        """Each folder's command (`go run main.go`, `go test -bench . -benchmem`), one after another, on each of
+        RUN_VERSIONS, natively (trusted programs: the bench's own), with `home`'s GOCACHE."""
+        log = self.log(name)
+        failed = 0
+        before = resource.getrusage(resource.RUSAGE_CHILDREN)
+        with open(log, "wb") as out:
+            started = time.perf_counter()
+            for version in RUN_VERSIONS:
+                go = self.go(version)
+                env = self.hand_env(go, home)
+                for folder, argv in folders:
+                    done = subprocess.run([str(go), *argv[1:]], cwd=folder, env=env, stdin=subprocess.DEVNULL,
+                                          stdout=out, stderr=subprocess.STDOUT, check=False)
+                    failed += done.returncode != 0
+            seconds = time.perf_counter() - started
+        after = resource.getrusage(resource.RUSAGE_CHILDREN)
+        cpu = after.ru_utime + after.ru_stime - before.ru_utime - before.ru_stime
+        print(f"  {name:<40} {seconds:7.2f} s  CPU {cpu:6.1f} s{f'  {failed} failed' if failed else ''}",
+              flush=True)
+        return Run(seconds, 0, 1 if failed else 0, log, cpu)
+
+    def go(self, version: str) -> Path:
+        sys.path.insert(0, str(REPO / "plugins"))
+        from goverify.toolchains import resolve
+
+        return resolve(version).go
+
+    def hand_home(self) -> Path:
+        """A private HOME with an empty GOCACHE, Go telemetry off (as goverify's runs have it: no detached telemetry
+        child per command)."""
+        home = self.out / "hand-home"
+        shutil.rmtree(home, ignore_errors=True)
+        (home / ".config" / "go" / "telemetry").mkdir(parents=True)
+        (home / ".config" / "go" / "telemetry" / "mode").write_text("off", encoding="utf-8")
+        return home
+
+    @staticmethod
+    def hand_env(go: Path, home: Path) -> dict[str, str]:
+        return {
+            "PATH": f"{go.parent}:/usr/bin:/bin", "HOME": str(home), "GOCACHE": str(home / "gocache"),
+            "GOPATH": str(home / "go"), "GOTOOLCHAIN": "local", "GOPROXY": "off", "GOFLAGS": "",
+            "GOENV": "off", "GOTELEMETRY": "off", "CGO_ENABLED": "0", "LANG": "C",
+        }
+
     # --- the table ------------------------------------------------------------------------------------------
 
     def table(self) -> str:
@@ -319,7 +428,8 @@ class Bench:
             targets = [*([f"≤ {f.target:.2f}×"] if f.target is not None else []),
                        *([f"CPU ≤ {f.cpu_target:.2f}×"] if f.cpu_target is not None else [])]
             rows.append(
-                f"| {f.site} | {f.what} (median of {len(f.a)}) | {f.a_name} {f.a_median:.2f} s "
+                f"| {f.site} | {f.what} (median of {len(f.a)}, load {min(f.load):.1f}–{max(f.load):.1f}) | "
+                f"{f.a_name} {f.a_median:.2f} s "
                 f"(CPU {f.a_cpu:.1f} s) | {f.b_name} {f.b_median:.2f} s (CPU {f.b_cpu:.1f} s) | {f.ratio:.2f}× | "
                 f"{f.cpu_ratio:.2f}× | {', '.join(targets)} | {f.verdict} |"
             )
@@ -341,6 +451,12 @@ class Bench:
             tree = " / ".join(f"{r.rss_kb / 1024:.0f}" for r in runs)
             rows.append(f"| {site} | peak RSS, {what} | mkdocs {own} MiB | largest process {tree} MiB | | | | |")
         return "\n".join(rows)
+
+
+def restore(pristine: Path, target: Path) -> None:
+    """`target` made a copy of `pristine` (a Go build cache), so that every round starts from the same one."""
+    shutil.rmtree(target, ignore_errors=True)
+    shutil.copytree(pristine, target, symlinks=True)
 
 
 def machine() -> str:
@@ -440,6 +556,10 @@ def main() -> int:
                         help="A/B rounds of cold vs by hand on the first scale (default 3; 1 on larger ones)")
     parser.add_argument("--quick", action="store_true", help="40x5 only, 3 warm rounds, 1 cold round")
     parser.add_argument("--no-repo", action="store_true", help="skip the repo's own site")
+    parser.add_argument("--no-run", action="store_true", help="skip the run stage's page")
+    parser.add_argument("--run-only", action="store_true", help="the run stage's page only")
+    parser.add_argument("--run-page", default="10+10", metavar="PROGRAMS+BENCHMARKS",
+                        help="the run stage's page (default 10+10)")
     parser.add_argument("--out", type=Path, default=HERE / "out")
     parser.add_argument("--probe", nargs=2, metavar=("CONFIG", "PAGE"), help=argparse.SUPPRESS)
     args = parser.parse_args()
@@ -453,11 +573,14 @@ def main() -> int:
     bench = Bench(args.out.resolve(), rounds, cold_rounds)
     started = time.perf_counter()
     print(f"machine: {machine()}", flush=True)
-    if not args.no_repo:
+    if not args.no_repo and not args.run_only:
         bench.repo_site()
-    for i, scale in enumerate(scales):
+    for i, scale in enumerate([] if args.run_only else scales):
         pages, examples = (int(x) for x in scale.lower().split("x"))
         bench.synthetic(pages, examples, cold_rounds if i == 0 else 1, (pages, examples) == (40, 5))
+    if not args.no_run:
+        programs, benchmarks = (int(x) for x in args.run_page.split("+"))
+        bench.run_stage(programs, benchmarks, cold_rounds)
     table = bench.table()
     text = f"Machine: {machine()}. Go {GO_VERSION} for the synthetic sites. " \
            f"Total {time.perf_counter() - started:.0f} s.\n\n{table}\n"
@@ -471,7 +594,7 @@ def main() -> int:
                      "b_rss_kb": [r.rss_kb for r in f.b], "a_cpu": [r.cpu for r in f.a],
                      "b_cpu": [r.cpu for r in f.b], "ratio": f.ratio, "target": f.target,
                      "cpu_ratio": f.cpu_ratio, "cpu_target": f.cpu_target,
-                     "verdict": f.verdict} for f in bench.figures],
+                     "verdict": f.verdict, "load": f.load} for f in bench.figures],
         "edits": bench.edits,
     }
     (bench.out / "results.json").write_text(json.dumps(data, indent=1, ensure_ascii=False), encoding="utf-8")

@@ -142,3 +142,99 @@ def write_hand_dirs(root: Path, count: int) -> list[Path]:
         (folder / "main.go").write_text(program(n)[0], encoding="utf-8")
         folders.append(folder)
     return folders
+
+
+# --- the run stage: programs and benchmarks whose output goverify verifies by running them ---------------------
+
+RUN_COMMAND = "go run main.go"
+BENCH_COMMAND = "go test -bench . -benchmem"
+# Go's size classes from 16 to 160 bytes: `make([]byte, size)` kept in a package variable allocates exactly that.
+_SIZES = [16 * (i + 1) for i in range(10)]
+
+_RUNNABLE = """\
+package main
+
+import "fmt"
+
+func main() {{
+	total := 0
+	for i := 1; i <= {k}; i++ {{
+		total += i * i
+	}}
+	fmt.Println("example {id}:", total)
+}}
+"""
+
+_BENCHMARK = """\
+package bench{id}
+
+import "testing"
+
+var sink{id} []byte
+
+func BenchmarkAlloc{id}(b *testing.B) {{
+	for i := 0; i < b.N; i++ {{
+		sink{id} = make([]byte, {size})
+	}}
+}}
+"""
+
+
+def runnable(n: int) -> tuple[str, str]:
+    """The n-th program to run: (its source, what `go run main.go` prints)."""
+    k = 100 + n
+    return _RUNNABLE.format(id=f"{n:05d}", k=k), f"example {n:05d}: {sum(i * i for i in range(1, k + 1))}\n"
+
+
+def benchmark(n: int) -> tuple[str, str]:
+    """The n-th benchmark (alloc_test.go): (its source, `go test -bench . -benchmem` as an author would paste it;
+    the times are the author's, never compared)."""
+    size = _SIZES[n % len(_SIZES)]
+    name = f"BenchmarkAlloc{n:05d}-2"
+    output = (f"goos: linux\ngoarch: amd64\npkg: example\ncpu: AMD EPYC\n"
+              f"{name:<26} \t30000000\t        35.10 ns/op\t{size:>8} B/op\t       1 allocs/op\nPASS\n"
+              f"ok  \texample\t1.400s\n")
+    return _BENCHMARK.format(id=f"{n:05d}", size=size), output
+
+
+def run_page(programs: int, benchmarks: int, first: int = 0) -> str:
+    parts = [f"# Programs and benchmarks\n\n{programs} programs and {benchmarks} benchmarks for `make bench`, "
+             "run in the sandbox on every release.\n"]
+    for n in range(first, first + programs):
+        source, output = runnable(n)
+        parts.append(f"\n## Program {n}\n\n```go\n{source}```\n\nRun it with `{RUN_COMMAND}`:\n\n```\n{output}```\n")
+    for n in range(first, first + benchmarks):
+        source, output = benchmark(n)
+        parts.append(f"\n## Benchmark {n}\n\n```go title=\"alloc_test.go\"\n{source}```\n\n"
+                     f"Run it with `{BENCH_COMMAND}`:\n\n```\n{output}```\n")
+    return "".join(parts)
+
+
+def write_run_site(root: Path, programs: int, benchmarks: int, go_versions: list[str], first: int = 0) -> Path:
+    """A fresh site of one page of run claims under `root` (its goverify cache removed); returns its mkdocs.yml."""
+    shutil.rmtree(root, ignore_errors=True)
+    docs = root / "docs"
+    docs.mkdir(parents=True)
+    (docs / "index.md").write_text(run_page(programs, benchmarks, first), encoding="utf-8")
+    config = root / "mkdocs.yml"
+    config.write_text(mkdocs_yml(f"goverify bench run {programs}+{benchmarks}", go_versions), encoding="utf-8")
+    return config
+
+
+def write_run_hand_dirs(root: Path, programs: int, benchmarks: int, first: int = 0) -> list[tuple[Path, list[str]]]:
+    """The same programs and benchmarks as someone running them by hand lays them out: a folder each (a benchmark's
+    with the go.mod `go mod init example` writes), and the command they type there."""
+    shutil.rmtree(root, ignore_errors=True)
+    done = []
+    for n in range(first, first + programs):
+        folder = root / f"run-{n:05d}"
+        folder.mkdir(parents=True)
+        (folder / "main.go").write_text(runnable(n)[0], encoding="utf-8")
+        done.append((folder, RUN_COMMAND.split()))
+    for n in range(first, first + benchmarks):
+        folder = root / f"bench-{n:05d}"
+        folder.mkdir(parents=True)
+        (folder / "go.mod").write_text("module example\n\ngo 1.21\n", encoding="utf-8")
+        (folder / "alloc_test.go").write_text(benchmark(n)[0], encoding="utf-8")
+        done.append((folder, BENCH_COMMAND.split()))
+    return done

@@ -1,0 +1,103 @@
+"""Editing one runnable example reruns only that example (issue 24, Cost): real go, real wasmtime. A page of
+programs under `go run main.go` is checked on two releases; one program is edited (and what it prints); the second
+check builds and runs that program alone, on each release, and every block still holds."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+from goverify import runner
+from goverify.engine import Engine, Settings
+from goverify.runstage import ATTEMPTS
+from goverify.sandbox import runtime_version
+from releases import BOTH
+
+pytestmark = [pytest.mark.xdist_group("sandbox"),
+              pytest.mark.skipif(runtime_version() is None, reason="wasmtime is not installed")]
+
+PROGRAM = """\
+```go
+package main
+
+import "fmt"
+
+func main() {{
+	fmt.Println("{name}", {a}*{b})
+}}
+```
+
+Run it with `go run main.go`:
+
+```
+{name} {product}
+```
+"""
+
+
+def _page(programs: list[tuple[str, int, int]]) -> str:
+    return "# Programs\n\n" + "\n".join(PROGRAM.format(name=n, a=a, b=b, product=a * b) for n, a, b in programs)
+
+
+PROGRAMS = [("first", 6, 7), ("second", 3, 5), ("third", 2, 9)]
+EDITED = [PROGRAMS[0], ("second", 4, 5), PROGRAMS[2]]  # the second program multiplies 4, and says 20
+
+
+def _check(root: Path, text: str) -> tuple[list[runner.Job], list]:
+    """Check the page in a new engine (as a new build does, the cache on disk kept): the jobs it ran, its findings."""
+    ran: list[runner.Job] = []
+    run_job, run_guest = runner.run_job, runner.run_guest
+
+    def counting_job(job, *args, **kwargs):
+        ran.append(job)
+        return run_job(job, *args, **kwargs)
+
+    def counting_guest(job, *args, **kwargs):
+        ran.append(job)
+        return run_guest(job, *args, **kwargs)
+
+    runner.run_job, runner.run_guest = counting_job, counting_guest
+    try:
+        engine = Engine(Settings(root=root, go_versions=BOTH, gocache=Path(os.environ["GOVERIFY_GOCACHE"])))
+        page = engine.scan(text, "docs/index.md")
+        assert engine.run([page]) == len(ran)
+        return ran, engine.check(page).findings
+    finally:
+        runner.run_job, runner.run_guest = run_job, run_guest
+
+
+def _errors(findings) -> list:
+    return [f for f in findings if f.severity != "note"]
+
+
+def test_editing_one_runnable_example_reruns_only_that_example(tmp_path: Path) -> None:
+    first, findings = _check(tmp_path, _page(PROGRAMS))
+    assert _errors(findings) == []
+    assert sum(bool(job.keep) for job in first) == 3 * len(BOTH)  # each program built for wasip1 on each release
+    assert sum(bool(job.guest) for job in first) == 3 * len(BOTH) * ATTEMPTS
+
+    again, findings = _check(tmp_path, _page(EDITED))
+    assert _errors(findings) == []  # the edited block holds (4*5 is 20), and so do the others
+    compiles = [job for job in again if not job.guest]
+    assert compiles and all("4*5" in job.source for job in compiles)  # the go commands: the edited program's only
+    builds = [job for job in compiles if job.keep]
+    assert sorted(str(job.toolchain.version) for job in builds) == sorted(BOTH)  # built again on each release
+    guests = [job for job in again if job.guest]
+    built = {job.source for job in guests}
+    assert len(guests) == len(BOTH) * ATTEMPTS and len(built) == len(BOTH)  # run again, each attempt, that one only
+    assert built.isdisjoint(job.source for job in first if job.guest)  # new programs, none of the first check's
+
+    # A check with nothing edited runs nothing at all.
+    assert _check(tmp_path, _page(EDITED))[0] == []
+
+
+def test_an_edit_the_check_catches_is_that_examples_alone(tmp_path: Path) -> None:
+    """The rerun is a real run: an edited program whose block was not updated is reported, at that block only."""
+    _check(tmp_path, _page(PROGRAMS))
+    stale = _page(EDITED).replace("second 20", "second 15")
+    again, findings = _check(tmp_path, stale)
+    errors = _errors(findings)
+    assert [(type(f).__name__, f.location.line) for f in errors] == [("RunDiffers", stale.split("\n").index(
+        "second 15") + 1)]
+    assert all("4*5" in job.source for job in again if not job.guest)
