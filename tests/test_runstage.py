@@ -181,37 +181,7 @@ TESTS_FALSE = 50
 
 # `make([]int, n)` of a variable size: on the heap up to Go 1.24, on the stack since Go 1.25. The figures are what
 # Go 1.24.11 printed natively (tests/fixtures/programs/bench/native-1.24.11.txt), times and all.
-BENCH = """\
-# Benchmarks
-
-```go title="escape_test.go"
-package escape
-
-import "testing"
-
-var sinkInt int
-
-func BenchmarkMakeVariable(b *testing.B) {
-	n := 4
-	for i := 0; i < b.N; i++ {
-		s := make([]int, n)
-		s[0] = i
-		sinkInt = s[0]
-	}
-}
-```
-
-```console
-$ go test -bench . -benchmem
-goos: linux
-goarch: amd64
-pkg: example
-cpu: Intel(R) Xeon(R) Processor
-BenchmarkMakeVariable-2    	47255136	        28.38 ns/op	      32 B/op	       1 allocs/op
-PASS
-ok  	example	10.320s
-```
-"""
+BENCH = (Path(__file__).parent / "fixtures" / "make-variable.md").read_text(encoding="utf-8")
 BENCH_LINE = 22
 
 

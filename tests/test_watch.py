@@ -226,37 +226,7 @@ def test_toolchains_outdated_names_the_same_releases_the_watch_would_add(tmp_pat
 
 # Run claims: a variable-size `make([]int, n)` is heap-allocated up to Go 1.24 and on the stack since Go 1.25. The
 # figures are what Go 1.24.11 printed natively (tests/fixtures/programs/bench/native-1.24.11.txt), times and all.
-MAKE_VARIABLE = """\
-# Benchmarks
-
-```go title="escape_test.go"
-package escape
-
-import "testing"
-
-var sinkInt int
-
-func BenchmarkMakeVariable(b *testing.B) {
-	n := 4
-	for i := 0; i < b.N; i++ {
-		s := make([]int, n)
-		s[0] = i
-		sinkInt = s[0]
-	}
-}
-```
-
-```console
-$ go test -bench . -benchmem
-goos: linux
-goarch: amd64
-pkg: example
-cpu: Intel(R) Xeon(R) Processor
-BenchmarkMakeVariable-2    	47255136	        28.38 ns/op	      32 B/op	       1 allocs/op
-PASS
-ok  	example	10.320s
-```
-"""
+MAKE_VARIABLE = (REPO / "tests" / "fixtures" / "make-variable.md").read_text(encoding="utf-8")
 MAKE_VARIABLE_LINE = 22  # the block's first line of output
 # A program and a benchmark whose output is the same on Go 1.24 and 1.25 (tests/fixtures/programs/bench: a returned
 # pointer is 8 B/op, 1 allocs/op on both).
