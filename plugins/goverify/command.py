@@ -653,21 +653,32 @@ def shell_words(text: str) -> list[str] | None:
         return None
 
 
+def _operator(word: str) -> bool:
+    """A word the shell acts on between commands (`&&`, `;`, `|`, `>`, `(`)."""
+    return bool(word) and set(word) <= set("|&;<>()")
+
+
+def _simple_commands(words: list[str]) -> tuple[list[list[str]], list[str]]:
+    """The simple commands between a command line's operators, and its operators, in order."""
+    commands: list[list[str]] = [[]]
+    operators: list[str] = []
+    for word in words:
+        if _operator(word):
+            operators.append(word)
+            commands.append([])
+        else:
+            commands[-1].append(word)
+    return [c for c in commands if c], operators
+
+
 def chain(text: str) -> list[list[str]] | None:
     """The simple commands of a command line joined by `&&` or `;`, each as its argv; None when the line holds
     other shell (a pipe, a redirection, `||`, `&`, a subshell, an expansion) or cannot be read."""
     words = shell_words(text)
     if words is None or _shell_syntax_expands(text):
         return None
-    commands: list[list[str]] = [[]]
-    for word in words:
-        if word in _CHAINED:
-            commands.append([])
-        elif word and set(word) <= set("|&;<>()"):
-            return None
-        else:
-            commands[-1].append(word)
-    return [c for c in commands if c] or None
+    commands, operators = _simple_commands(words)
+    return commands if commands and set(operators) <= _CHAINED else None
 
 
 def _shell_syntax_expands(text: str) -> bool:
@@ -680,7 +691,8 @@ def _first_word(argv: list[str]) -> str:
     return next((w for w in argv if not re.match(r"^[A-Za-z_]\w*=", w) and w not in {"sudo", "time", "command"}), "")
 
 
-def _runs_binary(argv: list[str]) -> bool:
+def runs_binary(argv: list[str]) -> bool:
+    """The simple command runs a binary the page built (`./prog`, `.\\main.exe`), not a go command."""
     return bool(re.match(r"^\.[/\\]", _first_word(argv)))
 
 
@@ -688,7 +700,7 @@ def runs_program(argv: list[str]) -> bool:
     """The simple command runs a program: a binary the page built (`./prog`), `go run`, or `go test` (without
     -gcflags, which goverify reads as the build that precedes the run)."""
     first = _first_word(argv)
-    if _runs_binary(argv):
+    if runs_binary(argv):
         return True
     rest = argv[argv.index(first) + 1:] if first in {"go", "Go"} else []
     return bool(rest) and (rest[0] == "run" or (rest[0] == "test" and not _has_gcflags(rest[1:])))
@@ -700,21 +712,15 @@ def _runs(stated: str) -> _No | None:
     words = shell_words(stated)
     if not words:
         return None
-    simple: list[list[str]] = [[]]
-    for word in words:
-        if word and set(word) <= set("|&;<>()"):
-            simple.append([])
-        else:
-            simple[-1].append(word)
-    running = [c for c in simple if c and runs_program(c)]
-    if not running:
+    simple, operators = _simple_commands(words)
+    if not any(runs_program(c) for c in simple):
         return None
     if chain(stated) is None:
-        bad = next((w for w in words if w and set(w) <= set("|&;<>()") and w not in _CHAINED), None)
+        bad = next((w for w in operators if w not in _CHAINED), None)
         what = "shell expansion" if _shell_syntax_expands(stated) or not bad else f"`{bad}`"
         return _No(f"it runs the program through {what}, which goverify does not reproduce: the sandbox runs the "
                    "program alone, with no shell", not_run=True, shell=True)
-    if len(simple) == 1 and not _runs_binary(simple[0]):
+    if len(simple) == 1 and not runs_binary(simple[0]):
         return None  # one `go run`/`go test`: its own reason
     if len(simple) == 1:
         return _No("it runs a program the page built (goverify runs it only in its sandbox, with the go build "
@@ -729,23 +735,3 @@ def strip_prefixes(argv: list[str]) -> tuple[list[str], tuple[tuple[str, str], .
     stripped = _strip_prefixes(list(argv))
     return stripped.reason if isinstance(stripped, _No) else stripped
 
-
-def run_argv(stated: str) -> list[str] | None:
-    """The argv of a stated command that runs code (`go run main.go`, `go test -v -run X`), as a shell would split
-    it, prefixes (`sudo`, `time`, `docker run IMAGE`) dropped; None when it is not one goverify reads as a run (a
-    pipe, shell syntax, an environment assignment, another program)."""
-    text = re.sub(r"\\\n\s*", " ", stated).strip()
-    pipes = _split_pipes(text)
-    if isinstance(pipes, _No) or pipes[1] or _shell_syntax(pipes[0]):
-        return None
-    try:
-        argv = shlex.split(pipes[0])
-    except ValueError:
-        return None
-    stripped = _strip_prefixes(argv)
-    if isinstance(stripped, _No) or stripped[1]:
-        return None
-    argv = stripped[0]
-    if len(argv) < 2 or argv[0] not in {"go", "Go"} or argv[1] not in {"run", "test"}:
-        return None
-    return ["go", *argv[1:]]

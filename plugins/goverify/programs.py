@@ -12,7 +12,7 @@ import posixpath
 import re
 from dataclasses import dataclass
 
-from .command import Command, chain, strip_prefixes
+from .command import Command, chain, runs_binary, strip_prefixes
 from .runner import Job
 from .toolchains import Toolchain
 
@@ -204,7 +204,7 @@ def read_session(lines: list[str]) -> Program | str:
                     return f"`{' '.join(argv)}` before the run (goverify runs only the program)"
             elif argv[:1] in (["go"], ["Go"]) and argv[1:2] in (["run"], ["test"]):
                 return read_run(line, ["go", *argv[1:]])
-            elif re.match(r"^\.[/\\]", argv[0]):
+            elif runs_binary(argv[:1]):
                 name = re.sub(r"\.exe$", "", argv[0][2:])
                 if name in built or (None in built and len(built) == 1):
                     files, compiles = built[name] if name in built else built[None]

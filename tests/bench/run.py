@@ -288,15 +288,20 @@ class Bench:
         for folder in folders:
             (folder / "main").unlink(missing_ok=True)
         env = self.hand_env(go, home)
+        return self.one_after_another(name, [([str(go), "build", "-gcflags=-m -l", "main.go"], folder, env)
+                                             for folder in folders])
+
+    def one_after_another(self, name: str, commands: list[tuple[list[str], Path, dict[str, str]]]) -> Run:
+        """Each command (argv, folder, environment) run natively as typed by hand, one after another: the wall time
+        of the loop and the CPU of its children."""
         log = self.log(name)
         failed = 0
         before = resource.getrusage(resource.RUSAGE_CHILDREN)
         with open(log, "wb") as out:
             started = time.perf_counter()
-            for folder in folders:
-                done = subprocess.run([str(go), "build", "-gcflags=-m -l", "main.go"], cwd=folder, env=env,
-                                      stdin=subprocess.DEVNULL, stdout=out, stderr=subprocess.STDOUT,
-                                      check=False)
+            for argv, folder, env in commands:
+                done = subprocess.run(argv, cwd=folder, env=env, stdin=subprocess.DEVNULL, stdout=out,
+                                      stderr=subprocess.STDOUT, check=False)
                 failed += done.returncode != 0
             seconds = time.perf_counter() - started
         after = resource.getrusage(resource.RUSAGE_CHILDREN)
@@ -375,24 +380,12 @@ class Bench:
     def by_hand_runs(self, folders: list[tuple[Path, list[str]]], name: str, home: Path) -> Run:
         """Each folder's command (`go run main.go`, `go test -bench . -benchmem`), one after another, on each of
         RUN_VERSIONS, natively (trusted programs: the bench's own), with `home`'s GOCACHE."""
-        log = self.log(name)
-        failed = 0
-        before = resource.getrusage(resource.RUSAGE_CHILDREN)
-        with open(log, "wb") as out:
-            started = time.perf_counter()
-            for version in RUN_VERSIONS:
-                go = self.go(version)
-                env = self.hand_env(go, home)
-                for folder, argv in folders:
-                    done = subprocess.run([str(go), *argv[1:]], cwd=folder, env=env, stdin=subprocess.DEVNULL,
-                                          stdout=out, stderr=subprocess.STDOUT, check=False)
-                    failed += done.returncode != 0
-            seconds = time.perf_counter() - started
-        after = resource.getrusage(resource.RUSAGE_CHILDREN)
-        cpu = after.ru_utime + after.ru_stime - before.ru_utime - before.ru_stime
-        print(f"  {name:<40} {seconds:7.2f} s  CPU {cpu:6.1f} s{f'  {failed} failed' if failed else ''}",
-              flush=True)
-        return Run(seconds, 0, 1 if failed else 0, log, cpu)
+        commands = []
+        for version in RUN_VERSIONS:
+            go = self.go(version)
+            env = self.hand_env(go, home)
+            commands += [([str(go), *argv[1:]], folder, env) for folder, argv in folders]
+        return self.one_after_another(name, commands)
 
     def go(self, version: str) -> Path:
         sys.path.insert(0, str(REPO / "plugins"))
