@@ -1,6 +1,7 @@
 """Editing one runnable example reruns only that example (issue 24, Cost): real go, real wasmtime. A page of
 programs under `go run main.go` is checked on two releases; one program is edited (and what it prints); the second
-check builds and runs that program alone, on each release, and every block still holds."""
+check builds and runs that program alone, on each release, and every block still holds. A program is run a second
+time only where its first run disagrees with the page."""
 
 from __future__ import annotations
 
@@ -75,7 +76,9 @@ def test_editing_one_runnable_example_reruns_only_that_example(tmp_path: Path) -
     first, findings = _check(tmp_path, _page(PROGRAMS))
     assert _errors(findings) == []
     assert sum(bool(job.keep) for job in first) == 3 * len(BOTH)  # each program built for wasip1 on each release
-    assert sum(bool(job.guest) for job in first) == 3 * len(BOTH) * ATTEMPTS
+    assert sum(bool(job.guest) for job in first) == 3 * len(BOTH)  # run once: each agrees with its block
+    # No claim, no prose and no compiler output block could show a program's `-m=2` reasons: none is run.
+    assert [job for job in first if any(arg.startswith("-gcflags=-m=2") for arg in job.command.argv)] == []
 
     again, findings = _check(tmp_path, _page(EDITED))
     assert _errors(findings) == []  # the edited block holds (4*5 is 20), and so do the others
@@ -85,7 +88,7 @@ def test_editing_one_runnable_example_reruns_only_that_example(tmp_path: Path) -
     assert sorted(str(job.toolchain.version) for job in builds) == sorted(BOTH)  # built again on each release
     guests = [job for job in again if job.guest]
     built = {job.source for job in guests}
-    assert len(guests) == len(BOTH) * ATTEMPTS and len(built) == len(BOTH)  # run again, each attempt, that one only
+    assert len(guests) == len(BOTH) and len(built) == len(BOTH)  # run again, that one only (once: it agrees)
     assert built.isdisjoint(job.source for job in first if job.guest)  # new programs, none of the first check's
 
     # A check with nothing edited runs nothing at all.
@@ -101,3 +104,41 @@ def test_an_edit_the_check_catches_is_that_examples_alone(tmp_path: Path) -> Non
     assert [(type(f).__name__, f.location.line) for f in errors] == [("RunDiffers", stale.split("\n").index(
         "second 15") + 1)]
     assert all("4*5" in job.source for job in again if not job.guest)
+    # A run that disagrees is made again (what differs between runs would not be compared): the edited program's,
+    # on each release, ATTEMPTS times.
+    guests = [job for job in again if job.guest]
+    assert sorted(job.attempt for job in guests) == sorted(list(range(ATTEMPTS)) * len(BOTH))
+    assert len({job.source for job in guests}) == len(BOTH)
+
+
+def test_reasons_are_run_only_where_the_page_could_show_them(tmp_path: Path) -> None:
+    """The `-m=2` reasons explain a claim that fails or an output block's lines: an example with neither is only
+    compiled."""
+    page = """\
+# Two examples
+
+```go
+package main
+
+var sink *int
+
+func main() {
+	x := 1 // moved to heap: x
+	sink = &x
+}
+```
+
+```go
+package main
+
+func main() {
+	y := 2
+	println(y)
+}
+```
+"""
+    ran, findings = _check(tmp_path, page)
+    reasons = [job for job in ran if any(arg.startswith("-gcflags=-m=2") for arg in job.command.argv)]
+    assert [("x := 1" in job.source, "y := 2" in job.source) for job in reasons] == [(True, False)]
+    assert len(ran) - len(reasons) == 2 * len(BOTH)  # both compiled on each release
+    assert _errors(findings) == []  # the claim holds

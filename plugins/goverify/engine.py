@@ -5,14 +5,17 @@
 The engine is a small loop over rounds. Each example of a page has one `Record`: what each round decided for it (its
 plan) and the jobs each round asked for; runs are kept by job key (content-addressed, shared by identical jobs).
 A round is a function from what is known (a page's records, the runs so far) to the jobs still needed; `Engine.run`
-calls each round of `ROUNDS` on every page, runs all the jobs it asked for in parallel (cached), then calls the next:
+calls each round of `ROUNDS` on every page, runs all the jobs it asked for in parallel (cached), then calls the next
+(a round of `JOINS_PREVIOUS`, which reads only what the round before it decided, adds its jobs to that round's):
 
     probe       a fragment's first compile (planning.probe): fits its header, or says whether it compiles alone
     lean        a fragment naming an earlier fence's declarations, compiled again with them (planning.lean)
     run_matrix  the plan (planning.fit), then every command on every release, and the `-m=2` reasons on the newest
+                (for an example whose claims, prose or output blocks could show them)
     build       an output block under `go run`/`go test`: its program built for wasip1 on every release
                 (runstage.py, programs.py)
-    execute     each program built, run twice in the sandbox (sandbox.py: wasmtime, in a child process)
+    execute     each program built, run in the sandbox (sandbox.py: wasmtime, in a child process)
+    again       each program whose run disagrees with the page, run a second time (what varies is not compared)
     explain     `goverify check` only: the reasons of what fails, known once a first (pure) check has been made
 
 `Engine.check` is then a pure function of the records and the runs (`check_records`).
@@ -22,7 +25,8 @@ To add a round (the sandbox's build for wasip1, then its run):
 1. give `Record` the fields the round fills (its jobs, what it decided);
 2. write the round as a `Round`: `def build(page: PageRecord, known: Known) -> Iterator[Job]`, which reads the
    earlier rounds' fields and `known.results`, sets its own, and yields the jobs still needed via `record.asks`;
-3. add it to `ROUNDS`, after the round whose results it reads;
+3. add it to `ROUNDS`, after the round whose results it reads (and to `JOINS_PREVIOUS` when it reads none of the
+   round just before it);
 4. read what it ran in `check_records`, which hands `check.check_page` plain data.
 """
 
@@ -164,8 +168,15 @@ def run_matrix(page: PageRecord, known: Known) -> Iterator[Job]:
         parts = reasons_job_parts(plan.source, plan.commands[0]) if plan.commands else None
         record.reasons = Job(parts[0], parts[1], matrix[-1], example.file) if parts else None
         yield from record.asks(*record.runs)
-        if settings.reasons and not settings.reasons_for_failures_only:
+        if settings.reasons and not settings.reasons_for_failures_only and _shows_reasons(page.page, example):
             yield from record.asks(record.reasons)
+
+
+def _shows_reasons(page: Page, example: Example) -> bool:
+    """Whether anything could show the example's `-m=2` reasons: a claim in its comments or in the prose bound to
+    it (a failure's message), or an output block of it (the page's expandable lines). An example the page says
+    nothing of is only compiled: its reasons would be run and never read."""
+    return bool(example.claims or example.outputs) or any(bound.example == example.index for bound in page.prose)
 
 
 def build(page: PageRecord, known: Known) -> Iterator[Job]:
@@ -180,10 +191,17 @@ def build(page: PageRecord, known: Known) -> Iterator[Job]:
 
 
 def execute(page: PageRecord, known: Known) -> Iterator[Job]:
-    """Each program built, run in the sandbox (twice)."""
+    """Each program built, run in the sandbox."""
     for record in page.records:
         if record.programs is not None:
             yield from record.asks(*runstage.execute(record.programs, known.results))
+
+
+def again(page: PageRecord, known: Known) -> Iterator[Job]:
+    """Each program whose run disagrees with the page, run again: what varies between runs is not compared."""
+    for record in page.records:
+        if record.programs is not None:
+            yield from record.asks(*runstage.again(record.example, record.programs, known.results))
 
 
 def explain(page: PageRecord, known: Known) -> Iterator[Job]:
@@ -195,7 +213,10 @@ def explain(page: PageRecord, known: Known) -> Iterator[Job]:
             yield from record.asks(record.reasons)
 
 
-ROUNDS: tuple[Round, ...] = (probe, lean, run_matrix, build, execute, explain)
+ROUNDS: tuple[Round, ...] = (probe, lean, run_matrix, build, execute, again, explain)
+# Rounds that read no run of the round before them, only what it decided (`build` reads the plan, not the compiles):
+# their jobs run in one batch with that round's, so the cores one round's last jobs leave idle take the next's.
+JOINS_PREVIOUS: frozenset[Round] = frozenset({build})
 
 
 def check_records(page: PageRecord, known: Known) -> PageVerdict:
@@ -322,8 +343,13 @@ class Engine:
                 self._pages.setdefault(page.path, []).append(new[-1])
         before = self.runner.ran
         packed = [self._unpack(page) for page in new]
+        batch: list[Job] = []
         for round_ in ROUNDS:
-            self._run_jobs([job for page in new for job in round_(page, self.known)])
+            if round_ not in JOINS_PREVIOUS:
+                self._run_jobs(batch)
+                batch = []
+            batch += [job for page in new for job in round_(page, self.known)]
+        self._run_jobs(batch)
         for page, held in zip(new, packed, strict=True):
             self._pack(page, held)
         return self.runner.ran - before

@@ -2,7 +2,9 @@
 sandbox on every release. Two rounds of the engine, then a pure check:
 
     build    each run claim on every release: `GOOS=wasip1 GOARCH=wasm go build` (or `go test -c`), a runner job
-    execute  each program built, run twice in the sandbox (sandbox.py): lines that differ between runs vary
+    execute  each program built, run in the sandbox (sandbox.py)
+    again    each program whose run disagrees with the page, run a second time: the lines that differ between the
+             two runs vary (map order, rand, time) and are not compared; a run that agrees needs no second one
     check    `check_runs`: the block against the runs (runout.py), a pure function of the record and the runs
 
 A run claim is a block the page shows under a command goverify reads as a run (programs.read_run): until this stage,
@@ -26,7 +28,7 @@ from .runout import compare_benchmarks, compare_output
 from .scan import GO_LANGS, Fence, line_starts, scan
 from .toolchains import Toolchain, spoken_for
 
-ATTEMPTS = 2  # runs of each program on each release: what differs between them is not compared
+ATTEMPTS = 2  # runs at most of each program on each release: what differs between them is not compared
 # What a program prints that depends on the machine it runs on, not on the program (GOMAXPROCS is 1 in the sandbox).
 _MACHINE = re.compile(r"\bruntime\.(?:NumCPU|GOMAXPROCS|GOOS|GOARCH|NumGoroutine|Version|MemStats|ReadMemStats)\b"
                       r"|\bos\.(?:Hostname|Getpid|Getuid|Getenv|Environ|Args)\b|\bdebug\.SetMaxStack\b")
@@ -238,15 +240,32 @@ def build(claims: list[RunClaim], source: str, matrix: list[Toolchain]) -> Runs:
 
 
 def execute(runs: Runs, results: Mapping[str, RunResult]) -> Iterator[Job]:
-    """The sandbox runs of each program its build made (ATTEMPTS each)."""
+    """The first sandbox run of each program its build made."""
     for (i, release), job in runs.builds.items():
         built = results.get(job.key)
         if built is None or built.returncode != 0 or not built.artifact:
             continue
-        program = runs.claims[i].program
-        runs.guests[i, release] = tuple(Job(built.artifact, job.command, job.toolchain, job.file,
-                                            guest=_argv(program, n), attempt=n) for n in range(ATTEMPTS))
+        runs.guests[i, release] = (_guest(runs, i, release, built, 0),)
         yield from runs.guests[i, release]
+
+
+def again(example: Example, runs: Runs, results: Mapping[str, RunResult]) -> Iterator[Job]:
+    """The later runs (up to ATTEMPTS) of each program whose first run ended by itself and disagrees with the page:
+    what differs between runs is not compared, so only a disagreement needs them. A run that agrees is compared
+    as it is (a line that might vary but prints what the page shows holds either way)."""
+    for (i, release), first in list(runs.guests.items()):
+        verdict = _verdict(example, runs.claims[i], runs, results, i, release)
+        if isinstance(verdict, str) or verdict[0] is None:
+            continue  # stopped (a later run would stop too), or agrees
+        built = results[runs.builds[i, release].key]
+        runs.guests[i, release] = first + tuple(_guest(runs, i, release, built, n) for n in range(1, ATTEMPTS))
+        yield from runs.guests[i, release][1:]
+
+
+def _guest(runs: Runs, i: int, release: str, built: RunResult, attempt: int) -> Job:
+    job = runs.builds[i, release]
+    return Job(built.artifact, job.command, job.toolchain, job.file, guest=_argv(runs.claims[i].program, attempt),
+               attempt=attempt)
 
 
 def _argv(program: Program, attempt: int) -> tuple[str, ...]:
