@@ -427,7 +427,7 @@ def test_shell_sessions_run_what_the_author_ran(tmp_path: Path) -> None:
 # Fragments with `func main` and no package clause, each under a `$ go run` block: run with the header goverify fits
 # them. True and false output; the author's addresses (`% p` pasted with one space); an address drift; a runtime
 # variable by `//go:linkname`, which the linker refuses from Go 1.23 on; a fragment that does not compile; one
-# without `func main`.
+# without `func main`; a complete program's run after an excerpt of it.
 FRAGMENT_RUNS = (Path(__file__).parent / "fixtures" / "fragment-runs.md").read_text(encoding="utf-8")
 
 
@@ -478,7 +478,10 @@ def test_a_fragment_with_func_main_is_run_with_the_header_goverify_fits_it(tmp_p
         "not verified: `go run double.go` is not run: the Go block before it is a fragment (no package clause) "
         "without `func main`: goverify runs a complete `package main`, or a fragment with `func main` given a "
         "header, and no other"))
-    assert len(report["runs"]) == 4 * 2 + 1  # repeat, upper, zerobase, samebase on both; linkname on Go 1.21
+    # an excerpt of a complete program between it and its run (not compiled, no `func main`): the program's run
+    excerpt = _line_of(FRAGMENT_RUNS, "$ go run main.go") + 1
+    assert ran[f"docs/index.md:{excerpt}", NEW]["output"] == "6\n" and excerpt not in said
+    assert len(report["runs"]) == 5 * 2 + 1  # repeat, upper, zerobase, samebase, main on both; linkname on Go 1.21
 
 
 def test_the_page_names_the_header_a_fragment_was_run_with() -> None:

@@ -229,7 +229,7 @@ def _split_pasted(lines: list[str]) -> tuple[list[str], list[WrittenLine]]:
     return code, pasted
 
 
-def _is_relisting(code: list[str], source: str) -> bool:
+def is_relisting(code: list[str], source: str) -> bool:
     """Every line of `code` is a line of `source` (spacing aside, a leading `16 ` line number removed)."""
     shown = [line.strip() for line in code if line.strip()]
     if shown and all(_NUMBERED.match(line) for line in shown):
@@ -355,8 +355,8 @@ class _Reader:
             # to be run in the sandbox (runstage.py).
             has_output = bool(block.lines) or self._output_follows(n) \
                 or (declares_main(source) and self._run_follows(n))
-            if current is not None and (has_output or comment_claims(source)) and _is_relisting(code,
-                                                                                                 current.source):
+            if current is not None and (has_output or comment_claims(source)) and is_relisting(code,
+                                                                                                current.source):
                 self.skipped.append(Skipped(where, "relisting", current.index))
                 return None
             if not has_output and not comment_claims(source):

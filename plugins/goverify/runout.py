@@ -9,11 +9,16 @@ Read as the author meant it (Go's own `testing/example.go` compares `// Output:`
   `unordered` when the program may print in another order (it ranges over a map or starts goroutines), as Go's
   `// Unordered output:` does.
 - **Masks** (MASKS), applied to both sides before comparing, each for what depends on the machine, the scheduler or
-  the moment, never on the program: addresses (`0xc000012345`), a trace's code offsets (`+0x1d`), arguments
+  the moment, never on the program: addresses (`0xc000012345`, the sandbox's `0xf420`) and the padding beside
+  them, a trace's code offsets (`+0x1d`), arguments
   (`main.f(0xc000010000?)`), goroutine numbers and directories (`/home/me/x/main.go:12` is `main.go:12`),
   durations (`1.5ms`, `(0.00s)`), dates and times, the package path and time of `go test`'s `ok`/`FAIL` line; a
   `[signal SIGSEGV ...]` line (the sandbox has no signals) and the `goos:`/`goarch:`/`pkg:`/`cpu:` lines of
   benchmarks are not compared, nor the GOMAXPROCS suffix of a benchmark's name (`-8`).
+- **Addresses** are then compared by which are equal (`same-address`): numbered in order of first appearance on
+  each side (`0x①`, `0x②`), the page's and the run's numbers must agree (`s = 0x546fa8` and `a = 0x546fa8` on the
+  page: one address, printed twice by the run). A page's `0x` number of fewer than 5 hex digits is a value, compared
+  as written (`0x0`).
 - **Benchmarks** are compared by name: B/op and allocs/op exactly; ns/op, iteration counts and MB/s never (the
   sandbox is not the author's machine).
 

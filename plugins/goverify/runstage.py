@@ -17,7 +17,7 @@ from dataclasses import dataclass, field, replace
 
 from .command import chain, runs_program
 from .errors import Location
-from .examples import Example, Page
+from .examples import Example, Page, is_relisting
 from .findings import Finding, NotVerified, RunDiffers, RunNote, RunSaid
 from .fragments import Header, declares_main
 from .output import DIAGNOSTIC, PROMPT, WrittenLine, compiler_line, kind_of, read_block
@@ -178,12 +178,13 @@ RUN_NOTES = ("runs-code", "program-output")
 def _not_compiled_before(page: Page, line: int, example: Example | None) -> str:
     """Why the run at the page's `line` is not the example's when a Go block goverify does not compile stands
     between them (a fragment without `func main`, a block marked skip): that block is what the page runs; "" when
-    none does (a re-listing of the example's lines does not count)."""
+    none does (a re-listing of the example's lines, an excerpt of it, does not count)."""
     if example is None:
         return ""
     skipped = {s.location.line: s.reason for s in page.skipped if s.location.path == page.path}
     between = [f.location.line for f in page.fences if f.location.path == page.path
-               and example.location.line < f.location.line <= line and skipped.get(f.location.line) != "relisting"]
+               and example.location.line < f.location.line <= line and skipped.get(f.location.line) != "relisting"
+               and not is_relisting(f.source.splitlines(), example.source)]
     if not between:
         return ""
     return _FRAGMENT if skipped.get(between[-1]) == "fragment-without-claims" else _NOT_COMPILED
