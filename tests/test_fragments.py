@@ -18,6 +18,16 @@ def test_the_standard_imports_a_fragment_uses() -> None:
     assert imports_used('import "fmt"\n\nfunc f() { fmt.Println() }\n') == ()  # it brings its own
 
 
+def test_a_linkname_directive_needs_unsafe_imported() -> None:
+    """The compiler allows `//go:linkname` only in a file that imports unsafe: the author's file did."""
+    linked = "//go:linkname zerobase runtime.zerobase\nvar zerobase uintptr\n\nfunc main() { fmt.Println(&zerobase) }\n"
+    assert imports_used(linked) == ("_ unsafe", "fmt")
+    assert Header(imports_used(linked), 7).text == ('package main\n\nimport (\n\t_ "unsafe"\n\t"fmt"\n)\n\n')
+    uses = linked.replace("var zerobase uintptr", "var zerobase unsafe.Pointer")
+    assert imports_used(uses) == ("fmt", "unsafe")  # imported already, by name
+    assert imports_used("// see //go:linkname in the runtime\nfunc f() {}\n") == ()
+
+
 def test_headers_of_every_size() -> None:
     assert Header(("math/rand",), 7).text == 'package main\n\nimport "math/rand"\n\n\n\n\n'
     assert Header(("fmt", "os"), 1).text == 'package main; import ("fmt"; "os")\n'

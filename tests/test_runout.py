@@ -11,6 +11,7 @@ they play the author's page, written earlier, on another machine.
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -168,6 +169,7 @@ def test_each_mask_is_needed(runs: dict[str, list[str]]) -> None:
                 needed.setdefault(rule, []).append(name)
     assert sorted(needed) == RULES, f"not needed by any program: {set(RULES) - set(needed)}"
     assert "pointer" in needed["address"] and "elapsed" in needed["duration"] and "clock" in needed["time"]
+    assert needed["address-padding"] == ["addresses"]  # `%16p`: padded to the length of the machine's address
     assert needed["test-status"] == ["testmodule"]  # the author's module path
 
 
@@ -180,6 +182,46 @@ def test_the_sandbox_prints_what_the_host_prints(runs: dict[str, list[str]]) -> 
         comparison = compare_output(here, runs[name], may_reorder(case.source))
         assert comparison.holds, (name, here, runs[name][0])
         assert compare_benchmarks(here, runs[name][0]) == (), name
+
+
+def test_addresses_are_compared_by_which_are_equal(runs: dict[str, list[str]]) -> None:
+    """The page's addresses are the author's machine's: each is masked, whatever its length in the sandbox, and the
+    block holds when the sandbox prints the same address wherever the page does (`s` and `a`, zero-size, share the
+    runtime's zerobase), and different ones where it does (`b` on the heap, `i` the runtime's static zero)."""
+    page, ran = _page("addresses"), runs["addresses"]
+    full = compare_output(page, ran, False)
+    assert (full.holds, full.addresses) == (True, ())
+    # the sandbox's static data sits low in wasm's linear memory: an address of fewer than 5 hex digits, which a
+    # mask of the author's (amd64) addresses alone would compare as a value
+    assert any(len(token) - 2 < 5 for token in re.findall(r"\b0x[0-9a-f]+\b", ran[0])), ran[0]
+    # a page that puts `b` at the zero-size variables' address: the shape holds, which addresses are equal does not
+    s_address = re.search(r"s = +(0x[0-9a-f]+)", page).group(1)
+    drifted = re.sub(r"(b = +)0x[0-9a-f]+", lambda m: m.group(1) + s_address, page)
+    found = compare_output(drifted, ran, False)
+    assert found.holds and found.addresses == (
+        Difference(0, "s = 0x①", "s = 0x①"), Difference(1, "a = 0x①", "a = 0x①"),
+        Difference(2, "b = 0x①|", "b = 0x②|"), Difference(3, "i = 0x②", "i = 0x③"))
+    # without the rule, that drift goes unseen
+    assert compare_output(drifted, ran, False, [*RULES]).addresses == ()
+
+
+def test_a_short_hex_number_on_the_page_is_a_value_not_an_address() -> None:
+    """An author's address has at least 5 hex digits; `0x0` (a nil pointer) or `0xff` is what the program decided."""
+    assert not compare_output("p = 0x0\n", ["p = 0x1400a0\n"] * 2, False).holds
+    assert not compare_output("p = 0xc000012345\n", ["p = 0x0\n"] * 2, False).holds
+    assert not compare_output("mask 0xff\n", ["mask 0xfe\n"] * 2, False).holds
+    assert compare_output("mask 0xff at 0xc000012345\n", ["mask 0xff at 0xf420\n"] * 2, False).holds
+
+
+def test_which_addresses_are_equal_is_read_through_elisions_and_varying_lines() -> None:
+    """Only the lines compared are numbered: an elided line's address takes no number on one side only."""
+    holds = compare_output("a 0xaaaaa\n...\nb 0xaaaaa\n", ["a 0x11111\nx 0x22222\nb 0x11111\n"] * 2, False)
+    assert (holds.holds, holds.addresses) == (True, ())
+    moved = compare_output("a 0xaaaaa\n...\nb 0xaaaaa\n", ["a 0x11111\nx 0x22222\nb 0x22222\n"] * 2, False)
+    assert moved.addresses == (Difference(0, "a 0x①", "a 0x①"), Difference(2, "b 0x①", "b 0x②"))
+    # which addresses are equal differs between the two runs: not the program's, not compared
+    varying = compare_output("a 0xaaaaa\nb 0xaaaaa\n", ["a 0x11111\nb 0x11111\n", "a 0x11111\nb 0x22222\n"], False)
+    assert (varying.holds, varying.addresses) == (True, ())
 
 
 def test_the_loop_variable_page_of_go_1_21_is_reported_on_the_newest_release(runs: dict[str, list[str]]) -> None:

@@ -12,7 +12,9 @@ from pathlib import Path
 import pytest
 from conftest import cli, plugin
 from goverify.engine import Engine, Settings
-from goverify.runstage import ATTEMPTS
+from goverify.fragments import header
+from goverify.render import render_program
+from goverify.runstage import ATTEMPTS, Shown
 from goverify.sandbox import runtime_version
 from releases import NEW, OLD
 
@@ -420,3 +422,73 @@ def test_shell_sessions_run_what_the_author_ran(tmp_path: Path) -> None:
     assert len(report["runs"]) == 6
     built = _line_of(SESSIONS, "$ ./prog") + 1
     assert {r["location"] for r in report["runs"]} >= {f"docs/index.md:{built}", f"docs/index.md:{chained}"}
+
+
+# Fragments with `func main` and no package clause, each under a `$ go run` block: run with the header goverify fits
+# them. True and false output; the author's addresses (`% p` pasted with one space); an address drift; a runtime
+# variable by `//go:linkname`, which the linker refuses from Go 1.23 on; a fragment that does not compile; one
+# without `func main`; a complete program's run after an excerpt of it.
+FRAGMENT_RUNS = (Path(__file__).parent / "fixtures" / "fragment-runs.md").read_text(encoding="utf-8")
+
+
+def test_a_fragment_with_func_main_is_run_with_the_header_goverify_fits_it(tmp_path: Path) -> None:
+    run = _check(tmp_path, FRAGMENT_RUNS, OLDEST, NEW, extra=("--format", "json"))
+    assert run.returncode == 1, run.stdout + run.stderr
+    report = json.loads(run.stdout)
+
+    def output(name: str, n: int = 1) -> int:  # the line of the first output line under `$ go run NAME`
+        return _line_of(FRAGMENT_RUNS, f"$ go run {name}") + n
+
+    # the false block is the only disagreement, said with the header the fragment was run with
+    [wrong] = report["disagreements"]
+    assert (wrong["line"], wrong["summary"]) == (output("upper.go"), (
+        '`go run upper.go` (the fragment run with the header goverify gives it: package main, import "fmt", import '
+        f'"strings"): output differs on Go {OLDEST}, Go {NEW}'))
+    assert wrong["detail"][2:] == ["-AB 41", "+AB 42"]
+    ran = {(r["location"], r["go"]): r for r in report["runs"]}
+    repeat = ran[f"docs/index.md:{output('repeat.go')}", NEW]
+    assert repeat["output"] == "abab 42\n"
+    assert repeat["header"] == 'package main\n\nimport (\n\t"fmt"\n\t"strings"\n)\n\n'
+    assert ran[f"docs/index.md:{output('repeat.go')}", NEW]["header"] is not None
+    # the author's addresses hold: s and a share one in the sandbox too, b has its own
+    assert f"docs/index.md:{output('zerobase.go')}" in {r["location"] for r in report["runs"]}
+    said = {entry["line"]: entry for entry in report["not_verified"]}
+    assert output("zerobase.go") not in said
+    # b moved to the zero-size variables' address: the shape holds, which addresses are equal does not
+    samebase = said[output("samebase.go")]
+    assert samebase["kind"] == "address-equality"
+    assert samebase["detail"][2:] == [" s = 0x①", " a = 0x①", "-b = 0x①", "+b = 0x②"]
+    # `//go:linkname`: a header that imports unsafe; the linker's words on the release that refuses the reference,
+    # and on Go 1.21 it runs: zerobase and s at one address
+    linkname = said[output("linkname.go")]
+    assert (linkname["kind"], linkname["summary"]) == ("sandbox-build-fails", (
+        'not verified: `go run linkname.go` (the fragment run with the header goverify gives it: package main, '
+        f'import _ "unsafe", import "fmt") on Go {NEW} does not build (GOOS=wasip1 GOARCH=wasm): the go command '
+        "says `link: main: invalid reference to runtime.zerobase`"))
+    first, second = ran[f"docs/index.md:{output('linkname.go')}", OLDEST]["output"].split("\n")[:2]
+    assert first.split("= ")[1] == second.split("= ")[1]
+    # no header makes it compile: said at the fragment, with the compiler's words, and at its run
+    undeclared = _line_of(FRAGMENT_RUNS, "\tfmt.Println(undeclared)") - 2
+    assert said[undeclared]["kind"] == "fragment-does-not-compile"
+    assert said[output("undeclared.go")]["kind"] == "sandbox-build-fails"
+    assert "undefined: undeclared" in said[output("undeclared.go")]["summary"]
+    # no `func main`: not run, and why (never bound to the fragment with `func main` before it)
+    double = said[_line_of(FRAGMENT_RUNS, "$ go run double.go")]
+    assert (double["kind"], double["summary"]) == ("runs-code", (
+        "not verified: `go run double.go` is not run: the Go block before it is a fragment (no package clause) "
+        "without `func main`: goverify runs a complete `package main`, or a fragment with `func main` given a "
+        "header, and no other"))
+    # an excerpt of a complete program between it and its run (not compiled, no `func main`): the program's run
+    excerpt = _line_of(FRAGMENT_RUNS, "$ go run main.go") + 1
+    assert ran[f"docs/index.md:{excerpt}", NEW]["output"] == "6\n" and excerpt not in said
+    assert len(report["runs"]) == 5 * 2 + 1  # repeat, upper, zerobase, samebase, main on both; linkname on Go 1.21
+
+
+def test_the_page_names_the_header_a_fragment_was_run_with() -> None:
+    fitted = header('func main() { fmt.Println("hi") }\n', 3)
+    shown = Shown(1, "go run main.go", (0, 0, ""), {NEW: "hi\n"}, False, None, fitted)
+    assert f"Output of <code>go run main.go</code> on Go {NEW}, run in a WebAssembly sandbox (wasip1, " \
+        "GOMAXPROCS=1) · run with a 3-line header: package main, import &quot;fmt&quot;</p>" \
+        in render_program(shown, None, "1")
+    complete = Shown(1, "go run main.go", (0, 0, ""), {NEW: "hi\n"}, False)
+    assert "header" not in render_program(complete, None, "1")

@@ -186,7 +186,7 @@ def build(page: PageRecord, known: Known) -> Iterator[Job]:
         mine = [claim for claim in claims if claim.example == record.example.index]
         if record.plan is None or not mine:
             continue
-        record.programs = runstage.build(mine, record.plan.source, known.matrix)
+        record.programs = runstage.build(mine, record.plan.source, known.matrix, record.plan.header)
         yield from record.asks(*record.programs.builds.values())
 
 

@@ -25,9 +25,19 @@ from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
 from .claims import Claim, comment_claims, prose_comments, unread_claims
-from .command import DEFAULT_COMMAND, Command, Refusal, build_only, parse_command, states_a_command
+from .command import (
+    DEFAULT_COMMAND,
+    Command,
+    Refusal,
+    build_only,
+    chain,
+    parse_command,
+    runs_program,
+    states_a_command,
+)
 from .errors import GoverifyError, Location
 from .findings import NotVerified, Skipped
+from .fragments import declares_main
 from .output import (
     BLANK,
     DIAGNOSTIC,
@@ -219,7 +229,7 @@ def _split_pasted(lines: list[str]) -> tuple[list[str], list[WrittenLine]]:
     return code, pasted
 
 
-def _is_relisting(code: list[str], source: str) -> bool:
+def is_relisting(code: list[str], source: str) -> bool:
     """Every line of `code` is a line of `source` (spacing aside, a leading `16 ` line number removed)."""
     shown = [line.strip() for line in code if line.strip()]
     if shown and all(_NUMBERED.match(line) for line in shown):
@@ -341,9 +351,12 @@ class _Reader:
         source = "\n".join(code) + "\n"
         fragment = block.kind == FRAGMENT and not starts_with_package(source)
         if fragment:
-            has_output = bool(block.lines) or self._output_follows(n)
-            if current is not None and (has_output or comment_claims(source)) and _is_relisting(code,
-                                                                                                 current.source):
+            # A fragment with `func main` whose run the page shows (`$ go run zeroval.go`): a program, given a header
+            # to be run in the sandbox (runstage.py).
+            has_output = bool(block.lines) or self._output_follows(n) \
+                or (declares_main(source) and self._run_follows(n))
+            if current is not None and (has_output or comment_claims(source)) and is_relisting(code,
+                                                                                                current.source):
                 self.skipped.append(Skipped(where, "relisting", current.index))
                 return None
             if not has_output and not comment_claims(source):
@@ -369,6 +382,17 @@ class _Reader:
                 return True
             if block.kind in {EXAMPLE, FRAGMENT}:
                 return False
+        return False
+
+    def _run_follows(self, n: int) -> bool:
+        """A block of commands that runs a program (`$ go run main.go`, `$ ./prog`) comes after block `n` before
+        the next Go block."""
+        for block in self.blocks[n + 1:]:
+            if block.kind in {EXAMPLE, FRAGMENT}:
+                return False
+            if block.kind in {COMMANDS, OUTPUT} and any(runs_program(argv) for line in _command_lines(block.lines)
+                                                        for argv in chain(line.command) or ()):
+                return True
         return False
 
     def _pasted_offset(self, block: _Block) -> int:

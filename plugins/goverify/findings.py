@@ -39,7 +39,8 @@ class Skipped:
 # reaches what the sandbox denies, or depends on the machine, or prints differently each run.
 RUN_NOT_VERIFIED = ("sandbox-timeout", "sandbox-memory", "sandbox-stack", "sandbox-output", "sandbox-trap",
                     "sandbox-crash", "sandbox-unavailable", "sandbox-files", "sandbox-network", "sandbox-exec",
-                    "sandbox-signals", "machine-dependent", "varying-output", "sandbox-build-fails")
+                    "sandbox-signals", "machine-dependent", "unsafe-memory", "address-equality", "varying-output",
+                    "sandbox-build-fails")
 # Why something is not verified (`NotVerified.reason`), each a stable kind the JSON report carries, in the order the
 # text report counts them (plugins/docs/kinds.md).
 NOT_VERIFIED = ("fragment-unfit", "fragment-does-not-compile", "does-not-compile", "non-std-import", "runs-code",
@@ -84,6 +85,7 @@ class NotVerified:
     header: str = ""
     fences: tuple[int, ...] = ()
     outside: Diagnostic | None = None
+    differences: tuple = ()  # a run's: runout's `Difference`s on `release`, the page's lines against the sandbox's
     severity = WARNING
 
 
@@ -258,6 +260,7 @@ class RunSaid:
     differences: tuple = ()
     benchmarks: tuple = ()
     printed: str = ""
+    addresses: bool = False  # the differences are only in which addresses are equal (runout's `addresses`)
 
 
 @dataclass(frozen=True)
@@ -271,6 +274,7 @@ class RunDiffers:
     fails: tuple[RunSaid, ...]  # the release it speaks for (and any other release that differs the same way)
     holds: tuple[str, ...]  # releases of the matrix where it holds
     fix_hint: str = ""
+    header: str = ""  # the header goverify fitted to a fragment to run it (described), "" for a complete program
     severity = ERROR
 
 

@@ -69,6 +69,7 @@ _DECLARED = (r"(?:\b{0}\s*(?:,\s*\w+\s*)*:=|\bvar\s+{0}\b|\bconst\s+{0}\b|\bfunc
 _IMPORT = re.compile(r"^\s*import\b", re.M)
 _FUNC = re.compile(r"^func\s+(?:\([^)]*\)\s*)?(\w+)", re.M)
 _FUNC_MAIN = re.compile(r"^func\s+main\s*\(", re.M)
+_LINKNAME = re.compile(r"^//go:linkname\s", re.M)
 
 
 @dataclass(frozen=True)
@@ -118,7 +119,8 @@ def package_name(entry: str) -> str:
 
 
 def imports_used(fragment: str) -> tuple[str, ...]:
-    """The standard-library packages a fragment refers to (`rand.Intn` -> math/rand) and does not declare itself."""
+    """The standard-library packages a fragment refers to (`rand.Intn` -> math/rand) and does not declare itself;
+    `_ unsafe` for a `//go:linkname` directive, which the compiler allows only in a file that imports unsafe."""
     if _IMPORT.search(fragment):
         return ()  # it brings its own imports
     code = _STRINGS_AND_COMMENTS.sub(" ", fragment)
@@ -126,6 +128,8 @@ def imports_used(fragment: str) -> tuple[str, ...]:
     for name in dict.fromkeys(m.group(1) for m in _USE.finditer(code)):
         if name in STD and not _declares(code, name):
             used.append(STD[name])
+    if _LINKNAME.search(fragment) and "unsafe" not in used:
+        used.append("_ unsafe")
     return tuple(sorted(used))
 
 

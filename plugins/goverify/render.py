@@ -41,6 +41,7 @@ TEXT = {
         "exit": "exit status {status}",
         "why": "Why? The compiler's data flow (<code>-m=2</code>) for each escaping value",
         "run": "Output of <code>{command}</code> on {versions}, run in a WebAssembly sandbox (wasip1, GOMAXPROCS=1)",
+        "run-header": "run with a {lines}-line header: {header}",
         "bench": "B/op and allocs/op of <code>{command}</code> on {versions}, measured in a WebAssembly sandbox "
                  "(wasip1, GOMAXPROCS=1); the times above are the author's",
     },
@@ -59,6 +60,7 @@ TEXT = {
         "exit": "退出状态 {status}",
         "why": "为什么？编译器对每个逃逸值给出的数据流（<code>-m=2</code>）",
         "run": "<code>{command}</code> 在 {versions} 上的实际输出，运行于 WebAssembly 沙箱（wasip1，GOMAXPROCS=1）",
+        "run-header": "运行时加了 {lines} 行文件头：{header}",
         "bench": "<code>{command}</code> 在 {versions} 上的 B/op 与 allocs/op，测于 WebAssembly 沙箱（wasip1，"
                  "GOMAXPROCS=1）；上面的耗时是作者机器上的",
     },
@@ -248,15 +250,17 @@ def render_program(shown: Shown, language: str | None, tabs_id: str) -> str:
         else:
             by_lines.append(([parse_version(name)], text, same))
     stated = escape(shown.stated)
+    fitted = f" · {t['run-header'].format(lines=shown.header.lines, header=escape(shown.header.describe()))}" \
+        if shown.header is not None else ""
     groups = []
     for versions, text, same in by_lines:
         label = escape(releases_label(versions))
         if shown.benchmarks:
             body = "\n".join(f"{name}\t{b or '-'} B/op\t{a or '-'} allocs/op" for name, b, a in same)
-            caption = t["bench"].format(command=stated, versions=label)
+            caption = t["bench"].format(command=stated, versions=label) + fitted
         else:
             body = text.rstrip()
-            caption = t["run"].format(command=stated, versions=label)
+            caption = t["run"].format(command=stated, versions=label) + fitted
         groups.append((range_label(versions), f'<div class="highlight goverify-output"><pre><code>{escape(body)}'
                                               f'</code></pre></div><p class="goverify-caption">{caption}</p>'))
     inner = groups[0][1] if len(groups) == 1 else _tabs(tabs_id, groups)

@@ -246,16 +246,27 @@ def _run_text(finding: Finding, where: str) -> Message | None:
 SANDBOX = "WebAssembly sandbox (wasip1, GOMAXPROCS=1)"
 
 
+def _run_diff(differences: tuple, release: str) -> list[str]:
+    """The page's lines against what the program printed in the sandbox (runout's `Difference`s), as a diff."""
+    if not differences:
+        return []
+    return ["--- the page", f"+++ Go {release}, run in the {SANDBOX}"] + [
+        line for d in differences[:20]
+        for line in ((f" {d.claimed}",) if d.index is not None and d.claimed == d.actual else
+                     ((f"-{d.claimed}",) if d.index is not None else ()) + ((f"+{d.actual}",) if d.actual else ()))]
+
+
+def _fitted(header: str) -> str:
+    """What a fragment was run as: the header goverify fitted to it."""
+    return f" (the fragment run with the header goverify gives it: {header})" if header else ""
+
+
 def _program_text(finding: Finding, where: str) -> Message | None:
     """What a program printed in the sandbox, against the page's output block."""
     if isinstance(finding, RunDiffers):
         said = finding.fails[0]
         releases = [s.release for s in finding.fails]
-        detail: list[str] = []
-        if said.differences:
-            detail += ["--- the page", f"+++ Go {said.release}, run in the {SANDBOX}"]
-            detail += [line for d in said.differences[:20] for line in
-                       ((f"-{d.claimed}",) if d.index is not None else ()) + ((f"+{d.actual}",) if d.actual else ())]
+        detail = _run_diff(said.differences, said.release)
         for b in said.benchmarks:
             if b.actual is None:
                 detail.append(f"{b.name}: not run on Go {said.release}")
@@ -267,8 +278,8 @@ def _program_text(finding: Finding, where: str) -> Message | None:
         if finding.holds:
             detail.append(f"holds on {_releases(finding.holds)}")
         what = "benchmark allocations differ" if said.benchmarks and not said.differences else "output differs"
-        return Message(where, ERROR, f"`{finding.command}`: {what} on {_releases(releases)}", tuple(detail),
-                       finding.fix_hint or None)
+        return Message(where, ERROR, f"`{finding.command}`{_fitted(finding.header)}: {what} on {_releases(releases)}",
+                       tuple(detail), finding.fix_hint or None)
     if isinstance(finding, RunNote):
         words = {
             "benchmark-figures": "ns/op, iteration counts and MB/s are not compared (the sandbox is not the "
@@ -292,8 +303,9 @@ def _unchecked_text(finding: Finding, where: str) -> Message | None:
     if isinstance(finding, Problem):
         return Message(where, ERROR, finding.error.message, finding.detail)
     if isinstance(finding, NotVerified):
-        more = finding.errors[1:6]  # the first is in the summary
-        return Message(where, WARNING, "not verified: " + _not_verified(finding), tuple(d.text for d in more))
+        more = tuple(d.text for d in finding.errors[1:6])  # the first is in the summary
+        more += tuple(_run_diff(finding.differences, finding.release))
+        return Message(where, WARNING, "not verified: " + _not_verified(finding), more)
     if isinstance(finding, Skipped):
         why = {
             "fragment-without-claims": "no package clause, and no output or claim to fit a header to",
@@ -387,7 +399,7 @@ def _not_verified(f: NotVerified) -> str:
 
 def _run_not_verified(f: NotVerified) -> str:
     """Why what a program printed in the sandbox is not compared with the page (one of RUN_NOT_VERIFIED)."""
-    on = f"`{f.command}` on Go {f.release}"
+    on = f"`{f.command}`{_fitted(f.header)} on Go {f.release}"
     stopped = {
         "sandbox-timeout": "did not finish within the sandbox's time limit",
         "sandbox-memory": "ran out of the sandbox's memory",
@@ -396,8 +408,10 @@ def _run_not_verified(f: NotVerified) -> str:
         "sandbox-trap": "stopped on a WebAssembly trap",
         "sandbox-crash": "could not be run: the sandbox process failed",
         "sandbox-unavailable": "could not be run: the sandbox (the wasmtime package) is not available",
-        "sandbox-build-fails": "does not build for wasip1 (GOOS=wasip1 GOARCH=wasm)",
     }
+    if f.reason == "sandbox-build-fails":  # the go command's words: the compiler's, or the linker's
+        return f"{on} does not build (GOOS=wasip1 GOARCH=wasm)" + (f": the go command says `{f.detail}`"
+                                                                   if f.detail else "")
     if f.reason in stopped:
         return f"{on} {stopped[f.reason]}" + (f" ({f.detail})" if f.detail else "")
     if f.reason == "varying-output":
@@ -514,6 +528,7 @@ def as_json(verdicts: list[PageVerdict], engine: Engine) -> dict:
                     "command": program.stated,
                     "stated": program.stated,
                     "sandbox": "wasip1/wasm, wasmtime, GOMAXPROCS=1",
+                    "header": program.header.text if program.header else None,
                     "go": version,
                     "output_sha256": hashlib.sha256(printed.encode()).hexdigest(),
                     "output": printed,

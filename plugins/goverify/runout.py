@@ -9,11 +9,16 @@ Read as the author meant it (Go's own `testing/example.go` compares `// Output:`
   `unordered` when the program may print in another order (it ranges over a map or starts goroutines), as Go's
   `// Unordered output:` does.
 - **Masks** (MASKS), applied to both sides before comparing, each for what depends on the machine, the scheduler or
-  the moment, never on the program: addresses (`0xc000012345`), a trace's code offsets (`+0x1d`), arguments
+  the moment, never on the program: addresses (`0xc000012345`, the sandbox's `0xf420`) and the padding beside
+  them, a trace's code offsets (`+0x1d`), arguments
   (`main.f(0xc000010000?)`), goroutine numbers and directories (`/home/me/x/main.go:12` is `main.go:12`),
   durations (`1.5ms`, `(0.00s)`), dates and times, the package path and time of `go test`'s `ok`/`FAIL` line; a
   `[signal SIGSEGV ...]` line (the sandbox has no signals) and the `goos:`/`goarch:`/`pkg:`/`cpu:` lines of
   benchmarks are not compared, nor the GOMAXPROCS suffix of a benchmark's name (`-8`).
+- **Addresses** are then compared by which are equal (`same-address`): numbered in order of first appearance on
+  each side (`0x①`, `0x②`), the page's and the run's numbers must agree (`s = 0x546fa8` and `a = 0x546fa8` on the
+  page: one address, printed twice by the run). A page's `0x` number of fewer than 5 hex digits is a value, compared
+  as written (`0x0`).
 - **Benchmarks** are compared by name: B/op and allocs/op exactly; ns/op, iteration counts and MB/s never (the
   sandbox is not the author's machine).
 
@@ -35,7 +40,8 @@ MASKS: tuple[tuple[str, re.Pattern[str], str], ...] = (
     ("trace-offset", re.compile(r"(\.(?:go|s):\d+) \+0x[0-9a-f]+"), r"\1 +0x?"),
     ("trace-arguments", re.compile(r"^([\w.*/()\[\]-]+)\((?:0x[0-9a-f]+\??|\{[^}]*\}|\.\.\.|, )+\)$"), r"\1(...)"),
     ("goroutine-id", re.compile(r"\bgoroutine \d+( \[|$)"), r"goroutine N\1"),
-    ("address", re.compile(r"\b0x[0-9a-f]{5,}\b"), "0x?"),
+    ("address", re.compile(r"\b0x[0-9a-f]+\b"), "0x?"),
+    ("address-padding", re.compile(r"(?<=\S) {2,}(?=0x\?)|(?<=0x\?) {2,}(?=\S)"), " "),
     ("directory", re.compile(r"(?<![\w.])(?:[A-Za-z]:)?(?:[/\\][\w.@+~-]+)+[/\\]([\w.-]+\.(?:go|s):\d+)"), r"\1"),
     ("time", re.compile(r"\b\d{4}[-/]\d\d[-/]\d\d(?:[ T]\d\d:\d\d:\d\d(?:[.,]\d+)?(?:Z|[+-]\d\d:?\d\d)?"
                              r"(?: [+-]\d{4})?(?: [A-Z]{3,5})?(?: m=[+-]\d+\.\d+)?)?"), "<time>"),
@@ -45,6 +51,7 @@ MASKS: tuple[tuple[str, re.Pattern[str], str], ...] = (
     ("test-status", re.compile(r"^(ok|FAIL|\?)(\s+)\S+(\s+)(?:<duration>|\d+\.\d+s|\(cached\)|\[no test files\])"),
      r"\1\2<package>\3<duration>"),
 )
+_ADDRESS_MASKS = ("address", "address-padding")
 # Lines never compared: the machine's, not the program's.
 UNCOMPARED = re.compile(r"^(?:goos|goarch|pkg|cpu): |^\[signal ")
 _BENCHMARK = re.compile(r"^(?P<name>Benchmark\S*?)(?:-(?P<procs>\d+))?\s+(?P<n>\d+)\s+(?P<ns>[\d.]+) ns/op"
@@ -63,18 +70,27 @@ def mask(line: str, rules: Sequence[str] | None = None) -> str:
 def lines_of(text: str, rules: Sequence[str] | None = None) -> list[str]:
     """The lines compared: masked, the uncompared dropped, a benchmark's result reduced to its name (its figures
     are compared by `compare_benchmarks`), blank lines at either end trimmed."""
-    lines = [_benchmark_name(line) or mask(line.strip(), rules) for line in text.replace("\r\n", "\n").split("\n")
-             if not UNCOMPARED.match(line.strip())]
-    while lines and not lines[0].strip():
+    return [masked for masked, _ in _read(text, rules)]
+
+
+def _read(text: str, rules: Sequence[str] | None) -> list[tuple[str, str]]:
+    """Each line compared: (as masked; with every mask but the addresses', its `0x` numbers as printed)."""
+    named = [name for name, _, _ in MASKS] if rules is None else rules
+    kept = [name for name in named if name not in _ADDRESS_MASKS]
+    lines = [(name or mask(line.strip(), rules), name or mask(line.strip(), kept))
+             for line in text.replace("\r\n", "\n").split("\n") if not UNCOMPARED.match(line.strip())
+             for name in [_benchmark_name(line)]]
+    while lines and not lines[0][0].strip():
         lines.pop(0)
-    while lines and not lines[-1].strip():
+    while lines and not lines[-1][0].strip():
         lines.pop()
     return lines
 
 
 @dataclass(frozen=True)
 class Difference:
-    """A line of the page (its index in the block, None: missing from the page) against the run's."""
+    """A line of the page (its index in the block, None: missing from the page) against the run's (the same: a
+    line shown for context)."""
 
     index: int | None
     claimed: str
@@ -90,10 +106,19 @@ class Comparison:
     varying: tuple[int, ...] = ()  # page lines not compared: they differ between two runs
     unordered: bool = False  # held only as a set of lines (map order, goroutines)
     all_varying: bool = False  # the runs differ in their number of lines: nothing can be compared
+    # Lines where the masked addresses are equal in another pattern: the page shows one address twice where the run
+    # prints two (or the reverse); each address numbered in order of first appearance (`0x①`). The shape holds.
+    addresses: tuple[Difference, ...] = ()
 
 
 def _matches(claimed: list[str], actual: list[str], skip: set[int]) -> bool:
     """`claimed` (with `...` lines) matches `actual`, lines in `skip` of claimed matching anything."""
+    return _align(claimed, actual, skip) is not None
+
+
+def _align(claimed: list[str], actual: list[str], skip: set[int]) -> list[tuple[int, int]] | None:
+    """The pairs (page line, run line) compared when `claimed` (with `...` lines) matches `actual`, lines in `skip`
+    of claimed matching anything (and left out of the pairs); None when it does not match."""
     memo: dict[tuple[int, int], bool] = {}
 
     def go(i: int, j: int) -> bool:
@@ -108,7 +133,69 @@ def _matches(claimed: list[str], actual: list[str], skip: set[int]) -> bool:
         memo[i, j] = found
         return found
 
-    return go(0, 0)
+    if not go(0, 0):
+        return None
+    pairs = []
+    i = j = 0
+    while i < len(claimed):  # the path the search found, walked again
+        if claimed[i].strip() in ELISION:
+            j = next(k for k in range(j, len(actual) + 1) if go(i + 1, k))
+        else:
+            if i not in skip:
+                pairs.append((i, j))
+            j += 1
+        i += 1
+    return pairs
+
+
+_HEX = re.compile(r"\b0x[0-9a-f]+\b")
+# An address on the author's machine has at least 5 hex digits (amd64's data from 0x400000, its heap 0xc000000000);
+# one in the sandbox at least 4 (wasm's linear memory: Go's data from 0x1000). A shorter `0x` number is a value the
+# program prints (`0x0`, a nil pointer; `%#x` of 255), compared as it is written.
+PAGE_ADDRESS, RUN_ADDRESS = 5, 4
+_CIRCLED = "①②③④⑤⑥⑦⑧⑨⑩⑪⑫⑬⑭⑮⑯⑰⑱⑲⑳"
+
+
+def _is_address(token: str, digits: int) -> bool:
+    return len(token) - 2 >= digits
+
+
+def _numbered(lines: list[str], page: bool) -> list[str]:
+    """The lines with each address replaced by its number in order of first appearance (`0x①`), values kept,
+    spaces collapsed (the shape, padding and all, is compared by the masks; these lines by their addresses only)."""
+    seen: dict[str, int] = {}
+
+    def number(m: re.Match[str]) -> str:
+        if not _is_address(m.group(0), PAGE_ADDRESS if page else RUN_ADDRESS):
+            return m.group(0)
+        n = seen.setdefault(m.group(0), len(seen))
+        return "0x" + (_CIRCLED[n] if n < len(_CIRCLED) else f"({n + 1})")
+
+    return [re.sub(" {2,}", " ", _HEX.sub(number, line)) for line in lines]
+
+
+def _values(claimed: list[str], actual: list[str], pairs: list[tuple[int, int]]) -> tuple[Difference, ...]:
+    """The lines where a `0x` number that is no address (`0x0`) differs: the masks made them alike."""
+    found = []
+    for i, j in pairs:
+        mine, theirs = _HEX.findall(claimed[i]), _HEX.findall(actual[j])
+        if len(mine) == len(theirs) and any(
+                a != b and not (_is_address(a, PAGE_ADDRESS) and _is_address(b, RUN_ADDRESS))
+                for a, b in zip(mine, theirs, strict=True)):
+            found.append(Difference(i, claimed[i], actual[j]))
+    return tuple(found)
+
+
+def _same_addresses(claimed: list[str], runs: list[list[str]], pairs: list[tuple[int, int]]
+                    ) -> tuple[Difference, ...]:
+    """When the addresses of the compared lines are equal in another pattern on the page than in the run: each
+    compared line that holds one, numbered (a line alike on both sides is the pattern's context); nothing when the
+    pattern differs between the runs themselves (which addresses are equal is then not the program's)."""
+    mine = _numbered([claimed[i] for i, _ in pairs], page=True)
+    theirs = [_numbered([run[j] for _, j in pairs], page=False) for run in runs]
+    if mine == theirs[0] or any(other != theirs[0] for other in theirs[1:]):
+        return ()
+    return tuple(Difference(i, a, b) for (i, _), a, b in zip(pairs, mine, theirs[0], strict=True) if "0x" in a + b)
 
 
 def _differences(claimed: list[str], actual: list[str], skip: set[int]) -> tuple[Difference, ...]:
@@ -132,9 +219,12 @@ def _differences(claimed: list[str], actual: list[str], skip: set[int]) -> tuple
 def compare_output(claimed: str, runs: Sequence[str], may_reorder: bool, rules: Sequence[str] | None = None
                    ) -> Comparison:
     """The page's output against what the sandbox printed in two (or more) runs of the same program (`rules`: the
-    masks applied, all by default)."""
-    want = lines_of(claimed, rules)
-    got = [lines_of(run, rules) for run in runs]
+    masks applied, and `same-address`, all by default). Masked addresses are compared by which are equal: the
+    page's first address is the run's first, and wherever the page repeats it, the run must (`same-address`)."""
+    read = _read(claimed, rules)
+    want, written = [m for m, _ in read], [r for _, r in read]
+    printed = [_read(run, rules) for run in runs]
+    got = [[m for m, _ in lines] for lines in printed]
     first = got[0]
     if any(len(other) != len(first) for other in got[1:]):
         return Comparison(_matches(want, first, set()), all_varying=True)
@@ -151,9 +241,17 @@ def compare_output(claimed: str, runs: Sequence[str], may_reorder: bool, rules: 
     skip = {i for i in varying_actual if i < len(want)} if not any(w.strip() in ELISION for w in want) else set()
     if varying_actual and any(w.strip() in ELISION for w in want):
         return Comparison(_matches(want, first, set()), all_varying=True)
-    if _matches(want, first, skip):
-        return Comparison(True, varying=tuple(sorted(skip)))
-    return Comparison(False, _differences(want, first, skip), tuple(sorted(skip)))
+    pairs = _align(want, first, skip)
+    if pairs is None:
+        return Comparison(False, _differences(want, first, skip), tuple(sorted(skip)))
+    raw = [[r for _, r in lines] for lines in printed]
+    if rules is None or "address" in rules:
+        values = _values(written, raw[0], pairs)
+        if values:
+            return Comparison(False, values, tuple(sorted(skip)))
+    if rules is None or "same-address" in rules:
+        return Comparison(True, varying=tuple(sorted(skip)), addresses=_same_addresses(written, raw, pairs))
+    return Comparison(True, varying=tuple(sorted(skip)))
 
 
 def _unordered_differences(want: list[str], got: list[str]) -> tuple[Difference, ...]:

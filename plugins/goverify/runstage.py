@@ -19,8 +19,9 @@ from dataclasses import dataclass, field, replace
 
 from .command import chain, runs_program
 from .errors import Location
-from .examples import Example, Page
+from .examples import Example, Page, is_relisting
 from .findings import Finding, NotVerified, RunDiffers, RunNote, RunSaid
+from .fragments import Header, declares_main
 from .output import DIAGNOSTIC, PROMPT, WrittenLine, compiler_line, kind_of, read_block
 from .programs import RUN, Program, denied, may_reorder, read_session
 from .runner import Job, RunResult
@@ -34,6 +35,8 @@ _MACHINE = re.compile(r"\bruntime\.(?:NumCPU|GOMAXPROCS|GOOS|GOARCH|NumGoroutine
                       r"|\bos\.(?:Hostname|Getpid|Getuid|Getenv|Environ|Args)\b|\bdebug\.SetMaxStack\b")
 # What `go test` prints after benchmarks that pass: a page that shows only their results leaves it out.
 _PASSED = re.compile(r"^(?:PASS|ok\s+\S+\s+\S+)$")
+# Memory read through unsafe: what it holds is laid out by the architecture and the runtime.
+_UNSAFE = re.compile(r"\bunsafe\.(?:Pointer|Add|Slice|SliceData|String|StringData)\b|^//go:linkname\b", re.M)
 _TEST_FUNC = re.compile(r"^func (?:Test|Benchmark|Example|Fuzz)\w*\(", re.M)
 _MAIN = re.compile(r"^package main\b[\s\S]*^func main\(\)", re.M)
 
@@ -66,6 +69,7 @@ class Shown:
     printed: dict[str, str]  # release -> output
     benchmarks: bool
     location: Location | None = None  # the block's first line of output
+    header: Header | None = None  # the header goverify fitted to a fragment to run it
 
 
 @dataclass
@@ -75,6 +79,7 @@ class Runs:
     claims: list[RunClaim]
     builds: dict[tuple[int, str], Job]  # (claim index, release) -> build job
     guests: dict[tuple[int, str], tuple[Job, ...]] = field(default_factory=dict)  # ... -> each attempt's run
+    header: Header | None = None  # the header planning fitted to a fragment (None: a complete program)
 
 
 @dataclass(frozen=True)
@@ -120,9 +125,11 @@ def read_runs(page: Page) -> tuple[list[RunClaim], list[Declined]]:
         # a stated run goverify reads, but does not run: said why at its note (not for `go generate` and the like)
         said = note.reason == "runs-code" and any(runs_program(c) for c in chain(note.command) or ())
         before = [e for e in page.examples if e.fence.end <= fence.start]
-        if not before or before[-1].fragment:
+        apart = _not_compiled_before(page, offset + fence.line, before[-1] if before else None)
+        if not before or apart or (before[-1].fragment and not declares_main(before[-1].source)):
             if said:
-                declined.append(Declined(note.location, note.command, _NO_PROGRAM if not before else _FRAGMENT))
+                declined.append(Declined(note.location, note.command,
+                                         _NO_PROGRAM if not before else apart or _FRAGMENT))
             continue
         example = before[-1]
         lines = read_block(fence.body)
@@ -163,12 +170,29 @@ def read_runs(page: Page) -> tuple[list[RunClaim], list[Declined]]:
 
 
 _NO_PROGRAM = "no Go example before it: goverify runs a complete program of the page only"
-# Why a fragment's `go run` is not run: a fragment with no compiler output and no comment claim is no example of the
-# page (fragment-without-claims), so planning fits it no header; and a fragment's output of addresses would need
-# a rule that says machine-dependent when only addresses differ.
-_FRAGMENT = ("the Go example before it is a fragment (no package clause): goverify runs a complete `package main` "
-             "only, and fits no header to a fragment for a run")
+# Why a fragment's run is not run: without `func main` it is no program (its `go test` would need the file its
+# tests are in, which the page does not show). A fragment with `func main` is run with the header planning fits it.
+_FRAGMENT = ("the Go block before it is a fragment (no package clause) without `func main`: goverify runs a "
+             "complete `package main`, or a fragment with `func main` given a header, and no other")
 RUN_NOTES = ("runs-code", "program-output")
+
+
+def _not_compiled_before(page: Page, line: int, example: Example | None) -> str:
+    """Why the run at the page's `line` is not the example's when a Go block goverify does not compile stands
+    between them (a fragment without `func main`, a block marked skip): that block is what the page runs; "" when
+    none does (a re-listing of the example's lines, an excerpt of it, does not count)."""
+    if example is None:
+        return ""
+    skipped = {s.location.line: s.reason for s in page.skipped if s.location.path == page.path}
+    between = [f.location.line for f in page.fences if f.location.path == page.path
+               and example.location.line < f.location.line <= line and skipped.get(f.location.line) != "relisting"
+               and not is_relisting(f.source.splitlines(), example.source)]
+    if not between:
+        return ""
+    return _FRAGMENT if skipped.get(between[-1]) == "fragment-without-claims" else _NOT_COMPILED
+
+
+_NOT_COMPILED = "the Go block before it is not compiled (see its note): goverify runs only a program it compiles"
 
 
 def _prompts(lines: list[WrittenLine]) -> list[tuple[int, str]]:
@@ -232,11 +256,12 @@ def _claim(example: Example, program: Program, note: NotVerified, fence: Fence, 
                     (fence.start, fence.end, fence.indent) if alone else (0, 0, ""))
 
 
-def build(claims: list[RunClaim], source: str, matrix: list[Toolchain]) -> Runs:
-    """An example's run claims and a build job for each on every release."""
+def build(claims: list[RunClaim], source: str, matrix: list[Toolchain], header: Header | None = None) -> Runs:
+    """An example's run claims and a build job for each on every release (`source`: as planned, with the header
+    fitted to a fragment)."""
     builds = {(i, str(t.version)): claim.program.build_job(source, t, claim.file)
               for i, claim in enumerate(claims) for t in matrix}
-    return Runs(claims, builds)
+    return Runs(claims, builds, header=header)
 
 
 def execute(runs: Runs, results: Mapping[str, RunResult]) -> Iterator[Job]:
@@ -300,21 +325,23 @@ def check_runs(example: Example, runs: Runs, results: Mapping[str, RunResult], m
             hidden.add(i)
             findings.append(RunNote(where, stated, "not-called-output"))
             continue
+        header = runs.header.describe() if runs.header else ""
         if isinstance(mine, str):
             findings.append(NotVerified(where, mine, stated, _detail(runs, results, i, str(target.version)),
-                                        release=str(target.version)))
+                                        release=str(target.version), header=header))
             continue
         holds = tuple(r for r, v in verdicts.items() if isinstance(v, tuple) and v[0] is None)
         said, notes = mine
         if said is not None:
-            reason = _excuse(example.source)
+            reason = _excuse(example.source) or ("address-equality" if said.addresses else "")
             if reason:
-                findings.append(NotVerified(where, reason, stated, _excused(reason), release=str(target.version)))
+                findings.append(NotVerified(where, reason, stated, _excused(reason), release=str(target.version),
+                                            header=header, differences=said.differences))
                 continue
             fails = tuple(v[0] for r, v in verdicts.items() if isinstance(v, tuple) and v[0] is not None
                           and (r == str(target.version) or v[0].differences == said.differences
                                and v[0].benchmarks == said.benchmarks))
-            findings.append(RunDiffers(where, stated, claim.written, fails, holds, fix_hint))
+            findings.append(RunDiffers(where, stated, claim.written, fails, holds, fix_hint, header))
         else:
             findings += [RunNote(where, stated, kind, lines) for kind, lines in notes]
     return findings, verified, hidden
@@ -335,7 +362,7 @@ def shown(runs: Runs, results: Mapping[str, RunResult], hidden: frozenset[int] |
                 printed[release] = claim.program.printed(got[0].output, got[0].returncode, got[0].seconds)
         if printed:
             found.append(Shown(claim.example, claim.stated, claim.fence, printed, claim.program.benchmarks,
-                               claim.location))
+                               claim.location, runs.header))
     return found
 
 
@@ -378,16 +405,19 @@ def _verdict(example: Example, claim: RunClaim, runs: Runs, results: Mapping[str
     if program.benchmarks:
         notes.append(("benchmark-figures", ()))
     if comparison.holds and not benches:
+        if comparison.addresses:  # the shape holds; which addresses are equal does not
+            return RunSaid(release, comparison.addresses, (), printed[0], addresses=True), notes
         return None, notes
     return RunSaid(release, comparison.differences, benches, printed[0]), notes
 
 
 def _excuse(source: str) -> str:
-    """Why a difference is not the program's: it reaches what the sandbox denies, or depends on the machine."""
+    """Why a difference is not the program's: it reaches what the sandbox denies, or depends on the machine (what
+    it asks of it, or memory it reads through `unsafe`)."""
     kinds = denied(source)
     if kinds:
         return kinds[0]
-    return "machine-dependent" if _MACHINE.search(source) else ""
+    return "machine-dependent" if _MACHINE.search(source) else "unsafe-memory" if _UNSAFE.search(source) else ""
 
 
 def _excused(reason: str) -> str:
@@ -398,14 +428,21 @@ def _excused(reason: str) -> str:
         "sandbox-signals": "the program uses signals, which the sandbox does not have",
         "machine-dependent": "what it prints depends on the machine (CPUs, GOMAXPROCS, GOOS/GOARCH, memory "
                              "statistics, the process), not only on the program",
+        "unsafe-memory": "it reads memory through `unsafe` or `//go:linkname` (the layout of values, the runtime's "
+                         "own variables and types), which depends on the architecture and the runtime, not only on "
+                         "the program: the sandbox's wasm is not the author's machine",
+        "address-equality": "only which of its addresses are equal differs (0x① is the block's first address, 0x② "
+                            "its second): which values share an address depends on how the runtime lays out memory, "
+                            "which the sandbox's wasm may do otherwise than the author's machine",
     }.get(reason, reason)
 
 
 def _detail(runs: Runs, results: Mapping[str, RunResult], i: int, release: str) -> str:
     got = _attempts(runs, results, i, release) or []
     built = results.get(runs.builds[i, release].key)
-    if built is not None and built.returncode != 0:
-        return built.output.strip().splitlines()[0] if built.output.strip() else f"exit status {built.returncode}"
+    if built is not None and built.returncode != 0:  # the go command's first words (not its `# package` line)
+        said = [line for line in built.output.strip().splitlines() if line.strip() and not line.startswith("#")]
+        return said[0] if said else f"exit status {built.returncode}"
     return next((r.detail for r in got if r.kind), "")
 
 
