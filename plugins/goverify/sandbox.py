@@ -268,6 +268,9 @@ class _Capture:
 def _engine(wasmtime):
     config = wasmtime.Config()
     config.epoch_interruption = True
+    # One compile thread: the runner already runs a job per core, and Winch's parallel compilation of a Go module
+    # costs more CPU (5-10% of a whole sandbox run, measured) for no shorter a run (plugins/docs/sandbox.md).
+    config.parallel_compilation = False
     if STRATEGY == "winch":
         from wasmtime import _ffi  # noqa: PLC0415 (the binding's setter refuses "winch"; the C API takes it)
 
