@@ -179,8 +179,8 @@ def _check_example(verdict: ExampleVerdict, page: Page, matrix: list[Toolchain],
     missing = [r for r in releases if r not in runs]
     if missing:
         verdict.findings.append(NoResult(example.location, tuple(missing)))
-    has_prose = any(bound.example == example.index for bound in page.prose)
-    compiled = _compile_failures(verdict, runs, has_prose)
+    prose = page.prose_of(example)
+    compiled = _compile_failures(verdict, runs, bool(prose))
     if not compiled and any(isinstance(f, NotVerified) for f in verdict.findings):
         return  # a fragment that does not compile, an import outside the standard library: its claims say nothing
     functions = functions_declared(plan.source)
@@ -188,7 +188,7 @@ def _check_example(verdict: ExampleVerdict, page: Page, matrix: list[Toolchain],
     # others, and said once to be unchecked there (never one disagreement per claim).
     broken = {f.release: f for f in verdict.findings if isinstance(f, CompileFails | TimedOut)}
     usable = {release: run for release, run in runs.items() if release not in broken}
-    claimed = len(example.claims) + sum(bound.example == example.index for bound in page.prose)
+    claimed = len(example.claims) + len(prose)
     for kind in ("timed-out", "does-not-compile"):
         unchecked = [f for f in broken.values() if (kind == "timed-out") == isinstance(f, TimedOut)]
         if claimed and unchecked:
@@ -199,9 +199,8 @@ def _check_example(verdict: ExampleVerdict, page: Page, matrix: list[Toolchain],
                 errors=getattr(first, "errors", ()), release=first.release))
     for claim in example.claims:
         _check_claim(verdict, claim, matrix, usable, fix_hint)
-    for bound in page.prose:
-        if bound.example == example.index:
-            _check_prose(verdict, bound, matrix, usable)
+    for bound in prose:
+        _check_prose(verdict, bound, matrix, usable)
     for block in example.outputs:  # a block that shows compile errors is compared even when nothing compiles
         if block.checked and (compiled or any(line.diagnostic and not is_report(line.diagnostic.message)
                                               for line in block.lines)):

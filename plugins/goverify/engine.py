@@ -176,7 +176,7 @@ def _shows_reasons(page: Page, example: Example) -> bool:
     """Whether anything could show the example's `-m=2` reasons: a claim in its comments or in the prose bound to
     it (a failure's message), or an output block of it (the page's expandable lines). An example the page says
     nothing of is only compiled: its reasons would be run and never read."""
-    return bool(example.claims or example.outputs) or any(bound.example == example.index for bound in page.prose)
+    return bool(example.claims or example.outputs or page.prose_of(example))
 
 
 def build(page: PageRecord, known: Known) -> Iterator[Job]:

@@ -151,6 +151,10 @@ class Page:
     hints: list[Location] = field(default_factory=list)  # escape talk beside code, but no claim
     fences: list[GoFence] = field(default_factory=list)  # every closed Go fence, in page order
 
+    def prose_of(self, example: Example) -> list[BoundProse]:
+        """The prose claims bound to `example`, in page order."""
+        return [bound for bound in self.prose if bound.example == example.index]
+
 
 @functools.lru_cache(maxsize=1024)
 def _basename(file: str) -> str:

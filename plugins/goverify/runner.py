@@ -64,6 +64,7 @@ class Job:
     keep: str = ""  # the file the command leaves that is kept (a program built for the sandbox), relative to it
     guest: tuple[str, ...] = ()  # a run in the sandbox: `source` is the program's sha256, this its argv
     attempt: int = 0  # the same run made again (lines that differ between two runs are not compared)
+    long: bool = field(default=False, compare=False)  # started first in its batch (a benchmark run for its benchtime)
 
     @property
     def key(self) -> str:
@@ -235,11 +236,6 @@ def _keep(built: Path, artifacts: Path) -> str:
             with contextlib.suppress(OSError):
                 os.unlink(tmp)
     return digest
-
-
-def _benchmarks(job: Job) -> bool:
-    """A sandbox run of benchmarks, for longer than one iteration each (the longest jobs a page has)."""
-    return any(arg.startswith("-test.bench=") for arg in job.guest) and "-test.benchtime=1x" not in job.guest
 
 
 def run_guest(job: Job, artifacts: Path | None) -> RunResult:
@@ -517,8 +513,8 @@ class Runner:
             progress.step()
             return key, result
 
-        # Benchmarks first: each runs for its benchtime, and the short runs after them fill the cores to the end.
-        ordered = sorted(todo.items(), key=lambda item: not _benchmarks(item[1]))
+        # Long jobs first (benchmarks, each for its benchtime): the short ones after them fill the cores to the end.
+        ordered = sorted(todo.items(), key=lambda item: not item[1].long)
         with ThreadPoolExecutor(max_workers=pool_size) as pool:
             for key, result in pool.map(work, ordered):
                 results[key] = result

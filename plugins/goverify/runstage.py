@@ -289,8 +289,9 @@ def again(example: Example, runs: Runs, results: Mapping[str, RunResult]) -> Ite
 
 def _guest(runs: Runs, i: int, release: str, built: RunResult, attempt: int) -> Job:
     job = runs.builds[i, release]
-    return Job(built.artifact, job.command, job.toolchain, job.file, guest=_argv(runs.claims[i].program, attempt),
-               attempt=attempt)
+    program = runs.claims[i].program
+    return Job(built.artifact, job.command, job.toolchain, job.file, guest=_argv(program, attempt), attempt=attempt,
+               long=program.benchmarks and not attempt)
 
 
 def _argv(program: Program, attempt: int) -> tuple[str, ...]:
