@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 from goverify import runner
 from goverify.engine import Engine, Settings
+from goverify.matrix import matrix_markdown
 from goverify.runstage import ATTEMPTS
 from goverify.sandbox import runtime_version
 from releases import BOTH
@@ -142,3 +143,44 @@ func main() {
     assert [("x := 1" in job.source, "y := 2" in job.source) for job in reasons] == [(True, False)]
     assert len(ran) - len(reasons) == 2 * len(BOTH)  # both compiled on each release
     assert _errors(findings) == []  # the claim holds
+
+
+def test_an_example_the_page_only_runs_is_compiled_by_its_build(tmp_path: Path) -> None:
+    """An example whose only claim is what it prints is compiled by its build for the sandbox on each release: its
+    own command (`go build -gcflags=...` on the host) runs only where that build fails, so that whether it compiles
+    at all, and in which words it does not, stay the host compiler's. A program that only wasip1 lacks a function
+    for is never said not to compile; one that compiles nowhere is, on each release."""
+    wasip1_lacks = PROGRAM.format(name="pgrp", a=1, b=1, product=1).replace(
+        'fmt.Println("pgrp", 1*1)', 'fmt.Println("pgrp", syscall.Getpgrp() > 0)').replace(
+        'import "fmt"', 'import (\n\t"fmt"\n\t"syscall"\n)').replace("pgrp 1", "pgrp true")
+    broken = PROGRAM.format(name="broken", a=1, b=1, product=1).replace("1*1", "undefinedThing")
+    page = _page(PROGRAMS) + "\n" + wasip1_lacks + "\n" + broken
+    engine = Engine(Settings(root=tmp_path, go_versions=BOTH, gocache=Path(os.environ["GOVERIFY_GOCACHE"])))
+    ran: list[runner.Job] = []
+    run_job = runner.run_job
+
+    def counting_job(job, *args, **kwargs):
+        ran.append(job)
+        return run_job(job, *args, **kwargs)
+
+    runner.run_job = counting_job
+    try:
+        scanned = engine.scan(page, "docs/index.md")
+        engine.run([scanned])
+        verdict = engine.check(scanned)
+    finally:
+        runner.run_job = run_job
+    compiled = sorted(("Getpgrp" in job.source, "undefinedThing" in job.source) for job in ran
+                      if not job.keep and "-gcflags=-m -l" in job.command.argv)
+    assert compiled == [(False, True)] * len(BOTH) + [(True, False)] * len(BOTH)
+    kinds = sorted((f.location.line, getattr(f, "reason", type(f).__name__)) for f in _errors(verdict.findings))
+    lines = page.split("\n")
+    pgrp, undefined = lines.index("pgrp true") + 1, lines.index("broken 1") + 1
+    broken_line = lines.index("\tfmt.Println(\"broken\", undefinedThing)") + 1  # the compiler's error's line
+    assert kinds == sorted([(broken_line, "does-not-compile")] * len(BOTH) + [(pgrp, "sandbox-build-fails"),
+                                                                               (undefined, "sandbox-build-fails")])
+    assert all("undefined: undefinedThing" in " ".join(e.message for e in f.errors) for f in verdict.findings
+               if getattr(f, "reason", "") == "does-not-compile")
+    # The release matrix says each is compiled where its build was (and "–" nowhere).
+    rows = [line for line in matrix_markdown(engine, [verdict], None).split("\n") if line.startswith("| [")]
+    assert len(rows) == 5 and not any("–" in row for row in rows)

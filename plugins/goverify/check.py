@@ -117,6 +117,9 @@ class ExampleVerdict:
     findings: list[Finding] = field(default_factory=list)
     reasons: dict[tuple[int, int], tuple[str, ...]] = field(default_factory=dict)  # newest release
     failing: set[str] = field(default_factory=set)  # releases on which something the page says is false
+    # An example the page only runs: the releases its programs were built on for the sandbox, where its own command
+    # is not run (that build compiled the same code); `runs` holds the releases where they were not built.
+    built: frozenset[str] = frozenset()
 
     @property
     def command(self) -> Command | None:
@@ -144,8 +147,9 @@ class PageVerdict:
 
 def check_page(page: Page, plans: dict[int, Plan], results: dict[tuple[int, Command, str], RunResult],
                reasons: dict[int, dict[tuple[int, int], tuple[str, ...]]], matrix: list[Toolchain],
-               fix_hint: str) -> PageVerdict:
-    """All verdicts of a page. `plans` and `reasons` by example index; `results` by (example, command, release)."""
+               fix_hint: str, built: dict[int, frozenset[str]] | None = None) -> PageVerdict:
+    """All verdicts of a page. `plans`, `reasons` and `built` (ExampleVerdict.built) by example index; `results` by
+    (example, command, release)."""
     releases = [str(t.version) for t in matrix]
     verdicts = []
     for example in page.examples:
@@ -154,7 +158,8 @@ def check_page(page: Page, plans: dict[int, Plan], results: dict[tuple[int, Comm
         for command in plan.commands:
             runs[command] = {r: results[example.index, command, r] for r in releases
                              if (example.index, command, r) in results}
-        verdict = ExampleVerdict(example, plan, runs, reasons=reasons.get(example.index, {}))
+        verdict = ExampleVerdict(example, plan, runs, reasons=reasons.get(example.index, {}),
+                                 built=(built or {}).get(example.index, frozenset()))
         _check_example(verdict, page, matrix, fix_hint)
         verdicts.append(verdict)
     findings: list[Finding] = [Problem(p) for p in page.problems]
@@ -176,7 +181,7 @@ def _check_example(verdict: ExampleVerdict, page: Page, matrix: list[Toolchain],
     if command is None:
         return  # a refused command: already a problem of the page
     runs = verdict.runs_of(command)
-    missing = [r for r in releases if r not in runs]
+    missing = [r for r in releases if r not in runs and r not in verdict.built]
     if missing:
         verdict.findings.append(NoResult(example.location, tuple(missing)))
     prose = page.prose_of(example)

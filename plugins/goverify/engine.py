@@ -49,7 +49,7 @@ from .cache import Cache, key_of
 from .check import ExampleVerdict, PageVerdict, Plan, check_page
 from .command import DEFAULT_COMMAND, Command
 from .errors import GoverifyError
-from .examples import Example, GoFence, Page, scan_page
+from .examples import INHERITED, Example, GoFence, Page, scan_page
 from .findings import NotVerified
 from .reasons import parse_reasons, reasons_job_parts
 from .runner import DEFAULT_TIMEOUT, Job, Runner, RunResult
@@ -98,6 +98,7 @@ class Record:
     plan: Plan | None = None  # compile: what is compiled, with which commands
     runs: tuple[Job, ...] = ()  # ... each command on every release, in that order
     reasons: Job | None = None  # ... the `-m=2` run on the newest release (None: the command's own output has it)
+    by_runs: bool = False  # ... compiled by its runs: `runs` asked only where its program is not built (execute)
     programs: runstage.Runs | None = None  # build, execute: its run claims, their builds and sandbox runs
     jobs: list[Job] = field(default_factory=list)  # every job a round asked for, in order (what a shard keeps)
 
@@ -116,7 +117,8 @@ class PageRecord:
     page: Page
     records: list[Record]
     verdict: PageVerdict | None = None  # made once, when first asked for
-    declined: list[runstage.Declined] = field(default_factory=list)  # build: the stated runs not run, and why
+    claims: list[runstage.RunClaim] = field(default_factory=list)  # run_matrix: what the page runs, by example
+    declined: list[runstage.Declined] = field(default_factory=list)  # ... the stated runs not run, and why
 
     @property
     def fences(self) -> list[GoFence]:
@@ -157,8 +159,9 @@ def lean(page: PageRecord, known: Known) -> Iterator[Job]:
 
 def run_matrix(page: PageRecord, known: Known) -> Iterator[Job]:
     """Each example's plan, then each of its commands on every release, and its `-m=2` reasons run (asked for here
-    unless only what fails is explained)."""
+    unless only what fails is explained). An example the page only runs is compiled by its runs (`build`)."""
     settings, matrix = known.settings, known.matrix
+    page.claims, page.declined = runstage.read_runs(page.page)
     for record in page.records:
         example = record.example
         plan = record.plan = planning.fit(example, record.probe if record.fitting else None, record.leaning,
@@ -167,9 +170,22 @@ def run_matrix(page: PageRecord, known: Known) -> Iterator[Job]:
                             for command in plan.commands for toolchain in matrix)
         parts = reasons_job_parts(plan.source, plan.commands[0]) if plan.commands else None
         record.reasons = Job(parts[0], parts[1], matrix[-1], example.file) if parts else None
-        yield from record.asks(*record.runs)
+        record.by_runs = _only_run(page, record)
+        if not record.by_runs:
+            yield from record.asks(*record.runs)
         if settings.reasons and not settings.reasons_for_failures_only and _shows_reasons(page.page, example):
             yield from record.asks(record.reasons)
+
+
+def _only_run(page: PageRecord, record: Record) -> bool:
+    """Whether the page only runs the example: it states no compile of its own for it (the command is the page's
+    or the default), and nothing shows what the compiler says of it (no claim, no bound prose, no output block),
+    but a block shows what it prints. Its build for the sandbox on each release (`build`) is then its compile: the
+    same code type-checked and compiled, for wasip1. Where that build fails, `execute` compiles it on the host."""
+    example, plan = record.example, record.plan
+    return (plan is not None and plan.unfit is None and bool(plan.commands) and example.command.origin in INHERITED
+            and not _shows_reasons(page.page, example)
+            and any(claim.example == example.index for claim in page.claims))
 
 
 def _shows_reasons(page: Page, example: Example) -> bool:
@@ -181,9 +197,8 @@ def _shows_reasons(page: Page, example: Example) -> bool:
 
 def build(page: PageRecord, known: Known) -> Iterator[Job]:
     """Each run claim's program (an output block under `go run`/`go test`), built for wasip1 on every release."""
-    claims, page.declined = runstage.read_runs(page.page)
     for record in page.records:
-        mine = [claim for claim in claims if claim.example == record.example.index]
+        mine = [claim for claim in page.claims if claim.example == record.example.index]
         if record.plan is None or not mine:
             continue
         record.programs = runstage.build(mine, record.plan.source, known.matrix, record.plan.header)
@@ -191,10 +206,14 @@ def build(page: PageRecord, known: Known) -> Iterator[Job]:
 
 
 def execute(page: PageRecord, known: Known) -> Iterator[Job]:
-    """Each program built, run in the sandbox."""
+    """Each program built, run in the sandbox; an example compiled by its runs, compiled as stated on each release
+    where its program is not built (whether it compiles at all, and the compiler's words, are the host's)."""
     for record in page.records:
         if record.programs is not None:
             yield from record.asks(*runstage.execute(record.programs, known.results))
+        if record.by_runs:
+            built = _built(record, known.results)
+            yield from record.asks(*(job for job in record.runs if str(job.toolchain.version) not in built))
 
 
 def again(page: PageRecord, known: Known) -> Iterator[Job]:
@@ -237,8 +256,9 @@ def check_records(page: PageRecord, known: Known) -> PageVerdict:
         if run is not None:
             reasons[index] = parse_reasons(run.output, record.example.base)
     plans = {record.example.index: record.plan for record in page.records if record.plan is not None}
+    built = {record.example.index: _built(record, known.results) for record in page.records if record.by_runs}
     fix_hint = f"{known.settings.fix_hint} {shlex.quote(known.settings.shown(page.page.path))}"
-    verdict = check_page(page.page, plans, results, reasons, known.matrix, fix_hint)
+    verdict = check_page(page.page, plans, results, reasons, known.matrix, fix_hint, built)
     _check_programs(page, known, verdict, fix_hint)
     return verdict
 
@@ -267,6 +287,11 @@ def _check_programs(page: PageRecord, known: Known, verdict: PageVerdict, fix_hi
                                 and ((f.location, f.command) in verified or why.get((f.location, f.command)) == ""))
                         ] + found
     verdict.findings.sort(key=lambda f: (f.location.path, f.location.line))
+
+
+def _built(record: Record, results: Mapping[str, RunResult]) -> frozenset[str]:
+    """The releases on which an example compiled by its runs had its programs built (none if it has none)."""
+    return runstage.built_on(record.programs, results) if record.programs is not None else frozenset()
 
 
 def _explainable(verdict: ExampleVerdict) -> bool:

@@ -61,8 +61,9 @@ def matrix_markdown(engine: Engine, verdicts: list[PageVerdict], language: str |
             previous = None
             for v in versions:
                 run = runs.get(v)
-                if run is None:
-                    cells.append("–")
+                if run is None:  # built for the sandbox (an example the page only runs): compiled, not compared
+                    cells.append(("✗" if v in verdict.failing else "✓") if v in verdict.built else "–")
+                    previous = None
                     continue
                 mark = "✗" if v in verdict.failing else "✓"
                 if previous is not None and (previous.output, previous.returncode) != (run.output, run.returncode):

@@ -268,10 +268,21 @@ def execute(runs: Runs, results: Mapping[str, RunResult]) -> Iterator[Job]:
     """The first sandbox run of each program its build made."""
     for (i, release), job in runs.builds.items():
         built = results.get(job.key)
-        if built is None or built.returncode != 0 or not built.artifact:
+        if not _made(built):
             continue
         runs.guests[i, release] = (_guest(runs, i, release, built, 0),)
         yield from runs.guests[i, release]
+
+
+def built_on(runs: Runs, results: Mapping[str, RunResult]) -> frozenset[str]:
+    """The releases on which every program of the example was built for the sandbox: its code compiles there."""
+    releases = {release for _, release in runs.builds}
+    return frozenset(releases - {release for (_, release), job in runs.builds.items()
+                                 if not _made(results.get(job.key))})
+
+
+def _made(built: RunResult | None) -> bool:
+    return built is not None and built.returncode == 0 and bool(built.artifact)
 
 
 def again(example: Example, runs: Runs, results: Mapping[str, RunResult]) -> Iterator[Job]:
