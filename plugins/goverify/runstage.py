@@ -408,6 +408,8 @@ def _verdict(example: Example, claim: RunClaim, runs: Runs, results: Mapping[str
     """On one release: a not-verified kind, or (what differs, None when it holds; the notes of what was not
     compared)."""
     built = results.get(runs.builds[i, release].key)
+    if built is not None and built.timed_out:
+        return "sandbox-build-timeout"  # killed at a compile's time limit: the go command said nothing of it
     if built is None or built.returncode != 0:
         return "sandbox-build-fails"
     got = _attempts(runs, results, i, release)
@@ -509,6 +511,8 @@ def _excused(reason: str) -> str:
 def _detail(runs: Runs, results: Mapping[str, RunResult], i: int, release: str) -> str:
     got = _attempts(runs, results, i, release) or []
     built = results.get(runs.builds[i, release].key)
+    if built is not None and built.timed_out:
+        return ""
     if built is not None and built.returncode != 0:  # the go command's first words (not its `# package` line)
         said = [line for line in built.output.strip().splitlines() if line.strip() and not line.startswith("#")]
         return said[0] if said else f"exit status {built.returncode}"
