@@ -6,7 +6,8 @@ from __future__ import annotations
 import json
 
 from conftest import cli
-from goverify.fragments import Header, best_offset, imports_used
+from goverify.examples import scan_page
+from goverify.fragments import Header, best_offset, declares_tests, header, imports_used
 from goverify.output import parse_line
 from releases import NEW
 
@@ -26,6 +27,33 @@ def test_a_linkname_directive_needs_unsafe_imported() -> None:
     uses = linked.replace("var zerobase uintptr", "var zerobase unsafe.Pointer")
     assert imports_used(uses) == ("fmt", "unsafe")  # imported already, by name
     assert imports_used("// see //go:linkname in the runtime\nfunc f() {}\n") == ()
+
+
+def test_what_go_test_runs_is_a_test_function() -> None:
+    assert declares_tests("func BenchmarkX(b *testing.B) {}\n")
+    assert declares_tests("func Test(t *testing.T) {}\nfunc ExampleF() {}\n")
+    assert declares_tests("func Example_twice() {}\n")
+    assert not declares_tests("func Testify(t *testing.T) {}\n")  # after the prefix, no lower case
+    assert not declares_tests("// func TestX(t *testing.T) {}\nfunc helper() {}\n")
+    assert not declares_tests('var s = `\nfunc TestX(t *testing.T) {}\n`\n')
+    # a fragment of tests has no main: its header's package is not `main`, which `go build` would refuse to link
+    # and which `go test -c x_test.go` does not need
+    assert header("func TestX(t *testing.T) {}\n", 4).text == 'package fragment\n\nimport "testing"\n\n'
+
+
+def test_a_fragment_of_tests_is_an_example_only_under_a_go_test_goverify_runs() -> None:
+    tests = "```go\nfunc BenchmarkX(b *testing.B) {\n\tfor i := 0; i < b.N; i++ {\n\t}\n}\n```\n\n"
+
+    def examples(command: str) -> int:
+        page = tests + f"```console\n$ {command}\nBenchmarkX-8  1000  1.0 ns/op  0 B/op  0 allocs/op\n```\n"
+        return len(scan_page(page, "p.md").examples)
+
+    assert examples("go test -bench=. -benchmem ./x_test.go") == 1
+    assert examples("go test -v") == 1
+    assert examples("go test -race -bench=. ./x_test.go") == 0  # a flag the run stage does not read
+    assert examples("GOOS=linux go test -bench=. ./x_test.go") == 0  # an environment it does not reproduce
+    assert examples("go test -c -o x.bin x_test.go && perf stat ./x.bin -test.bench=.") == 0  # another program
+    assert examples("go run x_test.go") == 0
 
 
 def test_headers_of_every_size() -> None:

@@ -14,7 +14,7 @@ from conftest import cli, plugin
 from goverify.engine import Engine, Settings
 from goverify.fragments import header
 from goverify.render import render_program
-from goverify.runstage import ATTEMPTS, Shown
+from goverify.runstage import ATTEMPTS, Shown, _header_shift
 from goverify.sandbox import runtime_version
 from releases import NEW, OLD
 
@@ -476,12 +476,85 @@ def test_a_fragment_with_func_main_is_run_with_the_header_goverify_fits_it(tmp_p
     double = said[_line_of(FRAGMENT_RUNS, "$ go run double.go")]
     assert (double["kind"], double["summary"]) == ("runs-code", (
         "not verified: `go run double.go` is not run: the Go block before it is a fragment (no package clause) "
-        "without `func main`: goverify runs a complete `package main`, or a fragment with `func main` given a "
-        "header, and no other"))
+        "without `func main` or a test function: goverify runs a complete `package main`, a fragment with `func "
+        "main`, or a fragment of tests under `go test`, each given a header, and no other"))
     # an excerpt of a complete program between it and its run (not compiled, no `func main`): the program's run
     excerpt = _line_of(FRAGMENT_RUNS, "$ go run main.go") + 1
     assert ran[f"docs/index.md:{excerpt}", NEW]["output"] == "6\n" and excerpt not in said
     assert len(report["runs"]) == 5 * 2 + 1  # repeat, upper, zerobase, samebase, main on both; linkname on Go 1.21
+
+
+# Fragments of tests (test functions, no `func main`, no package clause) under a stated `go test`: run as the file the
+# command names with the header goverify fits them. A benchmark whose B/op and allocs/op hold, one whose allocs/op
+# are false, a test's `-v` output (its log line's position where the page's own header puts it), an example with an
+# output comment (run through a temporary file on wasip1: the sandbox has none), one that no header makes compile,
+# and one under a `go test` flag goverify does not run.
+TEST_FRAGMENT_RUNS = (Path(__file__).parent / "fixtures" / "test-fragment-runs.md").read_text(encoding="utf-8")
+
+
+def test_a_fragment_of_tests_is_run_under_go_test_with_the_header_goverify_fits_it(tmp_path: Path) -> None:
+    run = _check(tmp_path, TEST_FRAGMENT_RUNS, OLDEST, NEW, extra=("--format", "json"))
+    assert run.returncode == 1, run.stdout + run.stderr
+    report = json.loads(run.stdout)
+
+    def output(command: str) -> int:  # the line of the first output line under `$ COMMAND`
+        return _line_of(TEST_FRAGMENT_RUNS, f"$ {command}") + 1
+
+    header = "the fragment run with the header goverify gives it: package fragment, import \"testing\""
+    # the false allocs/op are the only disagreement, said with the header
+    [wrong] = report["disagreements"]
+    assert (wrong["line"], wrong["summary"]) == (output("go test -bench=NewPoint -benchmem ./point_test.go"), (
+        f"`go test -bench=NewPoint -benchmem ./point_test.go` ({header}): benchmark allocations differ on Go {NEW}"))
+    assert wrong["detail"][0] == (f"BenchmarkNewPoint: the page says 32 B/op, 2 allocs/op; Go {NEW} measures "
+                                  "32 B/op, 1 allocs/op (allocations measured with GOMAXPROCS=1 in the sandbox)")
+    ran = {(r["location"], r["go"]): r for r in report["runs"]}
+    # the true benchmark ran on both releases, as the file the command names, its B/op and allocs/op compared
+    make = output("go test -bench=. -benchmem ./make_test.go")
+    for release in (OLDEST, NEW):
+        made = ran[f"docs/index.md:{make}", release]
+        assert made["header"] == 'package fragment\n\nimport "testing"\n\n'
+        assert "BenchmarkMake64" in made["output"] and "\t      64 B/op\t       1 allocs/op" in made["output"]
+    notes = {(n["line"], n["kind"]) for n in report["notes"]}
+    assert (make, "benchmark-figures") in notes
+    said = {entry["line"]: entry for entry in report["not_verified"]}
+    assert make not in said
+    # the test's -v output holds: its log line is at line 9 of the file goverify ran (a 4-line header), at line 8
+    # of the page's (a header one line shorter); the position is the file the command names
+    verbose = output("go test -v ./reverse_test.go")
+    assert "    reverse_test.go:9: reversed\n" in ran[f"docs/index.md:{verbose}", NEW]["output"]
+    assert verbose not in said and verbose not in {d["line"] for d in report["disagreements"]}
+    # the example cannot print in the sandbox (no directory for its temporary file): not verified, never a drift
+    twice = said[output("go test -v ./twice_test.go")]
+    assert twice["kind"] == "sandbox-files"
+    assert "through a temporary file on wasip1, and the sandbox gives it no directory" in twice["summary"]
+    assert "+testing: open temp file: open /tmp/go-example-stdout-Example_twice-0.txt: Bad file number" \
+        in twice["detail"]
+    # no header makes it compile: said at the fragment and at its run, with the compiler's words
+    fragment = _line_of(TEST_FRAGMENT_RUNS, "func BenchmarkSum(b *testing.B) {") - 1
+    assert said[fragment]["kind"] == "fragment-does-not-compile"
+    assert "undefined: total" in said[fragment]["summary"]
+    summed = said[output("go test -bench=Sum -benchmem ./sum_test.go")]
+    assert (summed["kind"], summed["summary"]) == ("sandbox-build-fails", (
+        f"not verified: `go test -bench=Sum -benchmem ./sum_test.go` ({header}) on Go {NEW} does not build "
+        "(GOOS=wasip1 GOARCH=wasm): the go command says `./sum_test.go:7:3: undefined: total`"))
+    # `-race`: not run, and why (the fragment is not compiled either: no run of it goverify reads)
+    race = said[_line_of(TEST_FRAGMENT_RUNS, "$ go test -race ./double_test.go")]
+    assert (race["kind"], race["summary"]) == ("runs-code", (
+        "not verified: `go test -race ./double_test.go` is not run: the Go block before it is a fragment of tests "
+        "(no package clause, no `func main`): goverify runs it, given a header, only under a `go test` it reads "
+        "(one command, no shell, no environment)"))
+    assert len(report["runs"]) == 4 * 2  # make, point, reverse, twice on both releases
+
+
+def test_a_fragments_positions_are_read_where_the_pages_header_puts_them() -> None:
+    four = header("func TestX(t *testing.T) {}\n", 4)
+    ran = "=== RUN   TestX\n    x_test.go:9: one\n    x_test.go:12: two\n--- FAIL: TestX (0.00s)\n"
+    assert _header_shift(ran.replace(":9:", ":7:").replace(":12:", ":10:"), ran, "x_test.go", four) == -2
+    assert _header_shift(ran.replace(":9:", ":19:").replace(":12:", ":22:"), ran, "x_test.go", four) == 10
+    assert _header_shift(ran.replace(":9:", ":7:"), ran, "x_test.go", four) == 0  # not one shift: compared as run
+    assert _header_shift(ran.replace(":9:", ":5:").replace(":12:", ":8:"), ran, "x_test.go", four) == 0  # no header
+    assert _header_shift(ran.replace(":9:", ":6:").replace(":12:", ":9:"), ran, "x_test.go", four) == -3  # 1 line
+    assert _header_shift(ran.replace("x_test.go:9", "y_test.go:7"), ran, "x_test.go", four) == 0  # another file
 
 
 def test_the_page_names_the_header_a_fragment_was_run_with() -> None:

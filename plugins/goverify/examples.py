@@ -37,7 +37,7 @@ from .command import (
 )
 from .errors import GoverifyError, Location
 from .findings import NotVerified, Skipped
-from .fragments import declares_main
+from .fragments import declares_main, declares_tests
 from .output import (
     BLANK,
     DIAGNOSTIC,
@@ -50,6 +50,7 @@ from .output import (
     compiler_line,
     read_block,
 )
+from .programs import Program, read_session
 from .prose import BoundProse, bind_prose
 from .scan import GO_LANGS, Fence, blank_fences, inline_code_spans, line_of, line_starts, scan
 from .snippets import PageLines, include
@@ -356,9 +357,11 @@ class _Reader:
         fragment = block.kind == FRAGMENT and not starts_with_package(source)
         if fragment:
             # A fragment with `func main` whose run the page shows (`$ go run zeroval.go`): a program, given a header
-            # to be run in the sandbox (runstage.py).
+            # to be run in the sandbox (runstage.py). So is a fragment of tests (`func BenchmarkX(b *testing.B)`, no
+            # `func main`) under a `go test` goverify runs (`$ go test -bench=. -benchmem ./x_test.go`).
             has_output = bool(block.lines) or self._output_follows(n) \
-                or (declares_main(source) and self._run_follows(n))
+                or (declares_main(source) and self._run_follows(n)) \
+                or (declares_tests(source) and self._test_follows(n))
             if current is not None and (has_output or comment_claims(source)) and is_relisting(code,
                                                                                                 current.source):
                 self.skipped.append(Skipped(where, "relisting", current.index))
@@ -396,6 +399,17 @@ class _Reader:
                 return False
             if block.kind in {COMMANDS, OUTPUT} and any(runs_program(argv) for line in _command_lines(block.lines)
                                                         for argv in chain(line.command) or ()):
+                return True
+        return False
+
+    def _test_follows(self, n: int) -> bool:
+        """A block whose command is a `go test` goverify runs (`$ go test -bench=. -benchmem ./x_test.go`: one
+        command, flags and files it reads) comes after block `n` before the next Go block."""
+        for block in self.blocks[n + 1:]:
+            if block.kind in {EXAMPLE, FRAGMENT}:
+                return False
+            if block.kind in {COMMANDS, OUTPUT} and any(_runs_tests(line.command)
+                                                        for line in _command_lines(block.lines)):
                 return True
         return False
 
@@ -624,6 +638,13 @@ def _command_lines(lines: list[WrittenLine]) -> list[WrittenLine]:
     return [line for line in lines if line.kind == PROMPT and line.command
             and not (line.index and lines[line.index - 1].kind == PROMPT
                      and lines[line.index - 1].command == line.command)]
+
+
+def _runs_tests(command: str) -> bool:
+    """The command line is a `go test` the run stage runs (programs.read_session): one command, no shell, no
+    environment."""
+    program = read_session([command])
+    return isinstance(program, Program) and program.test
 
 
 def _own_file(stated: Stated, file: str) -> Stated:

@@ -40,7 +40,7 @@ class Skipped:
 RUN_NOT_VERIFIED = ("sandbox-timeout", "sandbox-memory", "sandbox-stack", "sandbox-output", "sandbox-trap",
                     "sandbox-crash", "sandbox-unavailable", "sandbox-files", "sandbox-network", "sandbox-exec",
                     "sandbox-signals", "machine-dependent", "unsafe-memory", "address-equality", "varying-output",
-                    "sandbox-build-fails")
+                    "sandbox-build-fails", "sandbox-build-timeout")
 # Why something is not verified (`NotVerified.reason`), each a stable kind the JSON report carries, in the order the
 # text report counts them (plugins/docs/kinds.md).
 NOT_VERIFIED = ("fragment-unfit", "fragment-does-not-compile", "does-not-compile", "non-std-import", "runs-code",

@@ -69,6 +69,8 @@ _DECLARED = (r"(?:\b{0}\s*(?:,\s*\w+\s*)*:=|\bvar\s+{0}\b|\bconst\s+{0}\b|\bfunc
 _IMPORT = re.compile(r"^\s*import\b", re.M)
 _FUNC = re.compile(r"^func\s+(?:\([^)]*\)\s*)?(\w+)", re.M)
 _FUNC_MAIN = re.compile(r"^func\s+main\s*\(", re.M)
+# What `go test` runs: `TestX`, `BenchmarkX`, `ExampleX`, `FuzzX` (not `Testify`: after the prefix, no lower case).
+_FUNC_TEST = re.compile(r"^func\s+(?:Test|Benchmark|Example|Fuzz)(?![a-z])\w*\s*\(", re.M)
 _LINKNAME = re.compile(r"^//go:linkname\s", re.M)
 
 
@@ -163,8 +165,14 @@ def declares_main(code: str) -> bool:
     return _FUNC_MAIN.search(code_only(code)) is not None
 
 
+def declares_tests(code: str) -> bool:
+    """The Go code declares at top level a function `go test` runs (`TestX`, `BenchmarkX`, `ExampleX`, `FuzzX`)."""
+    return _FUNC_TEST.search(code_only(code)) is not None
+
+
 def package_for(fragment: str) -> str:
-    """`main` for a fragment that declares `func main`, else `fragment`."""
+    """`main` for a fragment that declares `func main`, else `fragment`: what `go build` compiles without a main, and
+    what `go test -c file_test.go` accepts as the package of a lone test file (any name does)."""
     return "main" if declares_main(fragment) else "fragment"
 
 

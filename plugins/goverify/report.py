@@ -412,6 +412,8 @@ def _run_not_verified(f: NotVerified) -> str:
     if f.reason == "sandbox-build-fails":  # the go command's words: the compiler's, or the linker's
         return f"{on} does not build (GOOS=wasip1 GOARCH=wasm)" + (f": the go command says `{f.detail}`"
                                                                    if f.detail else "")
+    if f.reason == "sandbox-build-timeout":  # not the program's fault, nor the go command's words
+        return f"{on} was not run: its build (GOOS=wasip1 GOARCH=wasm) did not finish within goverify's time limit"
     if f.reason in stopped:
         return f"{on} {stopped[f.reason]}" + (f" ({f.detail})" if f.detail else "")
     if f.reason == "varying-output":

@@ -13,6 +13,7 @@ such a block was "not verified: runs-code"; now it is verified, and that note is
 
 from __future__ import annotations
 
+import posixpath
 import re
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field, replace
@@ -21,7 +22,7 @@ from .command import chain, runs_program
 from .errors import Location
 from .examples import Example, Page, is_relisting
 from .findings import Finding, NotVerified, RunDiffers, RunNote, RunSaid
-from .fragments import Header, declares_main
+from .fragments import Header, declares_main, declares_tests
 from .output import DIAGNOSTIC, PROMPT, WrittenLine, compiler_line, kind_of, read_block
 from .programs import RUN, Program, denied, may_reorder, read_session
 from .runner import Job, RunResult
@@ -37,7 +38,6 @@ _MACHINE = re.compile(r"\bruntime\.(?:NumCPU|GOMAXPROCS|GOOS|GOARCH|NumGoroutine
 _PASSED = re.compile(r"^(?:PASS|ok\s+\S+\s+\S+)$")
 # Memory read through unsafe: what it holds is laid out by the architecture and the runtime.
 _UNSAFE = re.compile(r"\bunsafe\.(?:Pointer|Add|Slice|SliceData|String|StringData)\b|^//go:linkname\b", re.M)
-_TEST_FUNC = re.compile(r"^func (?:Test|Benchmark|Example|Fuzz)\w*\(", re.M)
 _MAIN = re.compile(r"^package main\b[\s\S]*^func main\(\)", re.M)
 
 
@@ -126,10 +126,10 @@ def read_runs(page: Page) -> tuple[list[RunClaim], list[Declined]]:
         said = note.reason == "runs-code" and any(runs_program(c) for c in chain(note.command) or ())
         before = [e for e in page.examples if e.fence.end <= fence.start]
         apart = _not_compiled_before(page, offset + fence.line, before[-1] if before else None)
-        if not before or apart or (before[-1].fragment and not declares_main(before[-1].source)):
+        if not before or apart or _unrun_fragment(before[-1]):
             if said:
                 declined.append(Declined(note.location, note.command,
-                                         _NO_PROGRAM if not before else apart or _FRAGMENT))
+                                         _NO_PROGRAM if not before else apart or _unrun_fragment(before[-1])))
             continue
         example = before[-1]
         lines = read_block(fence.body)
@@ -145,6 +145,10 @@ def read_runs(page: Page) -> tuple[list[RunClaim], list[Declined]]:
                     and all(w[0].startswith((".", "/")) for w in chain(note.command) or [["go"]])
                 declined.append(Declined(note.location, note.command,
                                          "" if foreign else f"goverify does not run it: {program}"))
+            continue
+        if _tests_only(example) and not program.test:
+            if said:
+                declined.append(Declined(note.location, note.command, _TESTS))
             continue
         prompts = [x.index for x in lines if x.kind == PROMPT]
         if within:
@@ -170,11 +174,27 @@ def read_runs(page: Page) -> tuple[list[RunClaim], list[Declined]]:
 
 
 _NO_PROGRAM = "no Go example before it: goverify runs a complete program of the page only"
-# Why a fragment's run is not run: without `func main` it is no program (its `go test` would need the file its
-# tests are in, which the page does not show). A fragment with `func main` is run with the header planning fits it.
-_FRAGMENT = ("the Go block before it is a fragment (no package clause) without `func main`: goverify runs a "
-             "complete `package main`, or a fragment with `func main` given a header, and no other")
+# Why a fragment's run is not run: without `func main` or a test function it is no program (its run needs the rest
+# of a file the page does not show). A fragment with `func main` is run with the header planning fits it, and so is
+# a fragment of tests under `go test` (the test binary is the program).
+_FRAGMENT = ("the Go block before it is a fragment (no package clause) without `func main` or a test function: "
+             "goverify runs a complete `package main`, a fragment with `func main`, or a fragment of tests under "
+             "`go test`, each given a header, and no other")
+_TESTS = ("the Go block before it is a fragment of tests (no package clause, no `func main`): goverify runs it, "
+          "given a header, only under a `go test` it reads (one command, no shell, no environment)")
 RUN_NOTES = ("runs-code", "program-output")
+
+
+def _tests_only(example: Example) -> bool:
+    """A fragment that declares test functions and no `func main`: what only `go test` runs."""
+    return example.fragment and not declares_main(example.source) and declares_tests(example.source)
+
+
+def _unrun_fragment(example: Example) -> str:
+    """Why a fragment is run by no command: it declares neither `func main` nor a test function; "" otherwise."""
+    if not example.fragment or declares_main(example.source) or declares_tests(example.source):
+        return ""
+    return _FRAGMENT
 
 
 def _not_compiled_before(page: Page, line: int, example: Example | None) -> str:
@@ -189,7 +209,10 @@ def _not_compiled_before(page: Page, line: int, example: Example | None) -> str:
                and not is_relisting(f.source.splitlines(), example.source)]
     if not between:
         return ""
-    return _FRAGMENT if skipped.get(between[-1]) == "fragment-without-claims" else _NOT_COMPILED
+    if skipped.get(between[-1]) != "fragment-without-claims":
+        return _NOT_COMPILED
+    code = next((f.source for f in page.fences if f.location.path == page.path and f.location.line == between[-1]), "")
+    return _TESTS if declares_tests(code) and not declares_main(code) else _FRAGMENT
 
 
 _NOT_COMPILED = "the Go block before it is not compiled (see its note): goverify runs only a program it compiles"
@@ -241,8 +264,11 @@ def _unstated(page: Page, fences: list[Fence], offset: int, starts: list[int], t
 def _claim(example: Example, program: Program, note: NotVerified, fence: Fence, body: list, offset: int,
            starts: list[int]) -> RunClaim | None:
     file = example.file
-    if program.test and not file.endswith("_test.go"):
-        if not _TEST_FUNC.search(example.source):
+    named = [f for f in program.files if f.endswith("_test.go")]
+    if program.test and example.fragment and len(named) == 1:
+        file = posixpath.basename(named[0])  # the file the command names (`./eface_scalar_test.go`), written as it
+    elif program.test and not file.endswith("_test.go"):
+        if not declares_tests(example.source):
             return None  # the tests are in a file the page does not show
         file = file.removesuffix(".go") + "_test.go"
     if program.files:
@@ -345,9 +371,11 @@ def check_runs(example: Example, runs: Runs, results: Mapping[str, RunResult], m
         holds = tuple(r for r, v in verdicts.items() if isinstance(v, tuple) and v[0] is None)
         said, notes = mine
         if said is not None:
-            reason = _excuse(example.source) or ("address-equality" if said.addresses else "")
+            reason, why = _excuse(example.source, claim.program)
+            if not reason and said.addresses:
+                reason, why = "address-equality", _excused("address-equality")
             if reason:
-                findings.append(NotVerified(where, reason, stated, _excused(reason), release=str(target.version),
+                findings.append(NotVerified(where, reason, stated, why, release=str(target.version),
                                             header=header, differences=said.differences))
                 continue
             fails = tuple(v[0] for r, v in verdicts.items() if isinstance(v, tuple) and v[0] is not None
@@ -391,6 +419,8 @@ def _verdict(example: Example, claim: RunClaim, runs: Runs, results: Mapping[str
     """On one release: a not-verified kind, or (what differs, None when it holds; the notes of what was not
     compared)."""
     built = results.get(runs.builds[i, release].key)
+    if built is not None and built.timed_out:
+        return "sandbox-build-timeout"  # killed at a compile's time limit: the go command said nothing of it
     if built is None or built.returncode != 0:
         return "sandbox-build-fails"
     got = _attempts(runs, results, i, release)
@@ -405,6 +435,9 @@ def _verdict(example: Example, claim: RunClaim, runs: Runs, results: Mapping[str
     if program.benchmarks and not any(_PASSED.match(line.strip()) for line in page.split("\n")):
         # Only the results shown: what the go command adds after them (PASS, ok) is not expected.
         printed = ["".join(x + "\n" for x in p.split("\n") if x and not _PASSED.match(x.strip())) for p in printed]
+    if runs.header is not None:  # a fragment: its own positions where the page's header would put them
+        shift = _header_shift(page, printed[0], posixpath.basename(claim.file), runs.header)
+        printed = [_shifted(p, posixpath.basename(claim.file), shift) for p in printed] if shift else printed
     comparison = compare_output(page, printed, may_reorder(example.source))
     benches = compare_benchmarks(page, printed[0]) if program.benchmarks else ()
     if comparison.all_varying:
@@ -423,13 +456,50 @@ def _verdict(example: Example, claim: RunClaim, runs: Runs, results: Mapping[str
     return RunSaid(release, comparison.differences, benches, printed[0]), notes
 
 
-def _excuse(source: str) -> str:
-    """Why a difference is not the program's: it reaches what the sandbox denies, or depends on the machine (what
-    it asks of it, or memory it reads through `unsafe`)."""
+def _positions(text: str, base: str) -> list[int]:
+    """The line numbers of `base`'s positions in a program's output (`reverse_test.go:8: reversed`), in order."""
+    return [int(m.group(1)) for m in re.finditer(rf"(?<![\w.-]){re.escape(base)}:(\d+)\b", text)]
+
+
+def _header_shift(page: str, printed: str, base: str, header: Header) -> int:
+    """How many lines the page's own header is longer than the one goverify gave the fragment (negative: shorter),
+    read from the positions in the fragment's file that the page and the run print (a test's log line
+    `x_test.go:8:`, a panic's trace), when every one of them differs by the same number and a header of that many
+    lines can exist (one line at least: `package p; import (...)`); 0 otherwise. The page does not show its header:
+    as fragments.py fits one to compiler output, a header of another length moves every line of the fragment by
+    the same number, and nothing else."""
+    mine, theirs = _positions(page, base), _positions(printed, base)
+    if not mine or len(mine) != len(theirs):
+        return 0
+    shifts = {m - t for m, t in zip(mine, theirs, strict=True)}
+    shift = shifts.pop() if len(shifts) == 1 else 0
+    return shift if header.lines + shift >= 1 else 0
+
+
+def _shifted(text: str, base: str, shift: int) -> str:
+    """The output with each of `base`'s positions moved by `shift` lines."""
+    return re.sub(rf"(?<![\w.-])({re.escape(base)}):(\d+)\b", lambda m: f"{m.group(1)}:{int(m.group(2)) + shift}",
+                  text)
+
+
+def _excuse(source: str, program: Program) -> tuple[str, str]:
+    """Why a difference is not the program's, and in what words: it reaches what the sandbox denies, or depends on
+    the machine (what it asks of it, or memory it reads through `unsafe`); ("", "") when nothing excuses it."""
     kinds = denied(source)
     if kinds:
-        return kinds[0]
-    return "machine-dependent" if _MACHINE.search(source) else "unsafe-memory" if _UNSAFE.search(source) else ""
+        return kinds[0], _excused(kinds[0])
+    if program.test and _EXAMPLE_OUTPUT.search(source):
+        return "sandbox-files", _EXAMPLE_FILE
+    kind = "machine-dependent" if _MACHINE.search(source) else "unsafe-memory" if _UNSAFE.search(source) else ""
+    return kind, _excused(kind) if kind else ""
+
+
+# An example with an output comment: on wasip1 the test binary captures what it prints in a temporary file
+# (testing's run_example_wasm.go: wasip1 has no pipes), which the sandbox, with no directory, does not let it create.
+_EXAMPLE_OUTPUT = re.compile(r"^func\s+Example(?![a-z])\w*\s*\(\s*\)[\s\S]*?^\s*//\s*(?i:(?:unordered\s+)?output):",
+                             re.M)
+_EXAMPLE_FILE = ("`go test` runs an example with an output comment (`func ExampleX` ... `// Output:`) through a "
+                 "temporary file on wasip1, and the sandbox gives it no directory")
 
 
 def _excused(reason: str) -> str:
@@ -452,6 +522,8 @@ def _excused(reason: str) -> str:
 def _detail(runs: Runs, results: Mapping[str, RunResult], i: int, release: str) -> str:
     got = _attempts(runs, results, i, release) or []
     built = results.get(runs.builds[i, release].key)
+    if built is not None and built.timed_out:
+        return ""
     if built is not None and built.returncode != 0:  # the go command's first words (not its `# package` line)
         said = [line for line in built.output.strip().splitlines() if line.strip() and not line.startswith("#")]
         return said[0] if said else f"exit status {built.returncode}"
