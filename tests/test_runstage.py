@@ -486,8 +486,9 @@ def test_a_fragment_with_func_main_is_run_with_the_header_goverify_fits_it(tmp_p
 
 # Fragments of tests (test functions, no `func main`, no package clause) under a stated `go test`: run as the file the
 # command names with the header goverify fits them. A benchmark whose B/op and allocs/op hold, one whose allocs/op
-# are false, a test's `-v` output (its log line's position where the page's own header puts it), an example with an
-# output comment (run through a temporary file on wasip1: the sandbox has none), one that no header makes compile,
+# are false, a test's `-v` output (its log line's position where the page's own header puts it), an example with a
+# true output comment and one with a false one (run through a temporary file on wasip1, in the private /tmp the
+# sandbox gives a test binary with such an example), one that no header makes compile,
 # and one under a `go test` flag goverify does not run.
 TEST_FRAGMENT_RUNS = (Path(__file__).parent / "fixtures" / "test-fragment-runs.md").read_text(encoding="utf-8")
 
@@ -501,8 +502,13 @@ def test_a_fragment_of_tests_is_run_under_go_test_with_the_header_goverify_fits_
         return _line_of(TEST_FRAGMENT_RUNS, f"$ {command}") + 1
 
     header = "the fragment run with the header goverify gives it: package fragment, import \"testing\""
-    # the false allocs/op are the only disagreement, said with the header
-    [wrong] = report["disagreements"]
+    # the false allocs/op and the example whose output comment is false are the two disagreements, said with the
+    # header; the example's as `go test` fails it (its own got and want)
+    wrong, failed = report["disagreements"]
+    assert (failed["line"], failed["summary"]) == (output("go test -v ./bytes_test.go"), (
+        f"`go test -v ./bytes_test.go` (the fragment run with the header goverify gives it: package fragment, import "
+        f"\"fmt\"): output differs on Go {OLDEST}, Go {NEW}"))
+    assert {"+--- FAIL: Example_bytes (<duration>)", "+got:", "+6", "+want:", "+5"} <= set(failed["detail"])
     assert (wrong["line"], wrong["summary"]) == (output("go test -bench=NewPoint -benchmem ./point_test.go"), (
         f"`go test -bench=NewPoint -benchmem ./point_test.go` ({header}): benchmark allocations differ on Go {NEW}"))
     assert wrong["detail"][0] == (f"BenchmarkNewPoint: the page says 32 B/op, 2 allocs/op; Go {NEW} measures "
@@ -523,12 +529,10 @@ def test_a_fragment_of_tests_is_run_under_go_test_with_the_header_goverify_fits_
     verbose = output("go test -v ./reverse_test.go")
     assert "    reverse_test.go:9: reversed\n" in ran[f"docs/index.md:{verbose}", NEW]["output"]
     assert verbose not in said and verbose not in {d["line"] for d in report["disagreements"]}
-    # the example cannot print in the sandbox (no directory for its temporary file): not verified, never a drift
-    twice = said[output("go test -v ./twice_test.go")]
-    assert twice["kind"] == "sandbox-files"
-    assert "through a temporary file on wasip1, and the sandbox gives it no directory" in twice["summary"]
-    assert "+testing: open temp file: open /tmp/go-example-stdout-Example_twice-0.txt: Bad file number" \
-        in twice["detail"]
+    # the example prints through a temporary file on wasip1, in the private /tmp its run gets: it holds
+    twice = output("go test -v ./twice_test.go")
+    assert twice not in said and twice not in {d["line"] for d in report["disagreements"]}
+    assert "--- PASS: Example_twice" in ran[f"docs/index.md:{twice}", OLDEST]["output"]
     # no header makes it compile: said at the fragment and at its run, with the compiler's words
     fragment = _line_of(TEST_FRAGMENT_RUNS, "func BenchmarkSum(b *testing.B) {") - 1
     assert said[fragment]["kind"] == "fragment-does-not-compile"
@@ -543,7 +547,7 @@ def test_a_fragment_of_tests_is_run_under_go_test_with_the_header_goverify_fits_
         "not verified: `go test -race ./double_test.go` is not run: the Go block before it is a fragment of tests "
         "(no package clause, no `func main`): goverify runs it, given a header, only under a `go test` it reads "
         "(one command, no shell, no environment)"))
-    assert len(report["runs"]) == 4 * 2  # make, point, reverse, twice on both releases
+    assert len(report["runs"]) == 5 * 2  # make, point, reverse, twice, bytes on both releases
 
 
 def test_a_fragments_positions_are_read_where_the_pages_header_puts_them() -> None:

@@ -158,6 +158,38 @@ func main() {
 	fmt.Printf("%q %v\\n", out, err)
 }
 """,
+    "fill": """package main
+
+import "os"
+
+func main() {
+	f, err := os.Create(os.TempDir() + "/big")
+	if err != nil {
+		panic(err)
+	}
+	chunk := make([]byte, 1<<20)
+	for {
+		if _, err := f.Write(chunk); err != nil {
+			panic(err)
+		}
+	}
+}
+""",
+    "files": """package main
+
+import (
+	"fmt"
+	"os"
+)
+
+func main() {
+	for i := 0; ; i++ {
+		if err := os.WriteFile(fmt.Sprintf("%s/f%d", os.TempDir(), i), nil, 0o644); err != nil {
+			panic(err)
+		}
+	}
+}
+""",
     "scratch": """package main
 
 import (
@@ -328,6 +360,17 @@ def test_the_one_directory_a_guest_may_get_is_private_empty_and_gone_after(built
     assert outcome.stdout == "/tmp 0 <nil>\n<nil>\n"  # the last run's file is not there: a new directory each run
     outcome, _ = _run(built, modules, "scratch")
     assert outcome.stdout == "/tmp 0 open /tmp: Bad file number\nopen /tmp/note: Bad file number\n"
+
+
+@pytest.mark.parametrize("name", ["fill", "files"])
+def test_the_guests_directory_is_capped_in_bytes_and_in_files(built, modules, name: str) -> None:
+    """A guest given a directory that writes without end (one growing file, or ever more empty files) is killed
+    once the directory outgrows the output cap or the file cap, long before its time limit."""
+    outcome, elapsed = _run(built, modules, name, scratch=True)
+    assert (outcome.kind, outcome.exit_code) == ("output", None)
+    assert "in its directory; the process was killed" in outcome.detail
+    assert elapsed - outcome.compile_seconds < LIMITS.seconds  # the cap stopped it, not the clock
+    _bounded(elapsed, outcome)
 
 
 def test_a_module_is_compiled_once_then_loaded_from_the_cache(built, tmp_path: Path) -> None:

@@ -65,12 +65,14 @@ class Job:
     guest: tuple[str, ...] = ()  # a run in the sandbox: `source` is the program's sha256, this its argv
     attempt: int = 0  # the same run made again (lines that differ between two runs are not compared)
     long: bool = field(default=False, compare=False)  # started first in its batch (a benchmark run for its benchtime)
+    scratch: bool = False  # the run gets a private empty /tmp (sandbox.Contract.scratch)
 
     @property
     def key(self) -> str:
         if self.guest:
             return key_of("sandbox", self.source, "\0".join(self.guest), str(self.attempt), self.toolchain.identity,
-                          runtime_version() or "none", STRATEGY, json.dumps(SANDBOX_LIMITS.to_json(), sort_keys=True))
+                          runtime_version() or "none", STRATEGY, json.dumps(SANDBOX_LIMITS.to_json(), sort_keys=True),
+                          *(("scratch",) if self.scratch else ()))
         return _job_key(self.source, self.command.argv, self.file, self.command.env, self.toolchain.identity,
                         self.keep)
 
@@ -244,7 +246,7 @@ def run_guest(job: Job, artifacts: Path | None) -> RunResult:
     wasm = artifact_path(artifacts, job.source) if artifacts is not None else None
     if wasm is None or not wasm.is_file():
         return RunResult("", -1, False, 0.0, kind="crash", detail="the program built for the sandbox is gone")
-    outcome = run_in_sandbox(wasm, Contract(job.guest, SANDBOX_LIMITS), artifacts / "modules")
+    outcome = run_in_sandbox(wasm, Contract(job.guest, SANDBOX_LIMITS, job.scratch), artifacts / "modules")
     return RunResult(outcome.output, -1 if outcome.exit_code is None else outcome.exit_code, False, outcome.seconds,
                      kind=outcome.kind or ("output" if outcome.stdout_truncated or outcome.stderr_truncated else ""),
                      detail=outcome.detail)

@@ -80,6 +80,7 @@ class Runs:
     builds: dict[tuple[int, str], Job]  # (claim index, release) -> build job
     guests: dict[tuple[int, str], tuple[Job, ...]] = field(default_factory=dict)  # ... -> each attempt's run
     header: Header | None = None  # the header planning fitted to a fragment (None: a complete program)
+    scratch: bool = False  # its test binaries run with a private empty /tmp (an example with an output comment)
 
 
 @dataclass(frozen=True)
@@ -287,7 +288,7 @@ def build(claims: list[RunClaim], source: str, matrix: list[Toolchain], header: 
     fitted to a fragment)."""
     builds = {(i, str(t.version)): claim.program.build_job(source, t, claim.file)
               for i, claim in enumerate(claims) for t in matrix}
-    return Runs(claims, builds, header=header)
+    return Runs(claims, builds, header=header, scratch=_EXAMPLE_OUTPUT.search(source) is not None)
 
 
 def execute(runs: Runs, results: Mapping[str, RunResult]) -> Iterator[Job]:
@@ -328,7 +329,7 @@ def _guest(runs: Runs, i: int, release: str, built: RunResult, attempt: int) -> 
     job = runs.builds[i, release]
     program = runs.claims[i].program
     return Job(built.artifact, job.command, job.toolchain, job.file, guest=_argv(program, attempt), attempt=attempt,
-               long=program.benchmarks and not attempt)
+               long=program.benchmarks and not attempt, scratch=runs.scratch and program.test)
 
 
 def _argv(program: Program, attempt: int) -> tuple[str, ...]:
@@ -371,7 +372,7 @@ def check_runs(example: Example, runs: Runs, results: Mapping[str, RunResult], m
         holds = tuple(r for r, v in verdicts.items() if isinstance(v, tuple) and v[0] is None)
         said, notes = mine
         if said is not None:
-            reason, why = _excuse(example.source, claim.program)
+            reason, why = _excuse(example.source)
             if not reason and said.addresses:
                 reason, why = "address-equality", _excused("address-equality")
             if reason:
@@ -482,24 +483,20 @@ def _shifted(text: str, base: str, shift: int) -> str:
                   text)
 
 
-def _excuse(source: str, program: Program) -> tuple[str, str]:
+def _excuse(source: str) -> tuple[str, str]:
     """Why a difference is not the program's, and in what words: it reaches what the sandbox denies, or depends on
     the machine (what it asks of it, or memory it reads through `unsafe`); ("", "") when nothing excuses it."""
     kinds = denied(source)
     if kinds:
         return kinds[0], _excused(kinds[0])
-    if program.test and _EXAMPLE_OUTPUT.search(source):
-        return "sandbox-files", _EXAMPLE_FILE
     kind = "machine-dependent" if _MACHINE.search(source) else "unsafe-memory" if _UNSAFE.search(source) else ""
     return kind, _excused(kind) if kind else ""
 
 
 # An example with an output comment: on wasip1 the test binary captures what it prints in a temporary file
-# (testing's run_example_wasm.go: wasip1 has no pipes), which the sandbox, with no directory, does not let it create.
+# (testing's run_example_wasm.go: wasip1 has no pipes), so its runs get a private empty /tmp (sandbox.Contract).
 _EXAMPLE_OUTPUT = re.compile(r"^func\s+Example(?![a-z])\w*\s*\(\s*\)[\s\S]*?^\s*//\s*(?i:(?:unordered\s+)?output):",
                              re.M)
-_EXAMPLE_FILE = ("`go test` runs an example with an output comment (`func ExampleX` ... `// Output:`) through a "
-                 "temporary file on wasip1, and the sandbox gives it no directory")
 
 
 def _excused(reason: str) -> str:

@@ -8,7 +8,8 @@ same):
 - **argv**: exactly `Contract.argv`; **environment**: empty, nothing of the host's (the child process itself starts
   with an empty environment too); **stdin**: empty (`/dev/null`);
 - **files**: no preopened directory, so the guest can open no path at all; or, when asked (`Contract.scratch`), one
-  private empty directory mounted as `/tmp`, made for this run and removed after it;
+  private empty directory mounted as `/tmp`, made for this run and removed after it, and watched: past
+  `Limits.output` bytes or `_SCRATCH_ENTRIES` entries in it the child's process group is killed (`output`);
 - **network, processes, signals**: WASI preview 1 has none: no socket can be opened (Go's wasip1 `net` is simulated
   inside the guest), `os/exec` fails, no signal is sent or received;
 - **memory**: the guest's linear memory is capped (`Store.set_limits`, `Limits.memory`); a grow past it is refused
@@ -58,6 +59,8 @@ STRATEGY = "winch"  # wasmtime's baseline compiler; "cranelift" compiles ~7x slo
 _WINCH = 2  # wasmtime_strategy_t: WASMTIME_STRATEGY_WINCH (the Python binding names only auto and cranelift)
 _COMPILE_SECONDS = 300.0  # a module's compile, before the guest's clock starts
 _CHILD_LOG = 4096  # bytes kept of the child's own stderr (wasmtime's messages if it crashes)
+_SCRATCH_ENTRIES = 1000  # files and directories the guest's own directory may hold
+_SCRATCH_POLL = 0.05  # seconds between two looks at the guest's directory
 
 
 @dataclass(frozen=True)
@@ -67,7 +70,8 @@ class Limits:
     seconds: float = 20.0  # wall clock from the guest's first instruction: then an epoch interrupt
     grace: float = 3.0  # after `seconds`, the child's process group is killed (a guest blocked in a WASI call)
     memory: int = 1024 * MIB  # linear memory (wasm32 allows 4 GiB)
-    output: int = 1 * MIB  # bytes of stdout and stderr together kept; the next one stops the guest
+    output: int = 1 * MIB  # bytes of stdout and stderr together kept; the next one stops the guest (and what the
+    # files of its directory, if it has one, may hold)
 
     def to_json(self) -> dict:
         return {"seconds": self.seconds, "grace": self.grace, "memory": self.memory, "output": self.output}
@@ -159,10 +163,15 @@ def run(wasm: Path, contract: Contract, modules: Path | None) -> Outcome:
                 return Outcome("", "", None, kind="unavailable",
                                detail=f"cannot start the sandbox: {exc.strerror}")
             try:
-                lines, killed = _talk(child, json.dumps(request).encode(), limits)
+                lines, killed = _talk(child, json.dumps(request).encode(), limits,
+                                      scratch if contract.scratch else None)
             finally:
                 _kill_group(child)
                 child.wait()
+        if killed == "files":
+            return Outcome("", "", None, kind="output", seconds=0.0,
+                           detail=f"it wrote more than {limits.output} bytes or {_SCRATCH_ENTRIES} files in its "
+                                  "directory; the process was killed")
         report = _parse_report(lines)
         if report is not None:
             return report
@@ -175,9 +184,11 @@ def run(wasm: Path, contract: Contract, modules: Path | None) -> Outcome:
                        + (f": {words.splitlines()[-1]}" if words else ""))
 
 
-def _talk(child: subprocess.Popen, request: bytes, limits: Limits) -> tuple[list[bytes], bool]:
+def _talk(child: subprocess.Popen, request: bytes, limits: Limits, scratch: Path | None = None
+          ) -> tuple[list[bytes], str]:
     """Send the request; read the child's lines ("started" when the guest's clock starts, then its report) until
-    it ends or a deadline passes (the compile's, then the guest's plus grace). (lines, killed by a deadline)."""
+    it ends, a deadline passes (the compile's, then the guest's plus grace), or the guest's directory (`scratch`)
+    outgrows its limits. (lines, why it was cut short: "" when it was not, "timeout", "files")."""
     assert child.stdin is not None and child.stdout is not None
     with contextlib.suppress(BrokenPipeError):
         child.stdin.write(request)
@@ -192,20 +203,39 @@ def _talk(child: subprocess.Popen, request: bytes, limits: Limits) -> tuple[list
         while True:
             left = deadline - time.monotonic()
             if left <= 0:
-                return lines, True
-            if not selector.select(timeout=left):
+                return lines, "timeout"
+            ready = selector.select(timeout=min(left, _SCRATCH_POLL) if scratch is not None else left)
+            if scratch is not None and _outgrown(scratch, limits):
+                return lines, "files"
+            if not ready:
                 continue
             chunk = os.read(child.stdout.fileno(), 65536)
             if not chunk:
-                return lines + ([buffer] if buffer else []), False
+                return lines + ([buffer] if buffer else []), ""
             buffer += chunk
             if len(buffer) > most:
-                return lines, False
+                return lines, ""
             *done, buffer = buffer.split(b"\n")
             for line in done:
                 if line == b"started":
                     deadline = time.monotonic() + limits.seconds + limits.grace
                 lines.append(line)
+
+
+def _outgrown(scratch: Path, limits: Limits) -> bool:
+    """The guest's directory holds more than `Limits.output` bytes (files' sizes: a sparse file counts whole, and
+    a file system that allocates late is not waited for) or more than `_SCRATCH_ENTRIES` files and directories."""
+    used = entries = 0
+    for root, dirs, files in os.walk(scratch):
+        entries += len(dirs) + len(files)
+        if entries > _SCRATCH_ENTRIES:
+            return True
+        for name in files:
+            with contextlib.suppress(OSError):  # removed by the guest meanwhile
+                used += os.lstat(os.path.join(root, name)).st_size
+        if used > limits.output:
+            return True
+    return False
 
 
 def _parse_report(lines: list[bytes]) -> Outcome | None:
