@@ -184,3 +184,15 @@ def test_an_example_the_page_only_runs_is_compiled_by_its_build(tmp_path: Path) 
     # The release matrix says each is compiled where its build was (and "–" nowhere).
     rows = [line for line in matrix_markdown(engine, [verdict], None).split("\n") if line.startswith("| [")]
     assert len(rows) == 5 and not any("–" in row for row in rows)
+
+
+def test_a_block_the_prose_does_not_call_output_leaves_the_compile_as_stated(tmp_path: Path) -> None:
+    """A plain block after a program that the prose does not call its output may be something else: the program is
+    run to see whether it prints it, and compiled as stated on each release all the same (its caption says so)."""
+    page = ("# Sizes\n\n```go\npackage main\n\nimport \"fmt\"\n\nfunc main() {\n\tfmt.Println(42)\n}\n```\n\n"
+            "A table of sizes:\n\n```\n42\n```\n")
+    ran, findings = _check(tmp_path, page)
+    assert sum(job.command.argv[:3] == ("go", "build", "-gcflags=-m -l") for job in ran
+               if not job.keep and not job.guest) == len(BOTH)
+    assert sum(bool(job.guest) for job in ran) == len(BOTH)  # and run, to see whether it prints the block
+    assert _errors(findings) == []

@@ -180,12 +180,13 @@ def run_matrix(page: PageRecord, known: Known) -> Iterator[Job]:
 def _only_run(page: PageRecord, record: Record) -> bool:
     """Whether the page only runs the example: it states no compile of its own for it (the command is the page's
     or the default), and nothing shows what the compiler says of it (no claim, no bound prose, no output block),
-    but a block shows what it prints. Its build for the sandbox on each release (`build`) is then its compile: the
+    but a block shows what it prints (a block not called its output may be something else: then it is compiled as
+    stated, its caption saying so). Its build for the sandbox on each release (`build`) is then its compile: the
     same code type-checked and compiled, for wasip1. Where that build fails, `execute` compiles it on the host."""
     example, plan = record.example, record.plan
     return (plan is not None and plan.unfit is None and bool(plan.commands) and example.command.origin in INHERITED
             and not _shows_reasons(page.page, example)
-            and any(claim.example == example.index for claim in page.claims))
+            and any(claim.example == example.index and not claim.doubt for claim in page.claims))
 
 
 def _shows_reasons(page: Page, example: Example) -> bool:
