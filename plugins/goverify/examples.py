@@ -360,8 +360,8 @@ class _Reader:
             # to be run in the sandbox (runstage.py). So is a fragment of tests (`func BenchmarkX(b *testing.B)`, no
             # `func main`) under a `go test` goverify runs (`$ go test -bench=. -benchmem ./x_test.go`).
             has_output = bool(block.lines) or self._output_follows(n) \
-                or (declares_main(source) and self._run_follows(n)) \
-                or (declares_tests(source) and self._test_follows(n))
+                or (declares_main(source) and self._command_follows(n, _runs_a_program)) \
+                or (declares_tests(source) and self._command_follows(n, _runs_tests))
             if current is not None and (has_output or comment_claims(source)) and is_relisting(code,
                                                                                                 current.source):
                 self.skipped.append(Skipped(where, "relisting", current.index))
@@ -391,25 +391,14 @@ class _Reader:
                 return False
         return False
 
-    def _run_follows(self, n: int) -> bool:
-        """A block of commands that runs a program (`$ go run main.go`, `$ ./prog`) comes after block `n` before
-        the next Go block."""
+    def _command_follows(self, n: int, wanted: Callable[[str], bool]) -> bool:
+        """A block of commands with a command line `wanted` accepts comes after block `n` before the next Go block:
+        one that runs a program (`$ go run main.go`, `$ ./prog`: `_runs_a_program`), or a `go test` goverify runs
+        (`$ go test -bench=. -benchmem ./x_test.go`: `_runs_tests`)."""
         for block in self.blocks[n + 1:]:
             if block.kind in {EXAMPLE, FRAGMENT}:
                 return False
-            if block.kind in {COMMANDS, OUTPUT} and any(runs_program(argv) for line in _command_lines(block.lines)
-                                                        for argv in chain(line.command) or ()):
-                return True
-        return False
-
-    def _test_follows(self, n: int) -> bool:
-        """A block whose command is a `go test` goverify runs (`$ go test -bench=. -benchmem ./x_test.go`: one
-        command, flags and files it reads) comes after block `n` before the next Go block."""
-        for block in self.blocks[n + 1:]:
-            if block.kind in {EXAMPLE, FRAGMENT}:
-                return False
-            if block.kind in {COMMANDS, OUTPUT} and any(_runs_tests(line.command)
-                                                        for line in _command_lines(block.lines)):
+            if block.kind in {COMMANDS, OUTPUT} and any(wanted(line.command) for line in _command_lines(block.lines)):
                 return True
         return False
 
@@ -638,6 +627,11 @@ def _command_lines(lines: list[WrittenLine]) -> list[WrittenLine]:
     return [line for line in lines if line.kind == PROMPT and line.command
             and not (line.index and lines[line.index - 1].kind == PROMPT
                      and lines[line.index - 1].command == line.command)]
+
+
+def _runs_a_program(command: str) -> bool:
+    """The command line runs a program (`go run main.go`, `./prog`, `go build -o p && ./p`)."""
+    return any(runs_program(argv) for argv in chain(command) or ())
 
 
 def _runs_tests(command: str) -> bool:

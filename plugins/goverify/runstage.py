@@ -127,10 +127,11 @@ def read_runs(page: Page) -> tuple[list[RunClaim], list[Declined]]:
         said = note.reason == "runs-code" and any(runs_program(c) for c in chain(note.command) or ())
         before = [e for e in page.examples if e.fence.end <= fence.start]
         apart = _not_compiled_before(page, offset + fence.line, before[-1] if before else None)
-        if not before or apart or _unrun_fragment(before[-1]):
+        unrun = _unrun_fragment(before[-1]) if before else ""
+        if not before or apart or unrun:
             if said:
                 declined.append(Declined(note.location, note.command,
-                                         _NO_PROGRAM if not before else apart or _unrun_fragment(before[-1])))
+                                         _NO_PROGRAM if not before else apart or unrun))
             continue
         example = before[-1]
         lines = read_block(fence.body)
@@ -186,16 +187,19 @@ _TESTS = ("the Go block before it is a fragment of tests (no package clause, no 
 RUN_NOTES = ("runs-code", "program-output")
 
 
+def _runs_as(code: str) -> str:
+    """What runs a fragment's `code`: "main" (it declares `func main`), "tests" (test functions, no `func main`: only
+    `go test`), or "" (nothing: its run needs the rest of a file the page does not show)."""
+    return "main" if declares_main(code) else "tests" if declares_tests(code) else ""
+
+
 def _tests_only(example: Example) -> bool:
-    """A fragment that declares test functions and no `func main`: what only `go test` runs."""
-    return example.fragment and not declares_main(example.source) and declares_tests(example.source)
+    return example.fragment and _runs_as(example.source) == "tests"
 
 
 def _unrun_fragment(example: Example) -> str:
-    """Why a fragment is run by no command: it declares neither `func main` nor a test function; "" otherwise."""
-    if not example.fragment or declares_main(example.source) or declares_tests(example.source):
-        return ""
-    return _FRAGMENT
+    """Why a fragment is run by no command (`_FRAGMENT`); "" when a command runs it, or it is no fragment."""
+    return _FRAGMENT if example.fragment and not _runs_as(example.source) else ""
 
 
 def _not_compiled_before(page: Page, line: int, example: Example | None) -> str:
@@ -213,7 +217,7 @@ def _not_compiled_before(page: Page, line: int, example: Example | None) -> str:
     if skipped.get(between[-1]) != "fragment-without-claims":
         return _NOT_COMPILED
     code = next((f.source for f in page.fences if f.location.path == page.path and f.location.line == between[-1]), "")
-    return _TESTS if declares_tests(code) and not declares_main(code) else _FRAGMENT
+    return _TESTS if _runs_as(code) == "tests" else _FRAGMENT
 
 
 _NOT_COMPILED = "the Go block before it is not compiled (see its note): goverify runs only a program it compiles"
@@ -372,11 +376,9 @@ def check_runs(example: Example, runs: Runs, results: Mapping[str, RunResult], m
         holds = tuple(r for r, v in verdicts.items() if isinstance(v, tuple) and v[0] is None)
         said, notes = mine
         if said is not None:
-            reason, why = _excuse(example.source)
-            if not reason and said.addresses:
-                reason, why = "address-equality", _excused("address-equality")
+            reason = _excuse(example.source) or ("address-equality" if said.addresses else "")
             if reason:
-                findings.append(NotVerified(where, reason, stated, why, release=str(target.version),
+                findings.append(NotVerified(where, reason, stated, _excused(reason), release=str(target.version),
                                             header=header, differences=said.differences))
                 continue
             fails = tuple(v[0] for r, v in verdicts.items() if isinstance(v, tuple) and v[0] is not None
@@ -483,14 +485,13 @@ def _shifted(text: str, base: str, shift: int) -> str:
                   text)
 
 
-def _excuse(source: str) -> tuple[str, str]:
-    """Why a difference is not the program's, and in what words: it reaches what the sandbox denies, or depends on
-    the machine (what it asks of it, or memory it reads through `unsafe`); ("", "") when nothing excuses it."""
+def _excuse(source: str) -> str:
+    """Why a difference is not the program's: it reaches what the sandbox denies, or depends on the machine (what
+    it asks of it, or memory it reads through `unsafe`)."""
     kinds = denied(source)
     if kinds:
-        return kinds[0], _excused(kinds[0])
-    kind = "machine-dependent" if _MACHINE.search(source) else "unsafe-memory" if _UNSAFE.search(source) else ""
-    return kind, _excused(kind) if kind else ""
+        return kinds[0]
+    return "machine-dependent" if _MACHINE.search(source) else "unsafe-memory" if _UNSAFE.search(source) else ""
 
 
 # An example with an output comment: on wasip1 the test binary captures what it prints in a temporary file
